@@ -1,0 +1,51 @@
+"""The exceptions of conflict-kg: one small hierarchy, each carrying its CLI exit code.
+
+The library raises these; only ``kg.cli`` turns them into one-line messages and exit codes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.validation import ValidationReport
+
+
+class KGError(Exception):
+    """Base of every error a user can cause; the message names the file, line or value."""
+
+    exit_code = 2
+
+
+class DataLoadError(KGError):
+    """A data file is missing, unreadable, of an unknown format or not valid RDF."""
+
+    exit_code = 2
+
+
+class InvalidData(KGError):
+    """The data does not conform to the SHACL shapes; carries the validation report."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, report: ValidationReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class QueryError(KGError):
+    """A SPARQL query is unknown, does not parse, or got a bad parameter."""
+
+    exit_code = 3
+
+
+class NetworkRefused(KGError):
+    """The input would reach the network (SERVICE, FROM, a JSON-LD @context URL, owl:imports)."""
+
+    exit_code = 4
+
+
+class OutputError(KGError):
+    """An output file could not be written; any file already there is left as it was."""
+
+    exit_code = 5

@@ -1,0 +1,131 @@
+"""Serialising the knowledge graph, and writing files so that a failure loses nothing.
+
+Every file the tool writes goes through :func:`write_atomically`: the bytes go to a
+temporary file in the same folder, are read back and parsed, flushed to disk, and only then
+renamed over the target. An existing file is either replaced whole or left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from kg.errors import OutputError
+from kg.graph import DATA_GRAPH, DERIVED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
+
+# export format name -> (rdflib format, usual extension)
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    "turtle": ("turtle", ".ttl"),
+    "nt": ("nt", ".nt"),
+    "jsonld": ("json-ld", ".jsonld"),
+    "trig": ("trig", ".trig"),
+}
+
+
+def format_for_path(path: Path) -> str | None:
+    """The export format that the extension of ``path`` names, if any."""
+    suffix = path.suffix.lower()
+    for name, (_rdflib_format, extension) in EXPORT_FORMATS.items():
+        if suffix == extension:
+            return name
+    return None
+
+
+def serialize(
+    kg: KnowledgeGraph,
+    fmt: str = "turtle",
+    *,
+    include_ontology: bool = False,
+    include_derived: bool = True,
+) -> bytes:
+    """The data (with derived relations and, if asked, the ontology) in ``fmt``.
+
+    TriG keeps the parts apart as named graphs; the other formats merge them.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise OutputError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
+    names = [DATA_GRAPH]
+    if include_derived:
+        names.append(DERIVED_GRAPH)
+    if include_ontology:
+        names.insert(0, ONTOLOGY_GRAPH)
+    target: Graph
+    if fmt == "trig":
+        dataset = Dataset()
+        for name in names:
+            part = dataset.graph(name)
+            part += kg.graph(name)
+        target = dataset
+    else:
+        target = Graph()
+        for name in names:
+            target += kg.graph(name)
+    for prefix, namespace in kg.dataset.namespaces():
+        target.bind(prefix, namespace)
+    rdflib_format = EXPORT_FORMATS[fmt][0]
+    return target.serialize(format=rdflib_format, encoding="utf-8")
+
+
+def _check_parses(path: Path, rdflib_format: str) -> None:
+    graph: Graph = Dataset() if rdflib_format == "trig" else Graph()
+    graph.parse(path, format=rdflib_format)
+
+
+def write_atomically(path: Path, content: bytes, *, rdf_format: str | None = None) -> None:
+    """Replace ``path`` with ``content`` in one step; on any failure the old file stays.
+
+    With ``rdf_format`` (an rdflib format name), the written copy is parsed back before it
+    replaces the target, so a file that would not load is never put in place.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder")
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write in {folder} ({error.strerror})") from None
+    temp_path = Path(temporary)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if rdf_format is not None:
+            _check_parses(temp_path, rdf_format)
+        if path.exists():
+            os.chmod(temp_path, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(temp_path, 0o666 & ~_umask())
+        os.replace(temp_path, path)
+    except OSError as error:
+        raise OutputError(f"{path}: could not be written ({error.strerror or error})") from None
+    except Exception as error:
+        raise OutputError(f"{path}: the written copy did not parse back ({error})") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp_path.unlink()
+    with contextlib.suppress(OSError):  # make the rename itself durable where the OS allows
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def export_to_file(kg: KnowledgeGraph, path: Path, fmt: str, **options: bool) -> int:
+    """Write the export to ``path`` atomically; returns the number of bytes written."""
+    content = serialize(kg, fmt, **options)
+    write_atomically(path, content, rdf_format=EXPORT_FORMATS[fmt][0])
+    return len(content)

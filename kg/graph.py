@@ -1,0 +1,235 @@
+"""The one place that opens a knowledge graph: ontology, data and derived direct relations.
+
+Every command reaches the graph through :class:`KnowledgeGraph`. Reports and statistics ask
+it SPARQL (``KnowledgeGraph.select``) instead of walking triples, so that another store can
+be put behind this class later without touching them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import rdflib.plugins.sparql
+from rdflib import OWL, Dataset, Graph, Literal, URIRef
+from rdflib.exceptions import ParserError
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.query import Result
+from rdflib.term import Identifier, Node
+
+from kg import queries, resources
+from kg.errors import DataLoadError, NetworkRefused, QueryError
+
+# rdflib would fetch the graph named in FROM <...> over the network; never let it.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+ONTOLOGY_GRAPH = URIRef("urn:conflict-kg:graph:ontology")
+DATA_GRAPH = URIRef("urn:conflict-kg:graph:data")
+DERIVED_GRAPH = URIRef("urn:conflict-kg:graph:derived")
+
+# The format of a file comes from its extension.
+FORMATS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".ntriples": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+}
+
+# rdflib logs a traceback for every ill-typed literal (such as "15/03/2011"^^xsd:date); the
+# shapes report those as violations, so the log is noise for a user.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
+
+def rdf_format(path: Path) -> str:
+    """Return rdflib's name for the format of ``path``, from its extension."""
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(FORMATS))
+        raise DataLoadError(
+            f"{path}: unknown file extension {path.suffix!r} (known: {known})"
+        ) from None
+
+
+def _refuse_remote_contexts(path: Path, text: str) -> None:
+    """Refuse JSON-LD whose @context (or @import) names a document to fetch."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataLoadError(f"{path}, line {error.lineno}: not valid JSON ({error.msg})") from None
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("@context", "@import"):
+                    for item in value if isinstance(value, list) else [value]:
+                        if isinstance(item, str):
+                            raise NetworkRefused(
+                                f"{path}: JSON-LD {key} {item!r} would be fetched; "
+                                "inline the context, or pass --allow-network"
+                            )
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(document)
+
+
+def parse_file(path: Path, *, allow_network: bool = False) -> Graph:
+    """Parse one RDF file into a new graph, or raise DataLoadError naming file and line."""
+    fmt = rdf_format(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataLoadError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DataLoadError(f"{path}: is a folder, not a file") from None
+    except UnicodeDecodeError as error:
+        raise DataLoadError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise DataLoadError(f"{path}: cannot be read ({error.strerror})") from None
+    if fmt == "json-ld" and not allow_network:
+        _refuse_remote_contexts(path, text)
+    graph = Graph() if fmt not in ("trig", "nquads") else Dataset()
+    try:
+        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except BadSyntax as error:
+        why = getattr(error, "_why", str(error))
+        raise DataLoadError(f"{path}, line {error.lines + 1}: bad syntax ({why})") from None
+    except (ParserError, SyntaxError, ValueError, TypeError, KeyError) as error:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DataLoadError(f"{path}: not valid {fmt} ({message})") from None
+    imports = sorted(str(o) for o in graph.objects(None, OWL.imports))
+    if imports and not allow_network:
+        raise NetworkRefused(
+            f"{path}: owl:imports <{imports[0]}> is not followed; "
+            "load that file with --data instead, or pass --allow-network"
+        )
+    return graph
+
+
+@dataclass(frozen=True)
+class QueryRows:
+    """The answer to a SELECT or ASK query: column names and one dict per row."""
+
+    columns: list[str]
+    rows: list[dict[str, Node | None]]
+
+
+class KnowledgeGraph:
+    """The ontology, the instance data and the direct relations derived from the claims.
+
+    The ontology, the data and the derived triples are kept in three named graphs of one
+    rdflib Dataset whose default graph is their union, so queries see everything.
+    """
+
+    def __init__(self, *, allow_network: bool = False) -> None:
+        self.dataset = Dataset(default_union=True)
+        self.allow_network = allow_network
+        for prefix, namespace in queries.PREFIXES.items():
+            self.dataset.bind(prefix, namespace)
+
+    @classmethod
+    def open(
+        cls,
+        data: Sequence[Path] | None = None,
+        *,
+        derive: bool = True,
+        allow_network: bool = False,
+    ) -> KnowledgeGraph:
+        """Open the ontology with ``data`` (default: the bundled Astana data set).
+
+        Raises DataLoadError (or NetworkRefused) before anything is added if a file would
+        not load, so a failed open never leaves a half-filled graph.
+        """
+        kg = cls(allow_network=allow_network)
+        kg.load(resources.ontology_files(), graph=ONTOLOGY_GRAPH)
+        kg.load(list(data) if data else resources.data_files(), graph=DATA_GRAPH)
+        if derive:
+            kg.derive()
+        return kg
+
+    def load(self, paths: Iterable[Path], *, graph: URIRef = DATA_GRAPH) -> int:
+        """Parse ``paths`` and add them to ``graph``; all or nothing. Returns triples added."""
+        parsed = [parse_file(Path(p), allow_network=self.allow_network) for p in paths]
+        target = self.dataset.graph(graph)
+        before = len(target)
+        for part in parsed:
+            if isinstance(part, Dataset):
+                for quad in part.quads((None, None, None, None)):
+                    target.add(quad[:3])
+            else:
+                target += part
+        return len(target) - before
+
+    def derive(self) -> int:
+        """(Re)build the direct relations from the claims by the rule in derive-direct-relations.rq.
+
+        Returns the number of derived triples.
+        """
+        derived = self.dataset.graph(DERIVED_GRAPH)
+        derived.remove((None, None, None))
+        result = self.run(queries.named_query("derive-direct-relations").text)
+        if result.graph is not None:
+            for triple in result.graph:
+                derived.add(triple)
+        return len(derived)
+
+    def graph(self, name: URIRef) -> Graph:
+        """One of the named graphs (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH)."""
+        return self.dataset.graph(name)
+
+    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> Result:
+        """Run SPARQL ``text`` with ``bindings`` as bound values, after the safety checks."""
+        prepared = queries.prepare(text, allow_network=self.allow_network)
+        return self.dataset.query(prepared, initBindings=dict(bindings or {}))
+
+    def select(
+        self,
+        query: queries.NamedQuery | str,
+        bindings: Mapping[str, Identifier] | None = None,
+    ) -> QueryRows:
+        """Run a SELECT or ASK query (a NamedQuery, or a bundled query's name); return its rows."""
+        if isinstance(query, str):
+            query = queries.named_query(query)
+        return self._rows(query, self.run(query.text, bindings))
+
+    def answer(
+        self,
+        query: queries.NamedQuery,
+        bindings: Mapping[str, Identifier] | None = None,
+    ) -> QueryRows | Graph:
+        """Run any query: rows for SELECT and ASK, a graph for CONSTRUCT and DESCRIBE."""
+        result = self.run(query.text, bindings)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            graph = Graph()
+            if result.graph is not None:
+                graph += result.graph
+            for prefix, namespace in self.dataset.namespaces():
+                graph.bind(prefix, namespace)
+            return graph
+        return self._rows(query, result)
+
+    def _rows(self, query: queries.NamedQuery, result: Result) -> QueryRows:
+        if result.type == "ASK":
+            return QueryRows(columns=["ask"], rows=[{"ask": Literal(bool(result.askAnswer))}])
+        if result.type != "SELECT":
+            raise QueryError(f"{query.name}: expected a SELECT or ASK query, not {result.type}")
+        columns = [str(v) for v in (result.vars or [])]
+        rows: list[dict[str, Node | None]] = [
+            dict(zip(columns, row, strict=True))
+            for row in result  # type: ignore[arg-type]
+        ]
+        return QueryRows(columns=columns, rows=rows)
+
+    def __len__(self) -> int:
+        return sum(len(self.dataset.graph(g)) for g in (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH))

@@ -1,0 +1,224 @@
+"""SPARQL queries kept as files, and the checks every query passes before it runs.
+
+Each bundled query is ``kg/queries/NAME.rq``; its first comment paragraph states the
+question it answers. User values reach a query only as bound values (``initBindings``),
+never pasted into its text. Before a query runs, its parsed form is inspected and refused
+if it would reach the network (SERVICE, or FROM/FROM NAMED, which could name a remote graph).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pyparsing import ParseException
+from rdflib import XSD, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Identifier
+
+from kg.errors import NetworkRefused, QueryError
+
+QUERIES_DIR = Path(__file__).resolve().parent
+
+PREFIXES: dict[str, str] = {
+    "ckg": "https://w3id.org/conflict-kg/ontology#",
+    "ck": "https://w3id.org/conflict-kg/id/",
+    "ckgsh": "https://w3id.org/conflict-kg/shapes#",
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "org": str(ORG),
+    "foaf": str(FOAF),
+    "schema": "https://schema.org/",
+    "time": str(TIME),
+    "dcterms": str(DCTERMS),
+}
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A SPARQL query with the question it answers (its first comment paragraph)."""
+
+    name: str
+    question: str
+    text: str
+
+    @property
+    def message(self) -> str:
+        """For an integrity query: its ``# message:`` line, else its question."""
+        for line in self.text.splitlines():
+            stripped = line.strip().lstrip("#").strip()
+            if stripped.lower().startswith("message:"):
+                return stripped.split(":", 1)[1].strip()
+        return self.question
+
+    @property
+    def variables(self) -> set[str]:
+        """The names of the variables that appear in the query text."""
+        return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", _strip_comments(self.text)))
+
+
+def _strip_comments(text: str) -> str:
+    # Drops '#' comments outside IRIs and strings well enough to list variables.
+    return re.sub(r"(?m)^\s*#.*$", "", text)
+
+
+def _question(text: str) -> str:
+    lines: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            break
+        body = stripped.lstrip("#").strip()
+        if not body:
+            if lines:
+                break
+            continue
+        lines.append(body)
+    return " ".join(lines)
+
+
+def from_text(text: str, name: str = "-e") -> NamedQuery:
+    """Wrap query text given by the user."""
+    return NamedQuery(name=name, question=_question(text), text=text)
+
+
+def bundled_names() -> list[str]:
+    """The names of the bundled queries."""
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.rq"))
+
+
+def named_query(name: str) -> NamedQuery:
+    """The bundled query ``name``; QueryError, with the closest names, if there is none."""
+    path = QUERIES_DIR / f"{name}.rq"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name) or not path.is_file():
+        close = difflib.get_close_matches(name, bundled_names(), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `kg query --list` shows them"
+        raise QueryError(f"no bundled query named {name!r}{hint}")
+    text = path.read_text(encoding="utf-8")
+    return NamedQuery(name=name, question=_question(text), text=text)
+
+
+def load(spec: str) -> NamedQuery:
+    """A query given as a bundled name or as the path of a .rq/.sparql file."""
+    path = Path(spec)
+    if path.suffix.lower() in (".rq", ".sparql") or path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise QueryError(f"{spec}: no such query file") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise QueryError(f"{spec}: cannot be read ({error})") from None
+        return from_text(text, name=spec)
+    return named_query(spec)
+
+
+def _walk(node: Any) -> Any:
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            yield from _walk(item)
+
+
+def prepare(text: str, *, allow_network: bool = False) -> Query:
+    """Parse a SPARQL query and refuse what would reach the network, unless allowed.
+
+    The check runs on the parsed query, so spellings such as ``SERV\\u0049CE`` are caught.
+    Raises QueryError for a syntax error or an update, NetworkRefused for SERVICE or FROM.
+    """
+    try:
+        parsed = parseQuery(text)
+    except ParseException as error:
+        raise QueryError(
+            f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
+        ) from None
+    except Exception as error:  # rdflib raises bare Exceptions for some malformed input
+        raise QueryError(f"SPARQL syntax error: {error}") from None
+    if not allow_network:
+        body = parsed[1]
+        if "datasetClause" in body:
+            raise NetworkRefused(
+                "FROM / FROM NAMED in a query may fetch a remote graph and is refused; "
+                "pass --allow-network to allow it"
+            )
+        for node in _walk(body):
+            if node.name == "ServiceGraphPattern":
+                raise NetworkRefused(
+                    f"SERVICE <{node.get('term')}> in a query would reach the network "
+                    "and is refused; pass --allow-network to allow it"
+                )
+    try:
+        return translateQuery(parsed, initNs=PREFIXES)
+    except Exception as error:  # e.g. an undeclared prefix
+        raise QueryError(f"SPARQL error: {error}") from None
+
+
+_IRI = re.compile(r"<([^<>\"{}|^`\\\s]*)>")
+_CURIE = re.compile(r"([A-Za-z][\w.-]*)?:([\w.-]*)")
+_QUOTED = re.compile(r'"(.*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(\S+))?', re.DOTALL)
+
+
+def parse_value(value: str) -> Identifier:
+    """Turn the text of ``--param NAME=VALUE`` into an RDF term, never into query text.
+
+    ``<IRI>`` and ``prefix:local`` (with a known prefix) give IRIs; ``"text"``,
+    ``"text"@lang`` and ``"text"^^xsd:type`` give literals; a bare integer, decimal or
+    ISO date (2017-09-01) gives a typed literal; anything else a plain string.
+    """
+    if m := _IRI.fullmatch(value):
+        return URIRef(m.group(1))
+    if m := _QUOTED.fullmatch(value):
+        lexical, lang, datatype = m.groups()
+        if datatype:
+            return Literal(lexical, datatype=_datatype(datatype))
+        return Literal(lexical, lang=lang)
+    if (m := _CURIE.fullmatch(value)) and (m.group(1) or "") in PREFIXES:
+        return URIRef(PREFIXES[m.group(1) or ""] + m.group(2))
+    if re.fullmatch(r"[+-]?\d+", value):
+        return Literal(int(value))
+    if re.fullmatch(r"[+-]?\d+\.\d+", value):
+        return Literal(value, datatype=XSD.decimal)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return Literal(date.fromisoformat(value))
+        except ValueError:
+            raise QueryError(f"{value!r} looks like a date but is not a valid one") from None
+    return Literal(value)
+
+
+def _datatype(text: str) -> URIRef:
+    if m := _IRI.fullmatch(text):
+        return URIRef(m.group(1))
+    if (m := _CURIE.fullmatch(text)) and (m.group(1) or "") in PREFIXES:
+        return URIRef(PREFIXES[m.group(1) or ""] + m.group(2))
+    raise QueryError(f"unknown datatype {text!r}: write it as <IRI> or xsd:NAME")
+
+
+def parse_params(pairs: list[str], query: NamedQuery) -> dict[str, Identifier]:
+    """Parse ``NAME=VALUE`` pairs into bindings; each NAME must be a variable of ``query``."""
+    bindings: dict[str, Identifier] = {}
+    variables = query.variables
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"--param {pair!r}: write it as NAME=VALUE")
+        if name not in variables:
+            known = ", ".join(sorted(variables)) or "none"
+            raise QueryError(f"--param {name}: the query has no variable ?{name} (it has: {known})")
+        bindings[name] = parse_value(value)
+    return bindings

@@ -1,0 +1,173 @@
+"""SHACL validation of instance data against the bundled shapes and ontology.
+
+The data is validated together with the ontology, so that ``sh:class ckg:Actor`` accepts a
+ckg:State through ``rdfs:subClassOf``. Integrity queries named ``*-violation.rq`` run as
+well; each row they return is reported like a SHACL violation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
+
+import pyshacl
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from kg import queries, resources
+from kg.graph import DATA_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph, parse_file
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+VIOLATION_QUERY_NS = "urn:conflict-kg:query:"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One finding: what is wrong (message), where (focus node and path), and how badly."""
+
+    focus_node: str
+    path: str | None
+    message: str
+    severity: str
+    shape: str
+    constraint: str
+    value: str | None = None
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validation: conforms when there is no Violation (warnings are allowed)."""
+
+    conforms: bool
+    results: list[ValidationResult]
+    graph: Graph = field(repr=False)
+
+    @property
+    def violations(self) -> int:
+        """How many results are violations."""
+        return sum(1 for r in self.results if r.severity == "Violation")
+
+    @property
+    def warnings(self) -> int:
+        """How many results are warnings."""
+        return sum(1 for r in self.results if r.severity == "Warning")
+
+
+def _local(node: Node | str) -> str:
+    text = str(node)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _path_text(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return str(node)
+    return f"complex path {node.n3()}"  # a sequence, inverse or alternative path
+
+
+def _named_shape(shapes: Graph, shape: Node) -> str:
+    """The named node shape that holds a (blank) property shape, or the shape itself."""
+    seen: set[Node] = set()
+    while isinstance(shape, BNode) and shape not in seen:
+        seen.add(shape)
+        parent = shapes.value(None, SH.property, shape) or shapes.value(None, SH.sparql, shape)
+        if parent is None:
+            break
+        shape = parent
+    return str(shape)
+
+
+def shapes_graph() -> Graph:
+    """The bundled SHACL shapes."""
+    graph = Graph()
+    for path in resources.shapes_files():
+        graph += parse_file(path)
+    return graph
+
+
+def validate(
+    paths: Sequence[Path] | None = None,
+    *,
+    allow_network: bool = False,
+) -> ValidationReport:
+    """Validate ``paths`` (default: the bundled data) against the bundled shapes.
+
+    Raises DataLoadError when a file would not load; returns a report otherwise.
+    """
+    kg = KnowledgeGraph.open(paths, derive=False, allow_network=allow_network)
+    data = Graph()
+    data += kg.graph(ONTOLOGY_GRAPH)
+    data += kg.graph(DATA_GRAPH)
+    shapes = shapes_graph()
+    _conforms, results_graph, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        allow_warnings=True,
+        meta_shacl=False,
+    )
+    assert isinstance(results_graph, Graph)
+    results: list[ValidationResult] = []
+    for node in results_graph.subjects(RDF.type, SH.ValidationResult):
+        message = results_graph.value(node, SH.resultMessage)
+        source_shape = results_graph.value(node, SH.sourceShape)
+        value = results_graph.value(node, SH.value)
+        results.append(
+            ValidationResult(
+                focus_node=str(results_graph.value(node, SH.focusNode)),
+                path=_path_text(results_graph.value(node, SH.resultPath)),
+                message=str(message) if message is not None else "does not conform",
+                severity=_local(results_graph.value(node, SH.resultSeverity) or SH.Violation),
+                shape=_named_shape(shapes, source_shape) if source_shape is not None else "",
+                constraint=_local(results_graph.value(node, SH.sourceConstraintComponent) or ""),
+                value=str(value) if value is not None else None,
+            )
+        )
+    results.extend(_violation_queries(kg, results_graph))
+    results.sort(
+        key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), r.focus_node, r.path or "", r.message)
+    )
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms=conforms, results=results, graph=results_graph)
+
+
+def _violation_queries(kg: KnowledgeGraph, results_graph: Graph) -> list[ValidationResult]:
+    """Run the bundled ``*-violation.rq`` integrity queries over the data (not the derived)."""
+    found: list[ValidationResult] = []
+    data = Graph()
+    data += kg.graph(ONTOLOGY_GRAPH)
+    data += kg.graph(DATA_GRAPH)
+    for name in queries.bundled_names():
+        if not name.endswith("-violation"):
+            continue
+        query = queries.named_query(name)
+        shape = URIRef(VIOLATION_QUERY_NS + name)
+        for row in data.query(queries.prepare(query.text)):
+            focus, path, value = (row.get(v) for v in ("focus", "path", "value"))  # type: ignore[union-attr]
+            result = ValidationResult(
+                focus_node=str(focus),
+                path=str(path) if path is not None else None,
+                message=query.message,
+                severity="Violation",
+                shape=str(shape),
+                constraint="SPARQLQuery",
+                value=str(value) if value is not None else None,
+            )
+            found.append(result)
+            node = BNode()
+            results_graph.add((node, RDF.type, SH.ValidationResult))
+            results_graph.add((node, SH.focusNode, cast(Node, focus)))
+            if path is not None:
+                results_graph.add((node, SH.resultPath, path))
+            results_graph.add((node, SH.resultMessage, Literal(query.message)))
+            results_graph.add((node, SH.resultSeverity, SH.Violation))
+            results_graph.add((node, SH.sourceShape, shape))
+    if found:
+        report = results_graph.value(None, RDF.type, SH.ValidationReport)
+        if report is not None:
+            results_graph.set((report, SH.conforms, Literal(False)))
+    return found

@@ -1,0 +1,47 @@
+"""The conflict-kg vocabulary terms used from Python, one a line.
+
+``_fail = True`` makes a typo an AttributeError; tests/test_vocab.py checks that each term
+is defined (labelled) in the ontology.
+"""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ID = Namespace("https://w3id.org/conflict-kg/id/")
+SHAPES = Namespace("https://w3id.org/conflict-kg/shapes#")
+
+
+class CKG(DefinedNamespace):
+    """conflict-kg ontology: https://w3id.org/conflict-kg/ontology#"""
+
+    _NS = Namespace("https://w3id.org/conflict-kg/ontology#")
+    _fail = True
+
+    # annotations read by the code
+    directProperty: URIRef  # the direct property a claim class stands for
+    fromRole: URIRef  # role property giving the subject of the direct property
+    toRole: URIRef  # role property giving the object of the direct property
+    networkEdge: URIRef  # what a claim class becomes in the actor network
+    edgeSign: URIRef  # +1 cooperative, -1 hostile
+
+    # classes
+    Actor: URIRef  # anyone who acts in a conflict
+    Claim: URIRef  # what one source says about a relation
+    SupportClaim: URIRef  # a source says one actor backs another
+    SourceDocument: URIRef  # a document claims come from
+
+    # claim properties
+    backer: URIRef  # the actor that gives support
+    recipient: URIRef  # the actor that receives support
+    source: URIRef  # the document a claim comes from
+    quote: URIRef  # the sentence a claim rests on
+    status: URIRef  # asserted, alleged, denied, ended
+    start: URIRef  # first day of the period in which it began
+    end: URIRef  # first day of the period in which it ended
+
+    # direct properties
+    backs: URIRef  # derived from support claims
+    backedBy: URIRef  # inverse of backs
+
+    # statuses
+    Denied: URIRef  # no direct property is derived from a denied claim

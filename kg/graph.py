@@ -18,7 +18,7 @@ import rdflib.plugins.sparql
 from rdflib import OWL, Dataset, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
-from rdflib.query import Result
+from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node
 
 from kg import queries, resources
@@ -225,10 +225,10 @@ class KnowledgeGraph:
         if result.type != "SELECT":
             raise QueryError(f"{query.name}: expected a SELECT or ASK query, not {result.type}")
         columns = [str(v) for v in (result.vars or [])]
-        rows: list[dict[str, Node | None]] = [
-            dict(zip(columns, row, strict=True))
-            for row in result  # type: ignore[arg-type]
-        ]
+        rows: list[dict[str, Node | None]] = []
+        for row in result:
+            assert isinstance(row, ResultRow)
+            rows.append(dict(zip(columns, row, strict=True)))
         return QueryRows(columns=columns, rows=rows)
 
     def __len__(self) -> int:

@@ -112,7 +112,10 @@ def validate(
     )
     assert isinstance(results_graph, Graph)
     results: list[ValidationResult] = []
-    for node in results_graph.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: the nested sh:detail results that pySHACL adds under an
+    # sh:node failure repeat it in pySHACL's default wording.
+    report_node = results_graph.value(None, RDF.type, SH.ValidationReport)
+    for node in results_graph.objects(report_node, SH.result):
         message = results_graph.value(node, SH.resultMessage)
         source_shape = results_graph.value(node, SH.sourceShape)
         value = results_graph.value(node, SH.value)
@@ -138,6 +141,7 @@ def validate(
 def _violation_queries(kg: KnowledgeGraph, results_graph: Graph) -> list[ValidationResult]:
     """Run the bundled ``*-violation.rq`` integrity queries over the data (not the derived)."""
     found: list[ValidationResult] = []
+    report = results_graph.value(None, RDF.type, SH.ValidationReport)
     data = Graph()
     data += kg.graph(ONTOLOGY_GRAPH)
     data += kg.graph(DATA_GRAPH)
@@ -159,6 +163,8 @@ def _violation_queries(kg: KnowledgeGraph, results_graph: Graph) -> list[Validat
             )
             found.append(result)
             node = BNode()
+            if report is not None:
+                results_graph.add((report, SH.result, node))
             results_graph.add((node, RDF.type, SH.ValidationResult))
             results_graph.add((node, SH.focusNode, cast(Node, focus)))
             if path is not None:
@@ -166,8 +172,6 @@ def _violation_queries(kg: KnowledgeGraph, results_graph: Graph) -> list[Validat
             results_graph.add((node, SH.resultMessage, Literal(query.message)))
             results_graph.add((node, SH.resultSeverity, SH.Violation))
             results_graph.add((node, SH.sourceShape, shape))
-    if found:
-        report = results_graph.value(None, RDF.type, SH.ValidationReport)
-        if report is not None:
-            results_graph.set((report, SH.conforms, Literal(False)))
+    if found and report is not None:
+        results_graph.set((report, SH.conforms, Literal(False)))
     return found

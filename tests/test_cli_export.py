@@ -1,0 +1,86 @@
+"""`kg export`: round trips compared as graphs, and files replaced atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from kg import export
+from kg.cli import cli
+from kg.graph import DATA_GRAPH, DERIVED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
+
+
+def expected(kg: KnowledgeGraph, *names: object) -> Graph:
+    graph = Graph()
+    for name in names:
+        graph += kg.graph(name)  # type: ignore[arg-type]
+    return graph
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rdflib_format"), [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
+)
+def test_round_trip(
+    runner: CliRunner, astana_graph: KnowledgeGraph, tmp_path: Path, fmt: str, rdflib_format: str
+) -> None:
+    target = tmp_path / f"out.{fmt}"
+    result = runner.invoke(cli, ["export", "--format", fmt, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    back = Graph().parse(target, format=rdflib_format)
+    assert isomorphic(back, expected(astana_graph, DATA_GRAPH, DERIVED_GRAPH))
+
+
+def test_trig_keeps_the_parts_as_named_graphs(
+    runner: CliRunner, astana_graph: KnowledgeGraph, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.trig"
+    result = runner.invoke(cli, ["export", "-o", str(target), "--include-ontology"])
+    assert result.exit_code == 0, result.output
+    back = Dataset()
+    back.parse(target, format="trig")
+    for name in (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH):
+        assert isomorphic(back.graph(name), astana_graph.graph(name)), name
+
+
+def test_stdout_and_no_derived(runner: CliRunner, astana_graph: KnowledgeGraph) -> None:
+    result = runner.invoke(cli, ["export", "--no-derived"])
+    assert result.exit_code == 0
+    back = Graph().parse(data=result.output, format="turtle")
+    assert isomorphic(back, expected(astana_graph, DATA_GRAPH))
+
+
+def test_a_failed_write_leaves_the_old_file(
+    tmp_path: Path, astana_graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.ttl"
+    target.write_text("old content\n", encoding="utf-8")
+
+    def broken(path: Path, rdflib_format: str) -> None:
+        raise ValueError("simulated failure")
+
+    monkeypatch.setattr(export, "_check_parses", broken)
+    with pytest.raises(export.OutputError, match="did not parse back"):
+        export.export_to_file(astana_graph, target, "turtle")
+    assert target.read_text(encoding="utf-8") == "old content\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ttl"]
+
+
+def test_missing_folder_exits_5(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "out.ttl"
+    result = runner.invoke(cli, ["export", "-o", str(target)])
+    assert result.exit_code == 5
+    assert result.output.startswith(f"Error: {target}: the folder")
+
+
+def test_existing_file_keeps_its_permissions(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "out.ttl"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    result = runner.invoke(cli, ["export", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert len(Graph().parse(target)) > 0

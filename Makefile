@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/kg query who-backs-whom
+	$(BIN)/kg report backers --include-ended
 
 test: $(STAMP) lint
 	$(BIN)/pytest

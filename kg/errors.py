@@ -39,6 +39,18 @@ class QueryError(KGError):
     exit_code = 3
 
 
+class UnknownName(KGError):
+    """No actor (or peace process) has the name or IRI given."""
+
+    exit_code = 6
+
+
+class AmbiguousName(KGError):
+    """The name given fits more than one actor (or peace process)."""
+
+    exit_code = 7
+
+
 class NetworkRefused(KGError):
     """The input would reach the network (SERVICE, FROM, a JSON-LD @context URL, owl:imports)."""
 

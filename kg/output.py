@@ -47,8 +47,11 @@ def text(value: Any, *, short: bool = False) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return "; ".join(text(v, short=short) for v in value)
-    if isinstance(value, Mapping):
+        parts = [text(v, short=short) for v in value]
+        return "; ".join(dict.fromkeys(p for p in parts if p))  # each once, in order
+    if isinstance(value, Mapping):  # a source or claim: its short label
+        if "label" in value:
+            return text(value["label"], short=short)
         return " ".join(text(v, short=short) for v in value.values() if v)
     return str(value)
 
@@ -105,8 +108,12 @@ def render(
     fmt: str,
     *,
     width: int | None = None,
+    headings: Sequence[str] | None = None,
 ) -> str:
-    """Render ``rows`` (dicts keyed by column) in ``fmt``; the text ends with a newline."""
+    """Render ``rows`` (dicts keyed by column) in ``fmt``; the text ends with a newline.
+
+    ``headings`` name the columns in a table or Markdown (default: the column keys).
+    """
     if fmt == "json":
         return (
             json.dumps(
@@ -127,6 +134,7 @@ def render(
             writer.writerow([_safe_cell(c) for c in cells])
         return buffer.getvalue()
     grid = [[_one_line(text(r.get(c), short=True)) for c in columns] for r in rows]
+    columns = list(headings) if headings is not None else list(columns)
     if fmt == "markdown":
 
         def md(cell: str) -> str:

@@ -31,7 +31,7 @@ def test_makefile_has_the_quickstart_targets() -> None:
         target = command.split()[1]
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
     demo = re.search(r"^demo:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
-    assert demo and "kg query who-backs-whom" in demo.group(1)
+    assert demo and "kg report backers" in demo.group(1)
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -1,0 +1,118 @@
+"""Dates known to a day, a month or a year, and whether a relation holds as of a date.
+
+A claim's start and end are each stored as the first day of a period plus its precision
+(``ckg:start "2017-07-01"^^xsd:date ; ckg:startPrecision time:unitMonth`` is "July 2017").
+As of a day D, a relation
+
+- has **not started** if its start period lies wholly after D, and **may not have started**
+  if D falls inside a start period longer than a day (it is listed, flagged);
+- has **ended** if its end period lies wholly before D, and **may have ended** if D falls
+  inside an end period longer than a day (it is listed, flagged). The end day itself is the
+  last day the relation held: a relation that ended on 2017-07-31 is current on that day;
+- with the status *ended* but no end date, has ended as of its source's date, and may have
+  ended before that;
+- with an unknown start counts as started.
+
+So a relation that ended "in July 2017" is current but flagged "may have ended" on
+2017-07-15, and has ended on 2017-08-01.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Precision(StrEnum):
+    """How precisely a date is known."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class Standing(StrEnum):
+    """Where a relation stands as of a date."""
+
+    CURRENT = "current"
+    MAY_HAVE_ENDED = "may have ended"
+    MAY_NOT_HAVE_STARTED = "may not have started"
+    ENDED = "ended"
+    NOT_STARTED = "not started"
+
+    @property
+    def listed(self) -> bool:
+        """Whether a report of current relations lists it (uncertain ones are, flagged)."""
+        return self in (Standing.CURRENT, Standing.MAY_HAVE_ENDED, Standing.MAY_NOT_HAVE_STARTED)
+
+
+@dataclass(frozen=True, order=True)
+class TimePoint:
+    """A period of a day, a month or a year, given by its first day."""
+
+    first: date
+    precision: Precision
+
+    @classmethod
+    def of(cls, value: object, precision: object) -> TimePoint | None:
+        """Build from query values (an xsd:date and a precision label); None if no date."""
+        if value is None:
+            return None
+        first = value if isinstance(value, date) else date.fromisoformat(str(value))
+        return cls(first, Precision(str(precision)) if precision else Precision.DAY)
+
+    @property
+    def last(self) -> date:
+        """The last day of the period."""
+        if self.precision is Precision.YEAR:
+            return date(self.first.year, 12, 31)
+        if self.precision is Precision.MONTH:
+            days = calendar.monthrange(self.first.year, self.first.month)[1]
+            return date(self.first.year, self.first.month, days)
+        return self.first
+
+    def __str__(self) -> str:
+        text = self.first.isoformat()
+        return {Precision.DAY: text, Precision.MONTH: text[:7], Precision.YEAR: text[:4]}[
+            self.precision
+        ]
+
+
+def period_text(start: TimePoint | None, end: TimePoint | None) -> str:
+    """``2016–2017-07``, ``2016–`` or ``–2017-07``; empty when neither is known."""
+    if start is None and end is None:
+        return ""
+    return f"{start or ''}–{end or ''}"
+
+
+def standing(
+    start: TimePoint | None,
+    end: TimePoint | None,
+    *,
+    ended: bool,
+    source_date: date | None,
+    as_of: date | None,
+) -> Standing:
+    """Where a relation stands as of ``as_of`` (or today's knowledge when None).
+
+    ``ended`` is True when the source gives the status *ended*.
+    """
+    if as_of is None:
+        return Standing.ENDED if end is not None or ended else Standing.CURRENT
+    if start is not None:
+        if start.first > as_of:
+            return Standing.NOT_STARTED
+    if end is not None:
+        if end.last < as_of:
+            return Standing.ENDED
+        if end.first <= as_of and end.precision is not Precision.DAY:
+            return Standing.MAY_HAVE_ENDED
+    elif ended:
+        if source_date is None or source_date <= as_of:
+            return Standing.ENDED
+        return Standing.MAY_HAVE_ENDED
+    if start is not None and start.last > as_of:
+        return Standing.MAY_NOT_HAVE_STARTED
+    return Standing.CURRENT

@@ -1,0 +1,921 @@
+"""Relationship reports: who backs whom, allies, adversaries, mediators, agreements, actor
+profiles, timelines and disputed relations, each as of any date.
+
+Every report asks the bundled SPARQL queries (``relations.rq``, ``talks-roles.rq``, ...) and
+returns a :class:`Report` of plain rows; formatting happens in ``kg.output``. Claims that
+state the same relation with the same period and status are one row with several sources;
+claims that differ stay apart (and ``disputed`` lists them). The time rules are those of
+``kg.periods``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier, Node
+
+from kg import actors
+from kg.graph import KnowledgeGraph
+from kg.output import compact
+from kg.periods import Standing, TimePoint, period_text, standing
+from kg.vocab import CKG
+
+ALLIANCE = URIRef(str(CKG._NS) + "AllianceClaim")
+OPPOSITION = URIRef(str(CKG._NS) + "OppositionClaim")
+OFFICE = URIRef(str(CKG._NS) + "OfficeClaim")
+PEACE_PROCESS = URIRef(str(CKG._NS) + "PeaceProcess")
+
+AS_OF_RULE = (
+    "as of a date, a relation that ended within a month or year containing that date is "
+    "listed and flagged 'may have ended'; one whose month or year of start contains it, "
+    "'may not have started'"
+)
+
+
+@dataclass
+class Report:
+    """Rows of a report: ``columns`` are the keys of each row (JSON and CSV), and
+    ``table`` the (key, heading) pairs shown in a table or Markdown."""
+
+    rows: list[dict[str, Any]]
+    columns: list[str]
+    table: list[tuple[str, str]]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a claim comes from: the document and the sentence quoted."""
+
+    document: str
+    title: str | None
+    date: str | None
+    quote: str | None
+    claim: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The source as a JSON object; ``label`` is its short name for tables."""
+        label = compact(self.document) + (f" ({self.date})" if self.date else "")
+        return {
+            "label": label,
+            "document": self.document,
+            "title": self.title,
+            "date": self.date,
+            "quote": self.quote,
+            "claim": self.claim,
+        }
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim read in one direction (a symmetric claim is read in both)."""
+
+    iri: str
+    kind: str
+    kind_label: str
+    direct_label: str
+    inverse_label: str | None
+    symmetric: bool
+    subject: str
+    subject_label: str
+    object: str
+    object_label: str
+    status: str
+    start: TimePoint | None
+    end: TimePoint | None
+    source: Source
+    office: str | None
+    according_to: str | None
+    support: tuple[str, ...] = ()
+    against: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()
+
+    @property
+    def source_day(self) -> date | None:
+        """The publication date of the source, if known."""
+        return date.fromisoformat(self.source.date) if self.source.date else None
+
+
+@dataclass
+class Relation:
+    """Claims that state the same relation with the same period and status."""
+
+    claims: list[Claim]
+    standing: Standing
+
+    @property
+    def first(self) -> Claim:
+        """A representative claim (they agree on all but their source)."""
+        return self.claims[0]
+
+    def sources(self) -> list[dict[str, Any]]:
+        """The sources of the claims, in order."""
+        return [c.source.as_dict() for c in self.claims]
+
+    def common(self) -> dict[str, Any]:
+        """The keys every relation row shares: period, status, standing, sources."""
+        c = self.first
+        return {
+            "start": str(c.start) if c.start else None,
+            "start_precision": c.start.precision.value if c.start else None,
+            "end": str(c.end) if c.end else None,
+            "end_precision": c.end.precision.value if c.end else None,
+            "period": period_text(c.start, c.end),
+            "status": c.status,
+            "standing": self.standing.value,
+            "sources": self.sources(),
+        }
+
+
+def _text(value: Node | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _python(value: Node | None) -> Any:
+    """The Python value of a literal (an int, a date...), the text of anything else."""
+    return value.toPython() if isinstance(value, Literal) else _text(value)
+
+
+def _time(value: Node | None, precision: Node | None) -> TimePoint | None:
+    return TimePoint.of(_python(value), precision)
+
+
+def claims(
+    kg: KnowledgeGraph,
+    kind: URIRef | None = None,
+    subject: URIRef | None = None,
+    object: URIRef | None = None,
+) -> list[Claim]:
+    """The claims of ``kind`` (all kinds if None) read from ``subject`` to ``object``."""
+    bindings: dict[str, Identifier] = {}
+    if kind is not None:
+        bindings["kind"] = kind
+    if subject is not None:
+        bindings["from"] = subject
+    if object is not None:
+        bindings["to"] = object
+    details: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in kg.select("support-kinds").rows:
+        for detail in ("kind", "against", "via"):
+            value = _text(row[detail])
+            if value is not None and value not in details[str(row["claim"])][detail]:
+                details[str(row["claim"])][detail].append(value)
+    found: dict[tuple[str, str, str], Claim] = {}
+    for row in kg.select("relations", bindings).rows:
+        key = (str(row["claim"]), str(row["from"]), str(row["to"]))
+        if key in found:  # a second label or quote: keep the first
+            continue
+        extra = details.get(key[0], {})
+        found[key] = Claim(
+            iri=key[0],
+            kind=str(row["kind"]),
+            kind_label=str(row["kind_label"]),
+            direct_label=str(row["direct_label"]),
+            inverse_label=_text(row["inverse_label"]),
+            symmetric=bool(_python(row["symmetric"])),
+            subject=key[1],
+            subject_label=_text(row["from_label"]) or compact(key[1]),
+            object=key[2],
+            object_label=_text(row["to_label"]) or compact(key[2]),
+            status=str(row["status"]),
+            start=_time(row["start"], row["start_precision"]),
+            end=_time(row["end"], row["end_precision"]),
+            source=Source(
+                document=str(row["source"]),
+                title=_text(row["source_title"]),
+                date=_text(row["source_date"]),
+                quote=_text(row["quote"]),
+                claim=key[0],
+            ),
+            office=_text(row["office"]),
+            according_to=_text(row["according_to"]),
+            support=tuple(sorted(extra.get("kind", []))),
+            against=tuple(extra.get("against", [])),
+            via=tuple(extra.get("via", [])),
+        )
+    return list(found.values())
+
+
+def relations(found: Iterable[Claim], *, as_of: date | None, include_ended: bool) -> list[Relation]:
+    """Group agreeing claims into relations and keep those that hold as of ``as_of``.
+
+    Denied claims are left out (``disputed`` shows them); ended relations only with
+    ``include_ended``; relations not yet started as of the date never.
+    """
+    groups: dict[tuple[Any, ...], list[Claim]] = defaultdict(list)
+    for c in found:
+        if c.status == "denied":
+            continue
+        key = (c.kind, c.subject, c.object, c.start, c.end, c.status, c.support, c.office)
+        groups[key].append(c)
+    kept: list[Relation] = []
+    for group in groups.values():
+        group.sort(key=lambda c: (c.source.date or "", c.source.document, c.iri))
+        days = [c.source_day for c in group if c.source_day is not None]
+        first = group[0]
+        state = standing(
+            first.start,
+            first.end,
+            ended=first.status == "ended",
+            source_date=min(days) if days else None,
+            as_of=as_of,
+        )
+        if state.listed or (include_ended and state is Standing.ENDED):
+            kept.append(Relation(group, state))
+    kept.sort(
+        key=lambda r: (
+            r.first.subject_label.casefold(),
+            r.first.object_label.casefold(),
+            r.first.start.first if r.first.start else date.min,
+            r.first.status,
+        )
+    )
+    return kept
+
+
+def _as_of_notes(as_of: date | None, rows: Sequence[dict[str, Any]]) -> list[str]:
+    if as_of is None:
+        return []
+    notes = [f"as of {as_of.isoformat()}"]
+    if any(r.get("standing") not in ("current", "ended") for r in rows):
+        notes.append(AS_OF_RULE)
+    return notes
+
+
+# --- who backs whom -----------------------------------------------------------------------
+
+
+def backers(
+    kg: KnowledgeGraph,
+    *,
+    of: str | None = None,
+    by: str | None = None,
+    as_of: date | None = None,
+    include_ended: bool = False,
+    indirect: bool = False,
+) -> Report:
+    """Who backs whom: ``of`` names the recipient, ``by`` the backer (any name or IRI).
+
+    With ``indirect``, chains of backing (A backs B, B backs C) are added with their path.
+    """
+    recipient = actors.resolve(kg, of).iri if of else None
+    backer = actors.resolve(kg, by).iri if by else None
+    kind = URIRef(str(CKG.SupportClaim))
+    if indirect:
+        every = relations(claims(kg, kind), as_of=as_of, include_ended=include_ended)
+        found = _chains(every, backer, recipient)
+    else:
+        direct = relations(
+            claims(kg, kind, backer, recipient), as_of=as_of, include_ended=include_ended
+        )
+        found = [[r] for r in direct]
+    rows = [_backing_row(chain) for chain in found]
+    columns = [
+        "backer",
+        "backer_label",
+        "recipient",
+        "recipient_label",
+        "support",
+        "against",
+        "via",
+        "start",
+        "start_precision",
+        "end",
+        "end_precision",
+        "period",
+        "status",
+        "standing",
+        "sources",
+    ]
+    table = [
+        ("backer_label", "backer"),
+        ("recipient_label", "recipient"),
+        ("support", "support"),
+        ("period", "period"),
+        ("status", "status"),
+        ("standing", "as of"),
+        ("sources", "sources"),
+    ]
+    if indirect:
+        columns += ["hops", "path"]
+        table.insert(2, ("route", "path"))
+    return Report(rows, columns, table, _as_of_notes(as_of, rows))
+
+
+def _backing_row(chain: list[Relation]) -> dict[str, Any]:
+    head, tail = chain[0].first, chain[-1].first
+    if len(chain) == 1:
+        row = {
+            "backer": head.subject,
+            "backer_label": head.subject_label,
+            "recipient": head.object,
+            "recipient_label": head.object_label,
+            "support": list(head.support),
+            "against": list(head.against),
+            "via": list(head.via),
+            **chain[0].common(),
+        }
+    else:
+        # A chain holds while every link holds: show the least certain standing.
+        order = [
+            Standing.ENDED,
+            Standing.MAY_HAVE_ENDED,
+            Standing.MAY_NOT_HAVE_STARTED,
+            Standing.CURRENT,
+        ]
+        weakest = min((r.standing for r in chain), key=order.index)
+        row = {
+            "backer": head.subject,
+            "backer_label": head.subject_label,
+            "recipient": tail.object,
+            "recipient_label": tail.object_label,
+            "support": [],
+            "against": [],
+            "via": [],
+            "start": None,
+            "start_precision": None,
+            "end": None,
+            "end_precision": None,
+            "period": "",
+            "status": "indirect",
+            "standing": weakest.value,
+            "sources": [s for r in chain for s in r.sources()],
+        }
+    row["hops"] = len(chain)
+    row["path"] = [head.subject_label] + [r.first.object_label for r in chain]
+    row["route"] = " → ".join(row["path"])  # the path as the table shows it
+    return row
+
+
+def _chains(
+    found: list[Relation], backer: URIRef | None, recipient: URIRef | None
+) -> list[list[Relation]]:
+    """Every chain of backing without repeated actors, from ``backer`` and to ``recipient``."""
+    out: dict[str, list[Relation]] = defaultdict(list)
+    for r in found:
+        out[r.first.subject].append(r)
+    chains: list[list[Relation]] = []
+
+    def walk(path: list[Relation], seen: set[str]) -> None:
+        end = path[-1].first.object
+        if recipient is None or end == str(recipient):
+            chains.append(list(path))
+        for nxt in out.get(end, []):
+            if nxt.first.object not in seen:
+                walk(path + [nxt], seen | {nxt.first.object})
+
+    starts = [r for r in found if backer is None or r.first.subject == str(backer)]
+    for r in starts:
+        walk([r], {r.first.subject, r.first.object})
+    chains.sort(
+        key=lambda c: (len(c), [r.first.subject_label for r in c], c[-1].first.object_label)
+    )
+    return chains
+
+
+# --- allies and adversaries ---------------------------------------------------------------
+
+
+def _partners(
+    kg: KnowledgeGraph,
+    kind: URIRef,
+    actor: str | None,
+    other_key: str,
+    as_of: date | None,
+    include_ended: bool,
+) -> Report:
+    subject = actors.resolve(kg, actor).iri if actor else None
+    found = relations(claims(kg, kind, subject), as_of=as_of, include_ended=include_ended)
+    rows = []
+    for r in found:
+        c = r.first
+        if (
+            subject is None
+            and c.symmetric
+            and c.subject_label.casefold() > c.object_label.casefold()
+        ):
+            continue  # each pair once when no actor is given
+        rows.append(
+            {
+                "actor": c.subject,
+                "actor_label": c.subject_label,
+                other_key: c.object,
+                f"{other_key}_label": c.object_label,
+                **r.common(),
+            }
+        )
+    columns = [
+        "actor",
+        "actor_label",
+        other_key,
+        f"{other_key}_label",
+        "start",
+        "start_precision",
+        "end",
+        "end_precision",
+        "period",
+        "status",
+        "standing",
+        "sources",
+    ]
+    table = [
+        ("actor_label", "actor"),
+        (f"{other_key}_label", other_key),
+        ("period", "period"),
+        ("status", "status"),
+        ("standing", "as of"),
+        ("sources", "sources"),
+    ]
+    return Report(rows, columns, table, _as_of_notes(as_of, rows))
+
+
+def allies(
+    kg: KnowledgeGraph, actor: str, *, as_of: date | None = None, include_ended: bool = False
+) -> Report:
+    """The allies of ``actor``; alliance is symmetric."""
+    return _partners(kg, ALLIANCE, actor, "ally", as_of, include_ended)
+
+
+def adversaries(
+    kg: KnowledgeGraph,
+    actor: str | None = None,
+    *,
+    as_of: date | None = None,
+    include_ended: bool = False,
+) -> Report:
+    """Who fights or opposes ``actor`` (or every hostile pair, once each)."""
+    return _partners(kg, OPPOSITION, actor, "adversary", as_of, include_ended)
+
+
+# --- mediators, guarantors and hosts ------------------------------------------------------
+
+ROLE_ORDER = {"mediator": 0, "guarantor": 1, "host": 2}
+
+
+def mediators(kg: KnowledgeGraph, *, process: str | None = None) -> Report:
+    """Mediators, guarantors and hosts of each peace process, with the rounds they took part in
+    (as mediator, host, guarantor or participant, themselves or through a delegation)."""
+    bindings: dict[str, Identifier] = {}
+    if process:
+        bindings["process"] = actors.resolve(kg, process, PEACE_PROCESS, "peace process").iri
+    rows_in = kg.select("talks-roles", bindings).rows
+    rounds: dict[tuple[str, str], set[tuple[int, str]]] = defaultdict(set)
+    groups: dict[tuple[str, str, str], list[dict[str, Node | None]]] = defaultdict(list)
+    for row in rows_in:
+        actor, proc = str(row["actor"]), str(row["process"])
+        if row["round"] is not None:
+            number = row["round_number"]
+            rounds[(proc, actor)].add(
+                (int(_python(number)) if number is not None else 0, str(row["round_label"]))
+            )
+        if str(row["role"]) in ROLE_ORDER:
+            groups[(proc, actor, str(row["role"]))].append(row)
+    rows: list[dict[str, Any]] = []
+    for (proc, actor, role), group in groups.items():
+        first = group[0]
+        sources: dict[str, dict[str, Any]] = {}
+        for g in group:
+            source = Source(
+                str(g["source"]),
+                _text(g["source_title"]),
+                _text(g["source_date"]),
+                _text(g["quote"]),
+                str(g["claim"]),
+            )
+            sources.setdefault(source.claim, source.as_dict())
+        rows.append(
+            {
+                "actor": actor,
+                "actor_label": _text(first["actor_label"]) or compact(actor),
+                "role": role,
+                "process": proc,
+                "process_label": _text(first["process_label"]) or compact(proc),
+                "talks": sorted(
+                    {_text(g["talks_label"]) or compact(str(g["talks"])) for g in group}
+                ),
+                "rounds": [label for _n, label in sorted(rounds.get((proc, actor), set()))],
+                "sources": sorted(sources.values(), key=lambda s: (s["date"] or "", s["claim"])),
+            }
+        )
+    rows.sort(key=lambda r: (r["process_label"], ROLE_ORDER[r["role"]], r["actor_label"]))
+    columns = [
+        "process",
+        "process_label",
+        "actor",
+        "actor_label",
+        "role",
+        "talks",
+        "rounds",
+        "sources",
+    ]
+    table = [
+        ("process_label", "process"),
+        ("actor_label", "actor"),
+        ("role", "role"),
+        ("talks", "talks"),
+        ("rounds", "rounds"),
+        ("sources", "sources"),
+    ]
+    return Report(rows, columns, table)
+
+
+# --- agreements ---------------------------------------------------------------------------
+
+
+def agreements(kg: KnowledgeGraph) -> Report:
+    """Each agreement with its date, place, parties, guarantors and the round that made it."""
+    parties = _by_object(claims(kg, URIRef(str(CKG._NS) + "SignatoryClaim")))
+    guarantors = _by_object(claims(kg, URIRef(str(CKG._NS) + "GuaranteeClaim")))
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for row in kg.select("agreements").rows:
+        iri = str(row["agreement"])
+        if iri in seen:
+            continue
+        seen.add(iri)
+        when = _time(row["date"], row["date_precision"])
+        signed = parties.get(iri, [])
+        guaranteed = guarantors.get(iri, [])
+        sources = {c.iri: c.source.as_dict() for c in signed + guaranteed}
+        rows.append(
+            {
+                "agreement": iri,
+                "agreement_label": _text(row["agreement_label"]) or compact(iri),
+                "type": str(row["type_label"]),
+                "date": str(when) if when else None,
+                "date_precision": when.precision.value if when else None,
+                "place": _text(row["place_label"]),
+                "round": _text(row["round"]),
+                "round_label": _text(row["round_label"]),
+                "process": _text(row["process_label"]),
+                "proposed_by": _text(row["proposer_label"]),
+                "zones": _python(row["zones"]),
+                "parties": _labels(c.subject_label for c in signed),
+                "guarantors": _labels(c.subject_label for c in guaranteed),
+                "sources": list(sources.values()),
+            }
+        )
+    columns = [
+        "agreement",
+        "agreement_label",
+        "type",
+        "date",
+        "date_precision",
+        "place",
+        "round",
+        "round_label",
+        "process",
+        "proposed_by",
+        "zones",
+        "parties",
+        "guarantors",
+        "sources",
+    ]
+    table = [
+        ("agreement_label", "agreement"),
+        ("date", "date"),
+        ("place", "place"),
+        ("round_label", "round"),
+        ("parties", "parties"),
+        ("guarantors", "guarantors"),
+        ("proposed_by", "proposed by"),
+        ("sources", "sources"),
+    ]
+    return Report(rows, columns, table)
+
+
+def _by_object(found: Iterable[Claim]) -> dict[str, list[Claim]]:
+    grouped: dict[str, list[Claim]] = defaultdict(list)
+    for c in found:
+        if c.status != "denied":
+            grouped[c.object].append(c)
+    return grouped
+
+
+def _labels(labels: Iterable[str]) -> list[str]:
+    return sorted(set(labels), key=str.casefold)
+
+
+# --- actor profile ------------------------------------------------------------------------
+
+
+@dataclass
+class Profile:
+    """One actor: who it is, and every relation it has, in both directions."""
+
+    actor: str
+    label: str
+    types: list[str]
+    names: list[str]
+    links: list[str]
+    offices: Report
+    relations: Report
+
+
+def actor_profile(
+    kg: KnowledgeGraph, actor: str, *, as_of: date | None = None, include_ended: bool = True
+) -> Profile:
+    """The profile of ``actor``: types, names, links, offices held, and every relation."""
+    who = actors.resolve(kg, actor)
+    types: list[str] = []
+    links: list[str] = []
+    for row in kg.select("actor-types", {"actor": who.iri}).rows:
+        if row["type_label"] is not None:
+            types.append(str(row["type_label"]))
+        elif row["link_label"] is not None:
+            other = _text(row["other_label"]) or compact(str(row["other"]))
+            link = str(row["link_label"])
+            links.append(
+                f"{link} {other}" if str(row["direction"]) == "out" else f"{other} is {link} it"
+            )
+    names = sorted(
+        {str(r["name"]) for r in kg.select("names", {"class": CKG.Actor, "thing": who.iri}).rows}
+        - {who.label},
+        key=str.casefold,
+    )
+    outgoing = claims(kg, subject=who.iri)
+    incoming = [c for c in claims(kg, object=who.iri) if not c.symmetric]
+    found = relations(outgoing + incoming, as_of=as_of, include_ended=include_ended)
+    rows = []
+    office_rows = []
+    for r in found:
+        c = r.first
+        out = c.subject == str(who.iri)
+        if out:
+            relation, other, other_label = c.direct_label, c.object, c.object_label
+        else:
+            relation = c.inverse_label or f"{c.direct_label} (reverse)"
+            other, other_label = c.subject, c.subject_label
+        detail = c.office or ", ".join(c.support) or None
+        statement = f"{c.subject_label} {c.direct_label} {c.object_label}"
+        if c.office:
+            statement += f" ({c.office})"
+        rows.append(
+            {
+                "direction": "out" if out else "in",
+                "relation": relation,
+                "other": other,
+                "other_label": other_label,
+                "detail": detail,
+                "statement": statement,
+                "kind": c.kind_label,
+                **r.common(),
+            }
+        )
+        if out and c.kind == str(OFFICE):
+            office_rows.append(
+                {
+                    "office": c.office,
+                    "organisation": c.object,
+                    "organisation_label": c.object_label,
+                    **r.common(),
+                }
+            )
+    columns = [
+        "direction",
+        "relation",
+        "other",
+        "other_label",
+        "detail",
+        "statement",
+        "kind",
+        "start",
+        "start_precision",
+        "end",
+        "end_precision",
+        "period",
+        "status",
+        "standing",
+        "sources",
+    ]
+    table = [
+        ("statement", "relation"),
+        ("period", "period"),
+        ("status", "status"),
+        ("standing", "as of"),
+        ("sources", "sources"),
+    ]
+    office_columns = [
+        "office",
+        "organisation",
+        "organisation_label",
+        "start",
+        "start_precision",
+        "end",
+        "end_precision",
+        "period",
+        "status",
+        "standing",
+        "sources",
+    ]
+    office_table = [
+        ("office", "office"),
+        ("organisation_label", "in"),
+        ("period", "period"),
+        ("status", "status"),
+        ("sources", "sources"),
+    ]
+    return Profile(
+        actor=str(who.iri),
+        label=who.label,
+        types=sorted(set(types)),
+        names=names,
+        links=sorted(links),
+        offices=Report(office_rows, office_columns, office_table),
+        relations=Report(rows, columns, table, _as_of_notes(as_of, rows)),
+    )
+
+
+# --- timeline -----------------------------------------------------------------------------
+
+
+def timeline(kg: KnowledgeGraph, *, actor: str | None = None) -> Report:
+    """Dated events, agreements, and the starts and ends of relations, in order of date.
+
+    With ``actor``: the talks it took part in (itself or by delegation), mediated or hosted,
+    the agreements it signed, guaranteed or proposed, and its relations.
+    """
+    who = actors.resolve(kg, actor) if actor else None
+    found = claims(kg)
+    involved: set[str] | None = None
+    if who is not None:
+        involved = {c.object for c in found if c.subject == str(who.iri)}
+        involved |= {
+            str(r["talks"])
+            for r in kg.select("talks-roles").rows
+            if str(r["actor"]) == str(who.iri)
+        }
+        involved |= {
+            str(r["agreement"])
+            for r in kg.select("agreements").rows
+            if r["proposer"] is not None and str(r["proposer"]) == str(who.iri)
+        }
+        found = [c for c in found if str(who.iri) in (c.subject, c.object)]
+    rows: list[dict[str, Any]] = []
+    seen_events: set[str] = set()
+    for row in kg.select("timeline-events").rows:
+        thing = str(row["thing"])
+        if thing in seen_events or (involved is not None and thing not in involved):
+            continue
+        seen_events.add(thing)
+        start = _time(row["start"], row["start_precision"])
+        end = _time(row["end"], row["end_precision"])
+        when = start or end
+        assert when is not None
+        label = _text(row["label"]) or compact(thing)
+        rows.append(
+            _timeline_row(
+                when,
+                f"{label} ends" if start is None else label,
+                str(row["type_label"]),
+                thing,
+                period_text(start, end),
+                _text(row["place_label"]),
+                [],
+            )
+        )
+    relation_points: dict[tuple[str, str, str, str], list[Claim]] = defaultdict(list)
+    for c in found:
+        if c.status == "denied" or (c.symmetric and c.subject_label > c.object_label):
+            continue
+        for which, point in (("begins", c.start), ("ends", c.end)):
+            if point is not None:
+                relation_points[(which, str(point), c.kind, f"{c.subject}|{c.object}")].append(c)
+    for (which, _p, _k, _pair), group in relation_points.items():
+        c = group[0]
+        point = c.start if which == "begins" else c.end
+        assert point is not None
+        text = f"{c.subject_label} {c.direct_label} {c.object_label}"
+        rows.append(
+            _timeline_row(
+                point,
+                f"{text}: {which}",
+                f"relation {which}",
+                c.iri,
+                period_text(c.start, c.end),
+                None,
+                [g.source.as_dict() for g in group],
+            )
+        )
+    rows.sort(key=lambda r: (r["sort_date"], r["event"].casefold()))
+    columns = [
+        "date",
+        "date_precision",
+        "sort_date",
+        "event",
+        "kind",
+        "subject",
+        "period",
+        "place",
+        "sources",
+    ]
+    table = [
+        ("date", "date"),
+        ("event", "what"),
+        ("kind", "kind"),
+        ("place", "place"),
+        ("sources", "sources"),
+    ]
+    return Report(rows, columns, table)
+
+
+def _timeline_row(
+    when: TimePoint,
+    event: str,
+    kind: str,
+    subject: str,
+    period: str,
+    place: str | None,
+    sources: list[dict[str, Any]],
+) -> dict[str, Any]:
+    return {
+        "date": str(when),
+        "date_precision": when.precision.value,
+        "sort_date": when.first.isoformat(),
+        "event": event,
+        "kind": kind,
+        "subject": subject,
+        "period": period,
+        "place": place,
+        "sources": sources,
+    }
+
+
+# --- disputed relations -------------------------------------------------------------------
+
+
+def disputed(kg: KnowledgeGraph) -> Report:
+    """Relations on which sources disagree: different starts or ends, ended versus going on,
+    or asserted or alleged versus denied."""
+    by_relation: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
+    for c in claims(kg):
+        if c.symmetric and c.subject_label.casefold() > c.object_label.casefold():
+            continue
+        by_relation[(c.kind, c.subject, c.object)].append(c)
+    rows: list[dict[str, Any]] = []
+    for group in by_relation.values():
+        issues = _disagreements(group)
+        if not issues:
+            continue
+        c = group[0]
+        rows.append(
+            {
+                "relation": f"{c.subject_label} {c.direct_label} {c.object_label}",
+                "kind": c.kind_label,
+                "subject": c.subject,
+                "object": c.object,
+                "issues": issues,
+                "claims": [
+                    {
+                        "label": _claim_label(g),
+                        "status": g.status,
+                        "period": period_text(g.start, g.end),
+                        **{k: v for k, v in g.source.as_dict().items() if k != "label"},
+                    }
+                    for g in sorted(group, key=lambda g: (g.source.date or "", g.iri))
+                ],
+            }
+        )
+    rows.sort(key=lambda r: r["relation"].casefold())
+    columns = ["relation", "kind", "subject", "object", "issues", "claims"]
+    table = [("relation", "relation"), ("issues", "disagreement"), ("claims", "claims")]
+    return Report(rows, columns, table)
+
+
+def _claim_label(claim: Claim) -> str:
+    period = period_text(claim.start, claim.end)
+    return f"{compact(claim.source.document)}: {claim.status} {period}".strip()
+
+
+def _disagreements(group: list[Claim]) -> list[str]:
+    issues: list[str] = []
+    documents = {c.source.document for c in group}
+    if len(documents) < 2:
+        return issues
+    starts = {str(c.start) for c in group if c.start}
+    ends = {str(c.end) for c in group if c.end}
+    if len(starts) > 1:
+        issues.append(f"start differs ({', '.join(sorted(starts))})")
+    if len(ends) > 1:
+        issues.append(f"end differs ({', '.join(sorted(ends))})")
+    ended = [c for c in group if c.status == "ended" or c.end is not None]
+    going_on = [c for c in group if c.status in ("asserted", "alleged") and c.end is None]
+    for e in ended:
+        end_day = e.end.first if e.end else e.source_day
+        later = [
+            g
+            for g in going_on
+            if end_day is None or g.source_day is None or g.source_day >= end_day
+        ]
+        if later:
+            issues.append("one source says it ended, another that it goes on")
+            break
+    statuses = {c.status for c in group}
+    if "denied" in statuses and statuses & {"asserted", "alleged", "ended"}:
+        issues.append("denied by one source, stated by another")
+    return issues

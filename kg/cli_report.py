@@ -1,0 +1,215 @@
+"""``kg report ...``: the relationship reports, a thin layer over ``kg.reports``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg import output, reports
+from kg.cli_common import (
+    REPORT_FORMATS,
+    KGGroup,
+    as_day,
+    as_of_options,
+    data_options,
+    format_option,
+    open_graph,
+    show_report,
+)
+
+
+@click.group("report", cls=KGGroup)
+def report_group() -> None:
+    """Relationship reports: who backs whom, allies, adversaries, mediators, agreements,
+    actor profiles, timelines and disputed relations.
+
+    An ACTOR is an IRI (ck:turkey), a name or any other name the data gives ("Türkiye",
+    "Damascus"), matched regardless of case and accents.
+
+        kg report backers --of "Syrian armed opposition" --as-of 2017-09-01
+    """
+
+
+@report_group.command("backers")
+@click.option("--of", "of", metavar="ACTOR", help="Who backs this actor.")
+@click.option("--by", "by", metavar="ACTOR", help="Whom this actor backs.")
+@click.option("--indirect", is_flag=True, help="Also follow chains of backing, with the path.")
+@as_of_options
+@data_options
+@format_option(REPORT_FORMATS)
+def backers_command(
+    of: str | None,
+    by: str | None,
+    indirect: bool,
+    as_of: Any,
+    include_ended: bool,
+    data: tuple[Path, ...],
+    allow_network: bool,
+    fmt: str,
+) -> None:
+    """Who backs whom: backer, recipient, kind of support, period, status and sources.
+
+    kg report backers --by "United States" --as-of 2017-09-01 --include-ended
+    """
+    kg = open_graph(data, allow_network)
+    show_report(
+        reports.backers(
+            kg, of=of, by=by, as_of=as_day(as_of), include_ended=include_ended, indirect=indirect
+        ),
+        fmt,
+    )
+
+
+@report_group.command("allies")
+@click.argument("actor")
+@as_of_options
+@data_options
+@format_option(REPORT_FORMATS)
+def allies_command(
+    actor: str,
+    as_of: Any,
+    include_ended: bool,
+    data: tuple[Path, ...],
+    allow_network: bool,
+    fmt: str,
+) -> None:
+    """The allies of ACTOR (alliance is symmetric).
+
+    kg report allies Damascus
+    """
+    kg = open_graph(data, allow_network)
+    show_report(reports.allies(kg, actor, as_of=as_day(as_of), include_ended=include_ended), fmt)
+
+
+@report_group.command("adversaries")
+@click.argument("actor", required=False)
+@as_of_options
+@data_options
+@format_option(REPORT_FORMATS)
+def adversaries_command(
+    actor: str | None,
+    as_of: Any,
+    include_ended: bool,
+    data: tuple[Path, ...],
+    allow_network: bool,
+    fmt: str,
+) -> None:
+    """Who fights or opposes ACTOR, or every hostile pair when no ACTOR is given.
+
+    kg report adversaries Turkey
+    """
+    kg = open_graph(data, allow_network)
+    show_report(
+        reports.adversaries(kg, actor, as_of=as_day(as_of), include_ended=include_ended), fmt
+    )
+
+
+@report_group.command("mediators")
+@click.option("--process", metavar="NAME", help="Only this peace process (e.g. 'Astana talks').")
+@data_options
+@format_option(REPORT_FORMATS)
+def mediators_command(
+    process: str | None, data: tuple[Path, ...], allow_network: bool, fmt: str
+) -> None:
+    """Mediators, guarantors and hosts of talks, with the rounds they took part in.
+
+    kg report mediators --process Astana
+    """
+    kg = open_graph(data, allow_network)
+    show_report(reports.mediators(kg, process=process), fmt)
+
+
+@report_group.command("agreements")
+@data_options
+@format_option(REPORT_FORMATS)
+def agreements_command(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
+    """Each agreement: date, place, parties, guarantors, the round that produced it.
+
+    kg report agreements --format markdown
+    """
+    show_report(reports.agreements(open_graph(data, allow_network)), fmt)
+
+
+@report_group.command("actor")
+@click.argument("actor")
+@as_of_options
+@data_options
+@format_option(REPORT_FORMATS)
+def actor_command(
+    actor: str,
+    as_of: Any,
+    include_ended: bool,
+    data: tuple[Path, ...],
+    allow_network: bool,
+    fmt: str,
+) -> None:
+    """One actor's profile: types, names, offices held, and every relation in both
+    directions, with sources. Ended relations are shown unless --as-of is given.
+
+        kg report actor "de Mistura"
+    """
+    kg = open_graph(data, allow_network)
+    profile = reports.actor_profile(
+        kg, actor, as_of=as_day(as_of), include_ended=include_ended or as_of is None
+    )
+    if fmt == "json":
+        body = {
+            "actor": profile.actor,
+            "label": profile.label,
+            "types": profile.types,
+            "names": profile.names,
+            "links": profile.links,
+            "offices": [
+                {k: output.json_value(r.get(k)) for k in profile.offices.columns}
+                for r in profile.offices.rows
+            ],
+            "relations": [
+                {k: output.json_value(r.get(k)) for k in profile.relations.columns}
+                for r in profile.relations.rows
+            ],
+        }
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        show_report(profile.relations, fmt)
+        return
+    heading = "## " if fmt == "markdown" else "# "
+    click.echo(f"{profile.label} ({output.compact(profile.actor)})")
+    click.echo(f"types: {', '.join(profile.types)}")
+    if profile.names:
+        click.echo(f"other names: {', '.join(profile.names)}")
+    for link in profile.links:
+        click.echo(link)
+    if profile.offices.rows:
+        click.echo(f"\n{heading}offices")
+        show_report(profile.offices, fmt)
+    click.echo(f"\n{heading}relations")
+    show_report(profile.relations, fmt)
+
+
+@report_group.command("timeline")
+@click.option("--actor", metavar="ACTOR", help="Only what involves this actor.")
+@data_options
+@format_option(REPORT_FORMATS)
+def timeline_command(
+    actor: str | None, data: tuple[Path, ...], allow_network: bool, fmt: str
+) -> None:
+    """Dated events, agreements, and the starts and ends of relations, in order.
+
+    kg report timeline --actor Russia
+    """
+    show_report(reports.timeline(open_graph(data, allow_network), actor=actor), fmt)
+
+
+@report_group.command("disputed")
+@data_options
+@format_option(REPORT_FORMATS)
+def disputed_command(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
+    """Relations on which sources disagree: dates, ended versus going on, denied.
+
+    kg report disputed
+    """
+    show_report(reports.disputed(open_graph(data, allow_network)), fmt)

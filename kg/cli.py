@@ -15,7 +15,7 @@ import click
 from rdflib import Graph
 
 from kg import output, queries
-from kg.cli_common import KGGroup, data_options, format_option, open_graph
+from kg.cli_common import GraphSource, KGGroup, data_options, format_option
 from kg.cli_report import report_group
 from kg.export import EXPORT_FORMATS, export_to_file, format_for_path, serialize
 from kg.stats import graph_stats
@@ -39,9 +39,7 @@ def cli() -> None:
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @data_options
 @format_option(("text", "json", "turtle"), default="text")
-def validate_command(
-    files: tuple[Path, ...], data: tuple[Path, ...], allow_network: bool, fmt: str
-) -> None:
+def validate_command(files: tuple[Path, ...], source: GraphSource, fmt: str) -> None:
     """Check data against the SHACL shapes.
 
     Validates FILES (and any --data files), or the bundled data when none are given.
@@ -49,7 +47,11 @@ def validate_command(
 
         kg validate mydata.ttl --format json
     """
-    report = validate(list(files) + list(data) or None, allow_network=allow_network)
+    report = validate(
+        list(files) + list(source.data) or None,
+        add=source.add,
+        allow_network=source.allow_network,
+    )
     if fmt == "json":
         body = {
             "conforms": report.conforms,
@@ -98,8 +100,7 @@ def query_command(
     expression: str | None,
     params: tuple[str, ...],
     list_queries: bool,
-    data: tuple[Path, ...],
-    allow_network: bool,
+    source: GraphSource,
     fmt: str,
 ) -> None:
     """Run a SPARQL query: a bundled one by NAME, one from FILE, or -e TEXT.
@@ -125,7 +126,7 @@ def query_command(
         queries.from_text(expression) if expression is not None else queries.load(query_spec or "")
     )
     bindings = queries.parse_params(list(params), query)
-    kg = open_graph(data, allow_network)
+    kg = source.open()
     answer = kg.answer(query, bindings)
     if isinstance(answer, Graph):
         click.echo(answer.serialize(format="turtle"), nl=False)
@@ -152,8 +153,7 @@ def query_command(
 @click.option("--include-ontology", is_flag=True, help="Add the ontology to the export.")
 @click.option("--no-derived", is_flag=True, help="Leave out the derived direct relations.")
 def export_command(
-    data: tuple[Path, ...],
-    allow_network: bool,
+    source: GraphSource,
     fmt: str | None,
     output_path: Path | None,
     include_ontology: bool,
@@ -167,7 +167,7 @@ def export_command(
         kg export --format trig -o astana.trig
     """
     fmt = fmt or (format_for_path(output_path) if output_path else None) or "turtle"
-    kg = open_graph(data, allow_network)
+    kg = source.open()
     options = {"include_ontology": include_ontology, "include_derived": not no_derived}
     if output_path is None:
         sys.stdout.buffer.write(serialize(kg, fmt, **options))
@@ -180,12 +180,12 @@ def export_command(
 @cli.command("stats")
 @data_options
 @format_option()
-def stats_command(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
+def stats_command(source: GraphSource, fmt: str) -> None:
     """Count actors by type, claims by kind, claims per source, and triples.
 
     kg stats --format json
     """
-    stats = graph_stats(open_graph(data, allow_network))
+    stats = graph_stats(source.open())
     sections = stats.sections()
     if fmt == "json":
         body = {

@@ -6,10 +6,12 @@ them together.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -31,24 +33,65 @@ class KGGroup(click.Group):
             ctx.exit(error.exit_code)
 
 
+@dataclass(frozen=True)
+class GraphSource:
+    """Where a command's graph comes from: the options of :func:`data_options`."""
+
+    data: tuple[Path, ...] = ()
+    add: tuple[Path, ...] = ()
+    allow_network: bool = False
+
+    def open(self) -> KnowledgeGraph:
+        """Open the graph these options describe."""
+        return KnowledgeGraph.open(
+            list(self.data) or None, add=self.add, allow_network=self.allow_network
+        )
+
+
 def data_options(command: F) -> F:
-    """``--data PATH`` (repeatable) and ``--allow-network``, shared by every command."""
-    command = click.option(
-        "--data",
-        "data",
-        multiple=True,
-        type=click.Path(path_type=Path, dir_okay=False),
-        metavar="PATH",
-        help="Use this RDF file instead of the bundled data (repeatable; the format comes "
-        "from the extension: .ttl .nt .nq .trig .jsonld).",
-    )(command)
-    command = click.option(
-        "--allow-network",
-        is_flag=True,
-        help="Allow what would reach the network: SERVICE and FROM in queries, JSON-LD "
-        "@context URLs, owl:imports. Off by default.",
-    )(command)
-    return command
+    """``--data``, ``--add`` and ``--allow-network``, shared by every command; the command
+    receives them as one ``source: GraphSource`` argument."""
+
+    @functools.wraps(command)
+    def wrapper(
+        *args: Any,
+        data: tuple[Path, ...],
+        add: tuple[Path, ...],
+        allow_network: bool,
+        **kwargs: Any,
+    ) -> Any:
+        return command(*args, source=GraphSource(data, add, allow_network), **kwargs)
+
+    options = [
+        click.option(
+            "--data",
+            "data",
+            multiple=True,
+            type=click.Path(path_type=Path, dir_okay=False),
+            metavar="PATH",
+            help="Use this RDF file instead of the bundled data (repeatable; the format "
+            "comes from the extension: .ttl .nt .nq .trig .jsonld).",
+        ),
+        click.option(
+            "--add",
+            "add",
+            multiple=True,
+            type=click.Path(path_type=Path, dir_okay=False),
+            metavar="PATH",
+            help="Load this RDF file on top of the bundled data (or the --data files), "
+            "for example an import (repeatable).",
+        ),
+        click.option(
+            "--allow-network",
+            is_flag=True,
+            help="Allow what would reach the network: SERVICE and FROM in queries, JSON-LD "
+            "@context URLs, owl:imports. Off by default.",
+        ),
+    ]
+    decorated: Any = wrapper
+    for option in reversed(options):
+        decorated = option(decorated)
+    return cast(F, decorated)
 
 
 def format_option(
@@ -63,11 +106,6 @@ def format_option(
         show_default=True,
         help="Output format.",
     )
-
-
-def open_graph(data: Sequence[Path], allow_network: bool) -> KnowledgeGraph:
-    """Open the bundled data, or the files given with --data."""
-    return KnowledgeGraph.open(list(data) or None, allow_network=allow_network)
 
 
 REPORT_FORMATS = ("table", "csv", "json", "markdown")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import click
@@ -11,12 +10,12 @@ import click
 from kg import output, reports
 from kg.cli_common import (
     REPORT_FORMATS,
+    GraphSource,
     KGGroup,
     as_day,
     as_of_options,
     data_options,
     format_option,
-    open_graph,
     show_report,
 )
 
@@ -46,15 +45,14 @@ def backers_command(
     indirect: bool,
     as_of: Any,
     include_ended: bool,
-    data: tuple[Path, ...],
-    allow_network: bool,
+    source: GraphSource,
     fmt: str,
 ) -> None:
     """Who backs whom: backer, recipient, kind of support, period, status and sources.
 
     kg report backers --by "United States" --as-of 2017-09-01 --include-ended
     """
-    kg = open_graph(data, allow_network)
+    kg = source.open()
     show_report(
         reports.backers(
             kg, of=of, by=by, as_of=as_day(as_of), include_ended=include_ended, indirect=indirect
@@ -72,15 +70,14 @@ def allies_command(
     actor: str,
     as_of: Any,
     include_ended: bool,
-    data: tuple[Path, ...],
-    allow_network: bool,
+    source: GraphSource,
     fmt: str,
 ) -> None:
     """The allies of ACTOR (alliance is symmetric).
 
     kg report allies Damascus
     """
-    kg = open_graph(data, allow_network)
+    kg = source.open()
     show_report(reports.allies(kg, actor, as_of=as_day(as_of), include_ended=include_ended), fmt)
 
 
@@ -93,15 +90,14 @@ def adversaries_command(
     actor: str | None,
     as_of: Any,
     include_ended: bool,
-    data: tuple[Path, ...],
-    allow_network: bool,
+    source: GraphSource,
     fmt: str,
 ) -> None:
     """Who fights or opposes ACTOR, or every hostile pair when no ACTOR is given.
 
     kg report adversaries Turkey
     """
-    kg = open_graph(data, allow_network)
+    kg = source.open()
     show_report(
         reports.adversaries(kg, actor, as_of=as_day(as_of), include_ended=include_ended), fmt
     )
@@ -111,26 +107,24 @@ def adversaries_command(
 @click.option("--process", metavar="NAME", help="Only this peace process (e.g. 'Astana talks').")
 @data_options
 @format_option(REPORT_FORMATS)
-def mediators_command(
-    process: str | None, data: tuple[Path, ...], allow_network: bool, fmt: str
-) -> None:
+def mediators_command(process: str | None, source: GraphSource, fmt: str) -> None:
     """Mediators, guarantors and hosts of talks, with the rounds they took part in.
 
     kg report mediators --process Astana
     """
-    kg = open_graph(data, allow_network)
+    kg = source.open()
     show_report(reports.mediators(kg, process=process), fmt)
 
 
 @report_group.command("agreements")
 @data_options
 @format_option(REPORT_FORMATS)
-def agreements_command(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
+def agreements_command(source: GraphSource, fmt: str) -> None:
     """Each agreement: date, place, parties, guarantors, the round that produced it.
 
     kg report agreements --format markdown
     """
-    show_report(reports.agreements(open_graph(data, allow_network)), fmt)
+    show_report(reports.agreements(source.open()), fmt)
 
 
 @report_group.command("actor")
@@ -142,8 +136,7 @@ def actor_command(
     actor: str,
     as_of: Any,
     include_ended: bool,
-    data: tuple[Path, ...],
-    allow_network: bool,
+    source: GraphSource,
     fmt: str,
 ) -> None:
     """One actor's profile: types, names, offices held, and every relation in both
@@ -151,7 +144,7 @@ def actor_command(
 
         kg report actor "de Mistura"
     """
-    kg = open_graph(data, allow_network)
+    kg = source.open()
     profile = reports.actor_profile(
         kg, actor, as_of=as_day(as_of), include_ended=include_ended or as_of is None
     )
@@ -194,22 +187,20 @@ def actor_command(
 @click.option("--actor", metavar="ACTOR", help="Only what involves this actor.")
 @data_options
 @format_option(REPORT_FORMATS)
-def timeline_command(
-    actor: str | None, data: tuple[Path, ...], allow_network: bool, fmt: str
-) -> None:
+def timeline_command(actor: str | None, source: GraphSource, fmt: str) -> None:
     """Dated events, agreements, and the starts and ends of relations, in order.
 
     kg report timeline --actor Russia
     """
-    show_report(reports.timeline(open_graph(data, allow_network), actor=actor), fmt)
+    show_report(reports.timeline(source.open(), actor=actor), fmt)
 
 
 @report_group.command("disputed")
 @data_options
 @format_option(REPORT_FORMATS)
-def disputed_command(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
+def disputed_command(source: GraphSource, fmt: str) -> None:
     """Relations on which sources disagree: dates, ended versus going on, denied.
 
     kg report disputed
     """
-    show_report(reports.disputed(open_graph(data, allow_network)), fmt)
+    show_report(reports.disputed(source.open()), fmt)

@@ -143,17 +143,19 @@ class KnowledgeGraph:
         cls,
         data: Sequence[Path] | None = None,
         *,
+        add: Sequence[Path] = (),
         derive: bool = True,
         allow_network: bool = False,
     ) -> KnowledgeGraph:
-        """Open the ontology with ``data`` (default: the bundled Astana data set).
+        """Open the ontology with ``data`` (default: the bundled Astana data set) and the
+        files in ``add`` on top of it.
 
         Raises DataLoadError (or NetworkRefused) before anything is added if a file would
         not load, so a failed open never leaves a half-filled graph.
         """
         kg = cls(allow_network=allow_network)
         kg.load(resources.ontology_files(), graph=ONTOLOGY_GRAPH)
-        kg.load(list(data) if data else resources.data_files(), graph=DATA_GRAPH)
+        kg.load([*(data or resources.data_files()), *add], graph=DATA_GRAPH)
         if derive:
             kg.derive()
         return kg

@@ -92,13 +92,15 @@ def shapes_graph() -> Graph:
 def validate(
     paths: Sequence[Path] | None = None,
     *,
+    add: Sequence[Path] = (),
     allow_network: bool = False,
 ) -> ValidationReport:
-    """Validate ``paths`` (default: the bundled data) against the bundled shapes.
+    """Validate ``paths`` (default: the bundled data), with ``add`` on top, against the
+    bundled shapes.
 
     Raises DataLoadError when a file would not load; returns a report otherwise.
     """
-    kg = KnowledgeGraph.open(paths, derive=False, allow_network=allow_network)
+    kg = KnowledgeGraph.open(paths, add=add, derive=False, allow_network=allow_network)
     data = Graph()
     data += kg.graph(ONTOLOGY_GRAPH)
     data += kg.graph(DATA_GRAPH)

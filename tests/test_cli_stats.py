@@ -31,3 +31,16 @@ def test_stats_table_has_a_section_each(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     headings = [line for line in result.output.splitlines() if line.startswith("# ")]
     assert headings == ["# actors by type", "# claims by kind", "# sources", "# triples"]
+
+
+def test_add_loads_a_file_on_top_of_the_bundled_data(runner: CliRunner, tiny_path: Path) -> None:
+    bundled = json.loads(runner.invoke(cli, ["stats", "--format", "json"]).output)
+    both = json.loads(
+        runner.invoke(cli, ["stats", "--add", str(tiny_path), "--format", "json"]).output
+    )
+
+    def count(body: dict[str, list[dict[str, int]]], label: str) -> int:
+        return next(r["actors"] for r in body["actors_by_type"] if r["type_label"] == label)
+
+    assert count(both, "state") == count(bundled, "state") + 2
+    assert len(both["sources"]) == len(bundled["sources"]) + 1

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 from rdflib import Graph
 
 from kg import output, queries
-from kg.cli_common import GraphSource, KGGroup, data_options, format_option
+from kg.cli_common import GraphSource, KGGroup, as_day, data_options, format_option
+from kg.cli_network import metrics_command
 from kg.cli_report import report_group
-from kg.export import EXPORT_FORMATS, export_to_file, format_for_path, serialize
+from kg.export import (
+    EXPORT_FORMATS,
+    NETWORK_FORMATS,
+    export_to_file,
+    format_for_path,
+    network_export,
+    network_export_to_file,
+    serialize,
+)
 from kg.stats import graph_stats
 from kg.validation import ValidationReport, validate
 
@@ -139,9 +149,19 @@ def query_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(EXPORT_FORMATS)),
+    type=click.Choice([*EXPORT_FORMATS, *NETWORK_FORMATS]),
     default=None,
-    help="RDF format [default: from the -o extension, else turtle].",
+    help="RDF format, or the actor network as graphml, gexf or edges-csv "
+    "[default: from the -o extension, else turtle].",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Network formats: only the relations that held on this day (default: all, "
+    "with their start and end).",
 )
 @click.option(
     "-o",
@@ -155,19 +175,33 @@ def query_command(
 def export_command(
     source: GraphSource,
     fmt: str | None,
+    as_of: datetime | None,
     output_path: Path | None,
     include_ontology: bool,
     no_derived: bool,
 ) -> None:
-    """Export the data with its derived direct relations as RDF.
+    """Export the data with its derived direct relations as RDF, or the actor network for
+    network tools.
 
     TriG keeps data, derived relations and (with --include-ontology) the ontology as
-    separate named graphs; the other formats merge them.
+    separate named graphs; the other RDF formats merge them. GraphML and GEXF carry each
+    relation's kind, direction, sign, status and sources; GEXF marks start and end so that
+    Gephi shows the network over time; edges-csv is a plain edge list.
 
         kg export --format trig -o astana.trig
+
+        kg export -o network.gexf
     """
     fmt = fmt or (format_for_path(output_path) if output_path else None) or "turtle"
     kg = source.open()
+    if fmt in NETWORK_FORMATS:
+        if output_path is None:
+            sys.stdout.buffer.write(network_export(kg, fmt, as_of=as_day(as_of)))
+            sys.stdout.buffer.flush()
+            return
+        size = network_export_to_file(kg, output_path, fmt, as_of=as_day(as_of))
+        click.echo(f"wrote {output_path} ({fmt}, {size} bytes)", err=True)
+        return
     options = {"include_ontology": include_ontology, "include_derived": not no_derived}
     if output_path is None:
         sys.stdout.buffer.write(serialize(kg, fmt, **options))
@@ -202,6 +236,7 @@ def stats_command(source: GraphSource, fmt: str) -> None:
 
 
 cli.add_command(report_group)
+cli.add_command(metrics_command)
 
 
 def main() -> None:

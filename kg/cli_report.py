@@ -204,3 +204,20 @@ def disputed_command(source: GraphSource, fmt: str) -> None:
     kg report disputed
     """
     show_report(reports.disputed(source.open()), fmt)
+
+
+@report_group.command("proxies")
+@click.argument("actor", required=False)
+@as_of_options
+@data_options
+@format_option(REPORT_FORMATS)
+def proxies_command(
+    actor: str | None, as_of: Any, include_ended: bool, source: GraphSource, fmt: str
+) -> None:
+    """Proxy conflicts: A backs B, B fights C, so A is in an indirect conflict with C;
+    with ACTOR, only the chains where it is the backer or the target.
+
+        kg report proxies "United States"
+    """
+    kg = source.open()
+    show_report(reports.proxies(kg, actor, as_of=as_day(as_of), include_ended=include_ended), fmt)

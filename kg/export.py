@@ -8,14 +8,21 @@ renamed over the target. An existing file is either replaced whole or left untou
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
 import tempfile
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
+import networkx as nx
 from rdflib import Dataset, Graph
 
 from kg.errors import OutputError
 from kg.graph import DATA_GRAPH, DERIVED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
+from kg.network import for_export, project
+from kg.output import safe_cell
 
 # export format name -> (rdflib format, usual extension)
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
@@ -26,13 +33,71 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
+# network export format -> usual extension; see kg.network.for_export for the attributes
+NETWORK_FORMATS: dict[str, str] = {"graphml": ".graphml", "gexf": ".gexf", "edges-csv": ".csv"}
+
+EDGE_COLUMNS = [
+    "source",
+    "source_label",
+    "target",
+    "target_label",
+    "kind",
+    "directed",
+    "sign",
+    "start",
+    "end",
+    "period",
+    "status",
+    "standing",
+    "sources",
+    "documents",
+]
+
+
 def format_for_path(path: Path) -> str | None:
     """The export format that the extension of ``path`` names, if any."""
     suffix = path.suffix.lower()
     for name, (_rdflib_format, extension) in EXPORT_FORMATS.items():
         if suffix == extension:
             return name
+    for name, extension in NETWORK_FORMATS.items():
+        if suffix == extension:
+            return name
     return None
+
+
+def serialize_network(network: nx.MultiDiGraph, fmt: str) -> bytes:
+    """The actor network (from kg.network.for_export) as GraphML, GEXF or a CSV edge list."""
+    if fmt == "graphml":
+        buffer = io.BytesIO()
+        nx.write_graphml(network, buffer, encoding="utf-8")
+        return buffer.getvalue()
+    if fmt == "gexf":
+        buffer = io.BytesIO()
+        nx.write_gexf(network, buffer, encoding="utf-8")
+        return buffer.getvalue()
+    if fmt == "edges-csv":
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(EDGE_COLUMNS)
+        for u, v, data in network.edges(data=True):
+            row = {
+                "source": u,
+                "target": v,
+                "source_label": network.nodes[u].get("label", u),
+                "target_label": network.nodes[v].get("label", v),
+                **data,
+            }
+            writer.writerow([safe_cell(str(row.get(c, ""))) for c in EDGE_COLUMNS])
+        return text.getvalue().encode("utf-8")
+    raise OutputError(f"unknown network format {fmt!r} (known: {', '.join(NETWORK_FORMATS)})")
+
+
+NETWORK_READERS: dict[str, Callable[[Path], object]] = {
+    "graphml": nx.read_graphml,
+    "gexf": nx.read_gexf,
+    "edges-csv": lambda p: list(csv.reader(p.open(encoding="utf-8"))),
+}
 
 
 def serialize(
@@ -75,11 +140,18 @@ def _check_parses(path: Path, rdflib_format: str) -> None:
     graph.parse(path, format=rdflib_format)
 
 
-def write_atomically(path: Path, content: bytes, *, rdf_format: str | None = None) -> None:
+def write_atomically(
+    path: Path,
+    content: bytes,
+    *,
+    rdf_format: str | None = None,
+    check: Callable[[Path], object] | None = None,
+) -> None:
     """Replace ``path`` with ``content`` in one step; on any failure the old file stays.
 
     With ``rdf_format`` (an rdflib format name), the written copy is parsed back before it
-    replaces the target, so a file that would not load is never put in place.
+    replaces the target, so a file that would not load is never put in place; ``check`` is
+    any other reader to run on the written copy (it raises if the copy is bad).
     """
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -98,6 +170,8 @@ def write_atomically(path: Path, content: bytes, *, rdf_format: str | None = Non
             os.fsync(handle.fileno())
         if rdf_format is not None:
             _check_parses(temp_path, rdf_format)
+        if check is not None:
+            check(temp_path)
         if path.exists():
             os.chmod(temp_path, path.stat().st_mode & 0o7777)
         else:
@@ -128,4 +202,20 @@ def export_to_file(kg: KnowledgeGraph, path: Path, fmt: str, **options: bool) ->
     """Write the export to ``path`` atomically; returns the number of bytes written."""
     content = serialize(kg, fmt, **options)
     write_atomically(path, content, rdf_format=EXPORT_FORMATS[fmt][0])
+    return len(content)
+
+
+def network_export(kg: KnowledgeGraph, fmt: str, *, as_of: date | None = None) -> bytes:
+    """The actor network in ``fmt`` (graphml, gexf, edges-csv): every relation with its
+    start and end, or only those that hold as of ``as_of``."""
+    network = for_export(project(kg, as_of=as_of, include_ended=as_of is None))
+    return serialize_network(network, fmt)
+
+
+def network_export_to_file(
+    kg: KnowledgeGraph, path: Path, fmt: str, *, as_of: date | None = None
+) -> int:
+    """Write the network export to ``path`` atomically, read back first; returns bytes."""
+    content = network_export(kg, fmt, as_of=as_of)
+    write_atomically(path, content, check=NETWORK_READERS[fmt])
     return len(content)

@@ -76,7 +76,8 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def _safe_cell(cell: str) -> str:
+def safe_cell(cell: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula: prefix ' where it starts so."""
     if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
@@ -131,7 +132,7 @@ def render(
             cells = [text(row.get(c)) for c in columns]
             if fmt == "tsv":
                 cells = [_one_line(c) for c in cells]
-            writer.writerow([_safe_cell(c) for c in cells])
+            writer.writerow([safe_cell(c) for c in cells])
         return buffer.getvalue()
     grid = [[_one_line(text(r.get(c), short=True)) for c in columns] for r in rows]
     columns = list(headings) if headings is not None else list(columns)

@@ -919,3 +919,85 @@ def _disagreements(group: list[Claim]) -> list[str]:
     if "denied" in statuses and statuses & {"asserted", "alleged", "ended"}:
         issues.append("denied by one source, stated by another")
     return issues
+
+
+# --- proxy conflicts ----------------------------------------------------------------------
+
+
+def proxies(
+    kg: KnowledgeGraph,
+    actor: str | None = None,
+    *,
+    as_of: date | None = None,
+    include_ended: bool = False,
+) -> Report:
+    """Proxy conflicts: A backs B and B fights C, so A is in an indirect conflict with C.
+
+    With ``actor``, only the chains where it is the backer or the target.
+    """
+    who = actors.resolve(kg, actor).iri if actor else None
+    support = relations(
+        claims(kg, URIRef(str(CKG.SupportClaim))), as_of=as_of, include_ended=include_ended
+    )
+    hostile = relations(claims(kg, OPPOSITION), as_of=as_of, include_ended=include_ended)
+    fights: dict[str, list[Relation]] = defaultdict(list)
+    for h in hostile:
+        fights[h.first.subject].append(h)
+    rows: list[dict[str, Any]] = []
+    for s in support:
+        backer, proxy = s.first, s.first.object
+        for h in fights.get(proxy, []):
+            target = h.first
+            if target.object == backer.subject:
+                continue
+            if who is not None and str(who) not in (backer.subject, target.object):
+                continue
+            chain = (
+                f"{backer.subject_label} {backer.direct_label} {backer.object_label} → "
+                f"{target.subject_label} {target.direct_label} {target.object_label}"
+            )
+            order = [
+                Standing.ENDED,
+                Standing.MAY_HAVE_ENDED,
+                Standing.MAY_NOT_HAVE_STARTED,
+                Standing.CURRENT,
+            ]
+            rows.append(
+                {
+                    "backer": backer.subject,
+                    "backer_label": backer.subject_label,
+                    "proxy": proxy,
+                    "proxy_label": backer.object_label,
+                    "target": target.object,
+                    "target_label": target.object_label,
+                    "chain": chain,
+                    "standing": min(s.standing, h.standing, key=order.index).value,
+                    "sources": s.sources() + h.sources(),
+                }
+            )
+    rows.sort(
+        key=lambda r: (
+            r["backer_label"].casefold(),
+            r["target_label"].casefold(),
+            r["proxy_label"].casefold(),
+        )
+    )
+    columns = [
+        "backer",
+        "backer_label",
+        "proxy",
+        "proxy_label",
+        "target",
+        "target_label",
+        "chain",
+        "standing",
+        "sources",
+    ]
+    table = [
+        ("backer_label", "backer"),
+        ("proxy_label", "backs (proxy)"),
+        ("target_label", "which fights"),
+        ("standing", "as of"),
+        ("sources", "sources"),
+    ]
+    return Report(rows, columns, table, _as_of_notes(as_of, rows))

@@ -1,0 +1,192 @@
+"""The actor network: a NetworkX projection of the knowledge graph.
+
+:func:`project` turns the relations between actors into a ``networkx.MultiDiGraph`` with one
+edge per relation (claims that agree on the relation, period and status are one edge with
+several sources). What each kind of relation becomes is read from the ontology: the
+annotations ``ckg:networkEdge`` (directed or undirected edge, or none) and ``ckg:edgeSign``
+(+1 cooperative, -1 hostile) on the claim classes, and on plain properties such as
+``ckg:partOf`` (an agency belongs with its state). Kinds without ``ckg:networkEdge``
+(mediation, participation in talks, signing) are not edges between actors.
+
+Undirected relations are stored once, as an edge with ``directed=False``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from kg.graph import KnowledgeGraph
+from kg.output import compact
+from kg.reports import claims, relations
+
+DIRECTED = "https://w3id.org/conflict-kg/ontology#DirectedEdge"
+
+
+@dataclass(frozen=True)
+class EdgeKind:
+    """What a kind of relation becomes in the network, from the ontology's annotations."""
+
+    iri: str
+    name: str  # the label of its direct property: "backs", "allied with", ...
+    directed: bool
+    sign: int
+
+
+def edge_kinds(kg: KnowledgeGraph) -> dict[str, EdgeKind]:
+    """The kinds of relation that are network edges, keyed by claim class or property IRI."""
+    kinds: dict[str, EdgeKind] = {}
+    for row in kg.select("network-kinds").rows:
+        iri = str(row["kind"])
+        name = row["direct_label"] or row["label"] or compact(iri)
+        kinds[iri] = EdgeKind(iri, str(name), str(row["edge"]) == DIRECTED, int(str(row["sign"])))
+    return kinds
+
+
+def project(
+    kg: KnowledgeGraph, *, as_of: date | None = None, include_ended: bool = False
+) -> nx.MultiDiGraph:
+    """The actor network as of ``as_of`` (ended relations only with ``include_ended``).
+
+    Nodes are actor IRIs with ``label``. Edges carry ``kind`` (the direct property's label,
+    such as "backs"), ``claim_class``, ``directed``, ``sign``, ``start``, ``end`` (ISO dates
+    at their precision, or None), ``status``, ``standing``, ``sources`` (how many) and
+    ``documents`` and ``quotes`` (lists).
+    """
+    kinds = edge_kinds(kg)
+    graph = nx.MultiDiGraph()
+    found = [c for c in claims(kg) if c.kind in kinds]
+    for relation in relations(found, as_of=as_of, include_ended=include_ended):
+        c = relation.first
+        kind = kinds[c.kind]
+        if not kind.directed and c.subject_label.casefold() > c.object_label.casefold():
+            continue  # a symmetric relation is read in both directions: keep one
+        graph.add_node(c.subject, label=c.subject_label)
+        graph.add_node(c.object, label=c.object_label)
+        graph.add_edge(
+            c.subject,
+            c.object,
+            kind=kind.name,
+            claim_class=c.kind,
+            directed=kind.directed,
+            sign=kind.sign,
+            start=str(c.start) if c.start else None,
+            end=str(c.end) if c.end else None,
+            start_day=c.start.first.isoformat() if c.start else None,
+            end_day=c.end.last.isoformat() if c.end else None,
+            status=c.status,
+            standing=relation.standing.value,
+            sources=len(relation.claims),
+            documents=[s["document"] for s in relation.sources()],
+            quotes=[s["quote"] or "" for s in relation.sources()],
+        )
+    for row in kg.select("structural-links").rows:
+        prop = str(row["property"])
+        kind = kinds[prop]
+        subject, obj = str(row["from"]), str(row["to"])
+        graph.add_node(subject, label=str(row["from_label"] or compact(subject)))
+        graph.add_node(obj, label=str(row["to_label"] or compact(obj)))
+        graph.add_edge(
+            subject,
+            obj,
+            kind=kind.name,
+            claim_class=prop,
+            directed=kind.directed,
+            sign=kind.sign,
+            start=None,
+            end=None,
+            start_day=None,
+            end_day=None,
+            status="structural",
+            standing="current",
+            sources=0,
+            documents=[],
+            quotes=[],
+        )
+    return graph
+
+
+def talks_ties(kg: KnowledgeGraph) -> nx.DiGraph:
+    """Ties from the mediators, hosts and guarantors of each peace process to the actors
+    that take part in it or share its mediation (a delegation counts for its sender): the
+    channels brokers work through."""
+    brokers: dict[str, set[str]] = {}
+    participants: dict[str, set[str]] = {}
+    labels: dict[str, str] = {}
+    for row in kg.select("talks-roles").rows:
+        actor, process, role = str(row["actor"]), str(row["process"]), str(row["role"])
+        labels[actor] = str(row["actor_label"] or compact(actor))
+        if role in ("mediator", "host", "guarantor"):
+            brokers.setdefault(process, set()).add(actor)
+        else:
+            participants.setdefault(process, set()).add(actor)
+    ties = nx.DiGraph()
+    for process, middle in brokers.items():
+        for broker in middle:
+            for other in participants.get(process, set()) | middle:
+                if other != broker:
+                    ties.add_node(broker, label=labels[broker])
+                    ties.add_node(other, label=labels[other])
+                    ties.add_edge(broker, other)
+    return ties
+
+
+def signed_graph(network: nx.MultiDiGraph) -> nx.Graph:
+    """Collapse the network to one undirected tie per pair of actors, with a sign: +1 when
+    every tie between them is cooperative, -1 when every tie is hostile, 0 when mixed."""
+    simple = nx.Graph()
+    simple.add_nodes_from(network.nodes(data=True))
+    signs: dict[frozenset[str], set[int]] = {}
+    for u, v, data in network.edges(data=True):
+        if u != v:
+            signs.setdefault(frozenset((u, v)), set()).add(int(data["sign"]))
+    for pair, found in signs.items():
+        u, v = sorted(pair)
+        sign = found.pop() if len(found) == 1 else 0
+        simple.add_edge(u, v, sign=sign)
+    return simple
+
+
+def support_graph(network: nx.MultiDiGraph) -> nx.DiGraph:
+    """Only the backing edges (backer -> recipient), one per pair."""
+    backing = nx.DiGraph()
+    backing.add_nodes_from(network.nodes(data=True))
+    for u, v, data in network.edges(data=True):
+        if data["claim_class"].endswith("#SupportClaim"):
+            backing.add_edge(u, v)
+    return backing
+
+
+def for_export(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attributes GraphML and GEXF can hold: no lists or None, and ``start``
+    and ``end`` as the first and last possible day so that Gephi can show time.
+
+    The file's graph is directed; a symmetric relation (alliance, hostility) is one edge
+    with ``directed`` false, because NetworkX cannot read GEXF with mixed edge types."""
+    out = nx.MultiDiGraph()
+    for node, data in network.nodes(data=True):
+        out.add_node(node, label=data.get("label", compact(node)))
+    for u, v, data in network.edges(data=True):
+        attrs: dict[str, Any] = {
+            "label": data["kind"],
+            "kind": data["kind"],
+            "claim_class": data["claim_class"],
+            "directed": bool(data["directed"]),
+            "sign": int(data["sign"]),
+            "status": data["status"],
+            "standing": data["standing"],
+            "sources": int(data["sources"]),
+            "documents": " ".join(data["documents"]),
+            "period": (
+                f"{data['start'] or ''}–{data['end'] or ''}" if data["start"] or data["end"] else ""
+            ),
+        }
+        if data["start_day"]:
+            attrs["start"] = data["start_day"]
+        if data["end_day"]:
+            attrs["end"] = data["end_day"]
+        out.add_edge(u, v, **attrs)
+    return out

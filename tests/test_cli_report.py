@@ -385,3 +385,29 @@ def test_table_fits_the_terminal(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert max(len(line) for line in result.output.splitlines()) <= 80
     assert "…" in result.output  # long cells are shortened, not wrapped
+
+
+# --- proxies --------------------------------------------------------------------------------
+
+
+def test_proxies() -> None:
+    rows = report("proxies")
+    # 000: the US helps the Kurdish-led militias push Islamic State out of Raqqa, and Turkey
+    # seeks to curb Kurdish expansion; Turkey backs the rebels fighting to topple Assad.
+    assert pairs(rows, "backer_label", "proxy_label", "target_label") == [
+        ("Turkey", "Syrian armed opposition", "Syrian government"),
+        ("United States", "Kurdish-led militias", "Islamic State"),
+        ("United States", "Kurdish-led militias", "Turkey"),
+    ]
+    chain = next(r["chain"] for r in rows if r["target_label"] == "Islamic State")
+    assert chain == (
+        "United States backs Kurdish-led militias → Kurdish-led militias opposes Islamic State"
+    )
+
+
+def test_proxies_of_one_actor_and_ended() -> None:
+    rows = report("proxies", "Syrian government", "--include-ended")
+    assert pairs(rows, "backer_label", "standing") == [
+        ("Turkey", "current"),
+        ("United States", "ended"),
+    ]

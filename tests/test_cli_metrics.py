@@ -1,0 +1,33 @@
+"""`kg metrics`: sections, --top, formats."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+
+def test_metrics_json(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["metrics", "--format", "json", "--top", "3"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert set(body) == {"influence", "brokerage", "camps", "balance", "unbalanced_triads"}
+    assert len(body["influence"]) == 3
+    assert len(body["brokerage"]) == 3
+    assert body["balance"] == {
+        "triads": 0,
+        "balanced": 0,
+        "balanced_share": None,
+        "mixed_sign_triads": 0,
+        "frustration": 0,
+    }
+    assert sum(c["size"] for c in body["camps"]) == 27  # every actor with a tie, once
+
+
+def test_metrics_table(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["metrics", "--as-of", "2017-09-01"])
+    assert result.exit_code == 0, result.output
+    headings = [line for line in result.output.splitlines() if line.startswith("# ")]
+    assert headings == ["# influence", "# brokerage", "# camps", "# balance", "# unbalanced triads"]

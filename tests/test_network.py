@@ -1,0 +1,106 @@
+"""The projection: edges read from the ontology's annotations, and network exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+from click.testing import CliRunner
+from rdflib import Literal, URIRef
+
+from kg.cli import cli
+from kg.graph import ONTOLOGY_GRAPH, KnowledgeGraph
+from kg.network import edge_kinds, project
+from kg.vocab import CKG, ID
+
+NS = str(CKG._NS)
+
+
+def test_edge_kinds_come_from_the_ontology() -> None:
+    kinds = edge_kinds(KnowledgeGraph.open())
+    support = kinds[NS + "SupportClaim"]
+    assert (support.name, support.directed, support.sign) == ("backs", True, 1)
+    hostile = kinds[NS + "OppositionClaim"]
+    assert (hostile.name, hostile.directed, hostile.sign) == ("opposes", False, -1)
+    assert NS + "MediationClaim" not in kinds  # mediation ties actors to talks, not actors
+
+
+def test_changing_the_ontology_changes_the_projection() -> None:
+    kg = KnowledgeGraph.open()
+    before = project(kg, include_ended=True)
+    ontology = kg.graph(ONTOLOGY_GRAPH)
+    ontology.remove((URIRef(NS + "SupportClaim"), CKG.edgeSign, None))
+    ontology.add((URIRef(NS + "SupportClaim"), CKG.edgeSign, Literal(-1)))
+    after = project(kg, include_ended=True)
+    signs = {d["sign"] for _u, _v, d in after.edges(data=True) if d["kind"] == "backs"}
+    assert signs == {-1}
+    assert before.number_of_edges() == after.number_of_edges()
+
+
+def test_one_edge_per_relation_with_its_sources() -> None:
+    network = project(KnowledgeGraph.open())
+    edges = network.get_edge_data(str(ID.turkey), str(ID["syrian-armed-opposition"]))
+    [edge] = edges.values()
+    assert (edge["kind"], edge["sources"], edge["directed"]) == ("backs", 2, True)
+    hostile = [d for _u, _v, d in network.edges(data=True) if d["sign"] == -1]
+    assert len(hostile) == 3
+    assert all(not d["directed"] for d in hostile)
+
+
+def test_as_of() -> None:
+    kg = KnowledgeGraph.open()
+    us, rebels = str(ID["united-states"]), str(ID["syrian-armed-opposition"])
+    assert project(kg, as_of=date(2017, 6, 1)).has_edge(us, rebels)
+    assert not project(kg, as_of=date(2017, 9, 1)).has_edge(us, rebels)
+
+
+def test_gexf_carries_start_and_end(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "astana.gexf"
+    result = runner.invoke(cli, ["export", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    root = ET.parse(target).getroot()
+    ns = {"g": root.tag.split("}")[0].strip("{")}
+    graph = root.find("g:graph", ns)
+    assert graph is not None
+    assert (graph.get("mode"), graph.get("timeformat")) == ("dynamic", "date")
+    ended = [
+        e
+        for e in root.iter(f"{{{ns['g']}}}edge")
+        if e.get("source") == str(ID["united-states"])
+        and e.get("target") == str(ID["syrian-armed-opposition"])
+    ]
+    assert [e.get("end") for e in ended] == ["2017-07-31"]  # "In July": the last possible day
+    back = nx.read_gexf(target)
+    assert (
+        back.number_of_edges()
+        == project(KnowledgeGraph.open(), include_ended=True).number_of_edges()
+    )
+
+
+def test_graphml_round_trip(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "astana.graphml"
+    assert runner.invoke(cli, ["export", "-o", str(target)]).exit_code == 0
+    back = nx.read_graphml(target)
+    network = project(KnowledgeGraph.open(), include_ended=True)
+    assert (back.number_of_nodes(), back.number_of_edges()) == (
+        network.number_of_nodes(),
+        network.number_of_edges(),
+    )
+    kinds = {d["kind"] for _u, _v, d in back.edges(data=True)}
+    assert {"backs", "opposes", "allied with"} <= kinds
+
+
+def test_edge_list_csv(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["export", "--format", "edges-csv", "--as-of", "2017-09-01"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    backing = sorted((r["source_label"], r["target_label"]) for r in rows if r["kind"] == "backs")
+    assert backing == [
+        ("Turkey", "Syrian armed opposition"),
+        ("United States", "Kurdish-led militias"),
+    ]
+    assert {r["sign"] for r in rows} == {"1", "-1"}

@@ -28,6 +28,7 @@ from kg.export import (
     network_export_to_file,
     serialize,
 )
+from kg.limits import DEFAULT_LIMIT, DEFAULT_TIMEOUT, answer_within
 from kg.stats import graph_stats
 from kg.validation import ValidationReport, validate
 
@@ -103,6 +104,22 @@ def _validation_text(report: ValidationReport) -> str:
     '"text"^^xsd:type, a number, a date (2017-09-01), or plain text.',
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the bundled queries and stop.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query after this long (exit 9, nothing printed).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMIT,
+    show_default=True,
+    metavar="ROWS",
+    help="Refuse an answer of more rows than this (exit 10, nothing printed).",
+)
 @data_options
 @format_option(("table", "csv", "tsv", "json", "markdown"))
 def query_command(
@@ -110,6 +127,8 @@ def query_command(
     expression: str | None,
     params: tuple[str, ...],
     list_queries: bool,
+    timeout: float,
+    limit: int,
     source: GraphSource,
     fmt: str,
 ) -> None:
@@ -137,7 +156,7 @@ def query_command(
     )
     bindings = queries.parse_params(list(params), query)
     kg = source.open()
-    answer = kg.answer(query, bindings)
+    answer = answer_within(kg, query, bindings, timeout=timeout, limit=limit)
     if isinstance(answer, Graph):
         click.echo(answer.serialize(format="turtle"), nl=False)
         return

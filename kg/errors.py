@@ -5,6 +5,7 @@ The library raises these; only ``kg.cli`` turns them into one-line messages and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -51,6 +52,18 @@ class AmbiguousName(KGError):
     exit_code = 7
 
 
+class QueryTimeout(KGError):
+    """A query ran longer than its time limit and was stopped; nothing was printed."""
+
+    exit_code = 9
+
+
+class TooManyRows(KGError):
+    """A query's answer has more rows than its row limit; nothing was printed."""
+
+    exit_code = 10
+
+
 class NetworkRefused(KGError):
     """The input would reach the network (SERVICE, FROM, a JSON-LD @context URL, owl:imports)."""
 
@@ -61,3 +74,13 @@ class OutputError(KGError):
     """An output file could not be written; any file already there is left as it was."""
 
     exit_code = 5
+
+
+class BadImport(KGError):
+    """A table to import, or its mapping, has a bad row, column or value; nothing was written."""
+
+    exit_code = 8
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems) or [message]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import fcntl
 import io
 import os
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -140,24 +142,65 @@ def _check_parses(path: Path, rdflib_format: str) -> None:
     graph.parse(path, format=rdflib_format)
 
 
+@contextlib.contextmanager
+def writer_lock(path: Path, wait: float) -> Iterator[None]:
+    """Lock the folder of ``path`` so that two writers take turns; give up with
+    OutputError after ``wait`` seconds. The folder itself is locked (flock on its
+    descriptor), which leaves no lock file behind; writers of other files in the same
+    folder wait too, for the moment a rename takes."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot open its folder ({error.strerror})") from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OutputError(
+                        f"{path}: another process is writing it; try again when it is done"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
 def write_atomically(
     path: Path,
     content: bytes,
     *,
     rdf_format: str | None = None,
     check: Callable[[Path], object] | None = None,
+    lock_wait: float = 30.0,
 ) -> None:
     """Replace ``path`` with ``content`` in one step; on any failure the old file stays.
 
     With ``rdf_format`` (an rdflib format name), the written copy is parsed back before it
     replaces the target, so a file that would not load is never put in place; ``check`` is
-    any other reader to run on the written copy (it raises if the copy is bad).
+    any other reader to run on the written copy (it raises if the copy is bad). Writers of
+    the same file take turns (see :func:`writer_lock`).
     """
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{path}: the folder {folder} does not exist")
     if path.is_dir():
         raise OutputError(f"{path}: is a folder")
+    with writer_lock(path, lock_wait):
+        _replace(path, folder, content, rdf_format, check)
+
+
+def _replace(
+    path: Path,
+    folder: Path,
+    content: bytes,
+    rdf_format: str | None,
+    check: Callable[[Path], object] | None,
+) -> None:
     try:
         descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:

@@ -7,16 +7,18 @@ be put behind this class later without touching them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import rdflib.plugins.sparql
 from rdflib import OWL, Dataset, Graph, Literal, URIRef
-from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node
@@ -84,8 +86,42 @@ def _refuse_remote_contexts(path: Path, text: str) -> None:
     walk(document)
 
 
+# Deeply nested blank nodes ("[ :p [ :p [ ... ] ] ]") make rdflib's parsers recurse; give
+# them room for ordinary depths, and turn anything deeper into a clear error.
+PARSE_RECURSION_LIMIT = 20_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@contextlib.contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def _refuse_lone_surrogates(path: Path, graph: Graph) -> None:
+    """A lone surrogate (from an escape such as \\uD800) is not Unicode: no output could
+    be written with it, so refuse it where it comes in."""
+    for triple in graph.triples((None, None, None)):
+        for term in triple:
+            if isinstance(term, Literal | URIRef) and _SURROGATE.search(term):
+                where = term.n3().encode("utf-8", "backslashreplace").decode("ascii")[:60]
+                raise DataLoadError(
+                    f"{path}: a lone surrogate (an escape like \\uD800 without its pair) "
+                    f"is not valid Unicode, in {where}"
+                )
+
+
 def parse_file(path: Path, *, allow_network: bool = False) -> Graph:
     """Parse one RDF file into a new graph, or raise DataLoadError naming file and line."""
+    if path.suffix.lower() in (".rdf", ".xml", ".owl"):
+        raise DataLoadError(
+            f"{path}: RDF/XML is not read (an XML parser may expand entities or fetch DTDs); "
+            "convert it to Turtle first"
+        )
     fmt = rdf_format(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -101,20 +137,36 @@ def parse_file(path: Path, *, allow_network: bool = False) -> Graph:
         _refuse_remote_contexts(path, text)
     graph = Graph() if fmt not in ("trig", "nquads") else Dataset()
     try:
-        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        with _recursion_limit(PARSE_RECURSION_LIMIT):
+            graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except RecursionError:
+        raise DataLoadError(f"{path}: nested too deeply to parse (blank nodes or lists)") from None
     except BadSyntax as error:
         why = getattr(error, "_why", str(error))
         raise DataLoadError(f"{path}, line {error.lines + 1}: bad syntax ({why})") from None
-    except (ParserError, SyntaxError, ValueError, TypeError, KeyError) as error:
+    except IndexError:  # rdflib's Turtle parser runs off the end of a truncated statement
+        raise DataLoadError(f"{path}: not valid {fmt} (the file ends inside a statement)") from None
+    except Exception as error:  # whatever else the parser raises, the file is at fault
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DataLoadError(f"{path}: not valid {fmt} ({message})") from None
+    _refuse_lone_surrogates(path, graph)
     imports = sorted(str(o) for o in graph.objects(None, OWL.imports))
     if imports and not allow_network:
         raise NetworkRefused(
-            f"{path}: owl:imports <{imports[0]}> is not followed; "
-            "load that file with --data instead, or pass --allow-network"
+            f"{path}: owl:imports <{imports[0]}> would fetch another document and is refused; "
+            "load that file with --data instead, or pass --allow-network to follow it"
         )
+    for iri in imports:
+        _follow_import(path, graph, iri)
     return graph
+
+
+def _follow_import(path: Path, graph: Graph, iri: str) -> None:
+    """Fetch one owl:imports document (only with --allow-network)."""
+    try:
+        graph.parse(iri)
+    except Exception as error:  # any network or parse failure of a document we fetched
+        raise DataLoadError(f"{path}: owl:imports <{iri}> could not be loaded ({error})") from None
 
 
 @dataclass(frozen=True)
@@ -209,8 +261,13 @@ class KnowledgeGraph:
         self,
         query: queries.NamedQuery,
         bindings: Mapping[str, Identifier] | None = None,
+        *,
+        max_rows: int | None = None,
     ) -> QueryRows | Graph:
-        """Run any query: rows for SELECT and ASK, a graph for CONSTRUCT and DESCRIBE."""
+        """Run any query: rows for SELECT and ASK, a graph for CONSTRUCT and DESCRIBE.
+
+        With ``max_rows``, stop reading a SELECT answer after that many rows.
+        """
         result = self.run(query.text, bindings)
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             graph = Graph()
@@ -219,9 +276,11 @@ class KnowledgeGraph:
             for prefix, namespace in self.dataset.namespaces():
                 graph.bind(prefix, namespace)
             return graph
-        return self._rows(query, result)
+        return self._rows(query, result, max_rows)
 
-    def _rows(self, query: queries.NamedQuery, result: Result) -> QueryRows:
+    def _rows(
+        self, query: queries.NamedQuery, result: Result, max_rows: int | None = None
+    ) -> QueryRows:
         if result.type == "ASK":
             return QueryRows(columns=["ask"], rows=[{"ask": Literal(bool(result.askAnswer))}])
         if result.type != "SELECT":
@@ -231,6 +290,8 @@ class KnowledgeGraph:
         for row in result:
             assert isinstance(row, ResultRow)
             rows.append(dict(zip(columns, row, strict=True)))
+            if max_rows is not None and len(rows) >= max_rows:
+                break
         return QueryRows(columns=columns, rows=rows)
 
     def __len__(self) -> int:

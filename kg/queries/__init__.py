@@ -89,7 +89,7 @@ def _question(text: str) -> str:
     return " ".join(lines)
 
 
-def from_text(text: str, name: str = "-e") -> NamedQuery:
+def from_text(text: str, name: str = "query (-e)") -> NamedQuery:
     """Wrap query text given by the user."""
     return NamedQuery(name=name, question=_question(text), text=text)
 

@@ -1,0 +1,61 @@
+"""The catalogue of bad inputs (tests/bad_inputs/cases.tsv): each case runs one command and
+must end with its exit code and a message containing the expected text, in one line for
+errors, and never with a traceback."""
+
+from __future__ import annotations
+
+import csv
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+HERE = Path(__file__).resolve().parent / "bad_inputs"
+with (HERE / "cases.tsv").open(encoding="utf-8", newline="") as handle:
+    CASES = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+PREFIXES = (
+    "@prefix ckg: <https://w3id.org/conflict-kg/ontology#> .\n"
+    "@prefix ck: <https://w3id.org/conflict-kg/id/> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+)
+
+
+def generated(tmp: Path) -> None:
+    """Inputs too big to keep in the repository."""
+    with (tmp / "big-literal.ttl").open("w", encoding="utf-8") as out:
+        out.write(PREFIXES + 'ck:a a ckg:State ; rdfs:label "')
+        out.write("x" * 50_000_000)
+        out.write('" .\n')
+
+
+@pytest.fixture(scope="module")
+def tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bad")
+    generated(folder)
+    return folder
+
+
+def test_catalogue_is_complete() -> None:
+    assert len(CASES) >= 30
+    files = {p.name for p in HERE.iterdir()} - {"cases.tsv"}
+    used = {name for case in CASES for name in files if name in case["args"]}
+    assert files == used  # every file in the catalogue is exercised
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
+def test_bad_input(case: dict[str, str], tmp: Path) -> None:
+    args = shlex.split(case["args"].replace("{dir}", str(HERE)).replace("{tmp}", str(tmp)))
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == int(case["exit"]), result.output
+    assert case["expect"] in result.output
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), repr(result.exception)
+    if result.exit_code not in (0, 1):
+        errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+        assert len(errors) == 1

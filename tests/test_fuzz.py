@@ -1,0 +1,99 @@
+"""Property-based tests: random Turtle, names and parameter values give a result or a clean
+error (a KGError), never another exception."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg import actors, queries
+from kg.errors import KGError
+from kg.graph import KnowledgeGraph, parse_file
+
+TINY = Path(__file__).resolve().parent / "data" / "tiny.ttl"
+GRAPH = KnowledgeGraph.open([TINY])
+PREFIXES = (
+    "@prefix ckg: <https://w3id.org/conflict-kg/ontology#> .\n"
+    "@prefix ck: <https://w3id.org/conflict-kg/id/> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+)
+TOKENS = st.sampled_from(
+    [
+        "ck:a",
+        "ck:b",
+        "ckg:State",
+        "rdfs:label",
+        "a",
+        '"x"',
+        '"x"@en',
+        '"1"^^<http://www.w3.org/2001/XMLSchema#date>',
+        "<https://x/y>",
+        "_:b",
+        "[",
+        "]",
+        "(",
+        ")",
+        ";",
+        ",",
+        ".",
+        "@prefix",
+        "foo:",
+        "\\u0000",
+        '"""',
+        "#",
+        "\n",
+        " ",
+        "42",
+        "-1.5e3",
+        "true",
+        "^^",
+        "@",
+        "<",
+        ">",
+        "\\",
+        "'",
+        '"\\uD800"',
+    ]
+)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(st.lists(TOKENS, max_size=40), st.text(max_size=20))
+def test_random_turtle_loads_or_fails_cleanly(tokens: list[str], noise: str) -> None:
+    text = PREFIXES + " ".join(tokens) + noise
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.ttl"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            parse_file(path)
+        except KGError as error:
+            assert str(error).startswith(str(path))
+            assert "\n" not in str(error)
+
+
+@SETTINGS
+@given(st.text(max_size=40))
+def test_any_actor_name_resolves_or_fails_cleanly(name: str) -> None:
+    try:
+        found = actors.resolve(GRAPH, name)
+    except KGError as error:
+        assert error.exit_code in (6, 7)
+    else:
+        assert found.label
+
+
+@SETTINGS
+@given(st.text(max_size=40))
+def test_any_param_value_is_bound_or_refused(value: str) -> None:
+    query = queries.from_text("SELECT ?actor WHERE { ?actor rdfs:label ?name }")
+    try:
+        bindings = queries.parse_params([f"name={value}"], query)
+    except KGError as error:
+        assert error.exit_code == 3
+        return
+    rows = GRAPH.select(query, bindings).rows
+    assert all(set(row) == {"actor"} for row in rows)

@@ -1,0 +1,83 @@
+"""No data lost: a killed export leaves the old file, and writers take turns."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.errors import OutputError
+from kg.export import write_atomically, writer_lock
+
+
+def big_turtle(path: Path, claims: int) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.write(
+            "@prefix ckg: <https://w3id.org/conflict-kg/ontology#> .\n"
+            "@prefix ck: <https://w3id.org/conflict-kg/id/> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        )
+        for i in range(claims):
+            out.write(
+                f'ck:a{i} a ckg:State ; rdfs:label "Actor {i}"@en .\n'
+                f"ck:c{i} a ckg:SupportClaim ; ckg:backer ck:a{i} ; ckg:recipient ck:a{i + 1} ;"
+                f' ckg:status ckg:Asserted ; ckg:quote "Claim number {i}." .\n'
+            )
+
+
+def test_a_killed_export_leaves_the_old_file(tmp_path: Path) -> None:
+    data = tmp_path / "big.ttl"
+    big_turtle(data, 10_000)  # 60,000 triples, plus 20,000 derived
+    target = tmp_path / "out.ttl"
+    target.write_text("old content\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "export", "--data", str(data), "-o", str(target)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        temporary: list[Path] = []
+        while not temporary and process.poll() is None and time.monotonic() < deadline:
+            temporary = list(tmp_path.glob(".out.ttl.*.tmp"))
+            time.sleep(0.005)
+        assert temporary, "the export never got to writing its temporary file"
+        os.kill(process.pid, signal.SIGKILL)  # in the middle: written, not yet checked
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert target.read_text(encoding="utf-8") == "old content\n"
+
+
+def test_a_second_writer_waits_then_gives_up(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_bytes(b"old\n")
+    with writer_lock(target, wait=1):
+        with pytest.raises(OutputError, match="another process is writing it"):
+            write_atomically(target, b"new\n", lock_wait=0.2)
+        assert target.read_bytes() == b"old\n"
+    write_atomically(target, b"new\n", lock_wait=0.2)
+    assert target.read_bytes() == b"new\n"
+
+
+def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    contents = [bytes([65 + i]) * 2_000_000 for i in range(4)]
+    script = (
+        "import sys; from pathlib import Path; from kg.export import write_atomically; "
+        "write_atomically(Path(sys.argv[1]), bytes([int(sys.argv[2])]) * 2_000_000)"
+    )
+    writers = [
+        subprocess.Popen([sys.executable, "-c", script, str(target), str(65 + i)]) for i in range(4)
+    ]
+    assert [w.wait() for w in writers] == [0, 0, 0, 0]
+    assert target.read_bytes() in contents
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]

@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from kg import output, queries
 from kg.cli_common import GraphSource, KGGroup, as_day, data_options, format_option
-from kg.cli_network import metrics_command
+from kg.cli_network import metrics_command, plot_command
 from kg.cli_report import report_group
 from kg.export import (
     EXPORT_FORMATS,
@@ -256,6 +256,7 @@ def stats_command(source: GraphSource, fmt: str) -> None:
 
 cli.add_command(report_group)
 cli.add_command(metrics_command)
+cli.add_command(plot_command)
 
 
 def main() -> None:

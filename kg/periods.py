@@ -81,9 +81,12 @@ class TimePoint:
 
 
 def period_text(start: TimePoint | None, end: TimePoint | None) -> str:
-    """``2016–2017-07``, ``2016–`` or ``–2017-07``; empty when neither is known."""
+    """``2016–2017-07``, ``2016–`` or ``–2017-07``; ``2012`` when both are the same period;
+    empty when neither is known."""
     if start is None and end is None:
         return ""
+    if start is not None and end is not None and str(start) == str(end):
+        return str(start)
     return f"{start or ''}–{end or ''}"
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rdflib import Literal, URIRef
@@ -103,10 +103,14 @@ class Claim:
 
 @dataclass
 class Relation:
-    """Claims that state the same relation with the same period and status."""
+    """Claims that state the same relation with the same status, over one period: the
+    same period, or consecutive periods (the years 2011, 2012, ... 2017 of a dataset) that
+    join into one span while each claim keeps its own source."""
 
     claims: list[Claim]
     standing: Standing
+    start: TimePoint | None
+    end: TimePoint | None
 
     @property
     def first(self) -> Claim:
@@ -119,14 +123,13 @@ class Relation:
 
     def common(self) -> dict[str, Any]:
         """The keys every relation row shares: period, status, standing, sources."""
-        c = self.first
         return {
-            "start": str(c.start) if c.start else None,
-            "start_precision": c.start.precision.value if c.start else None,
-            "end": str(c.end) if c.end else None,
-            "end_precision": c.end.precision.value if c.end else None,
-            "period": period_text(c.start, c.end),
-            "status": c.status,
+            "start": str(self.start) if self.start else None,
+            "start_precision": self.start.precision.value if self.start else None,
+            "end": str(self.end) if self.end else None,
+            "end_precision": self.end.precision.value if self.end else None,
+            "period": period_text(self.start, self.end),
+            "status": self.first.status,
             "standing": self.standing.value,
             "sources": self.sources(),
         }
@@ -211,31 +214,62 @@ def relations(found: Iterable[Claim], *, as_of: date | None, include_ended: bool
     for c in found:
         if c.status == "denied":
             continue
-        key = (c.kind, c.subject, c.object, c.start, c.end, c.status, c.support, c.office)
+        key = (c.kind, c.subject, c.object, c.status, c.support, c.office)
         groups[key].append(c)
     kept: list[Relation] = []
     for group in groups.values():
-        group.sort(key=lambda c: (c.source.date or "", c.source.document, c.iri))
-        days = [c.source_day for c in group if c.source_day is not None]
-        first = group[0]
-        state = standing(
-            first.start,
-            first.end,
-            ended=first.status == "ended",
-            source_date=min(days) if days else None,
-            as_of=as_of,
-        )
-        if state.listed or (include_ended and state is Standing.ENDED):
-            kept.append(Relation(group, state))
+        for span, start, end in _spans(group):
+            span.sort(key=lambda c: (c.source.date or "", c.source.document, c.iri))
+            days = [c.source_day for c in span if c.source_day is not None]
+            state = standing(
+                start,
+                end,
+                ended=span[0].status == "ended",
+                source_date=min(days) if days else None,
+                as_of=as_of,
+            )
+            if state.listed or (include_ended and state is Standing.ENDED):
+                kept.append(Relation(span, state, start, end))
     kept.sort(
         key=lambda r: (
             r.first.subject_label.casefold(),
             r.first.object_label.casefold(),
-            r.first.start.first if r.first.start else date.min,
+            r.start.first if r.start else date.min,
             r.first.status,
         )
     )
     return kept
+
+
+def _spans(
+    group: list[Claim],
+) -> list[tuple[list[Claim], TimePoint | None, TimePoint | None]]:
+    """Split claims of one relation by period, joining periods that follow each other
+    without a gap (2011, 2012, 2013 give 2011–2013); a period with an unknown start or
+    end is never joined."""
+    by_period: dict[tuple[TimePoint | None, TimePoint | None], list[Claim]] = defaultdict(list)
+    for c in group:
+        by_period[(c.start, c.end)].append(c)
+    closed = sorted(
+        ((s, e) for s, e in by_period if s is not None and e is not None),
+        key=lambda p: (p[0].first, p[1].last),
+    )
+    spans: list[tuple[list[Claim], TimePoint | None, TimePoint | None]] = [
+        (claims_, s, e) for (s, e), claims_ in by_period.items() if s is None or e is None
+    ]
+    current: tuple[list[Claim], TimePoint, TimePoint] | None = None
+    for s, e in closed:
+        assert s is not None and e is not None
+        if current is not None and s.first <= current[2].last + timedelta(days=1):
+            end = e if e.last > current[2].last else current[2]
+            current = (current[0] + by_period[(s, e)], current[1], end)
+        else:
+            if current is not None:
+                spans.append(current)
+            current = (list(by_period[(s, e)]), s, e)
+    if current is not None:
+        spans.append(current)
+    return spans
 
 
 def _as_of_notes(as_of: date | None, rows: Sequence[dict[str, Any]]) -> list[str]:

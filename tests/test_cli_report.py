@@ -411,3 +411,26 @@ def test_proxies_of_one_actor_and_ended() -> None:
         ("Turkey", "current"),
         ("United States", "ended"),
     ]
+
+
+def test_consecutive_years_are_one_span_with_every_source() -> None:
+    rows = report("backers", "--data", str(TESTS / "data" / "yearly.ttl"), "--include-ended")
+    assert [(r["period"], r["status"], len(r["sources"])) for r in rows] == [
+        ("2011–2013", "asserted", 3),  # 2011, 2012, 2013 join
+        ("2012", "alleged", 1),  # another status: its own row
+        ("2015", "asserted", 1),  # after a gap: its own row
+    ]
+    assert [s["quote"] for s in rows[0]["sources"]] == [
+        "row for 2011", "row for 2012", "row for 2013"
+    ]
+    assert (rows[0]["start"], rows[0]["end"], rows[0]["end_precision"]) == (
+        "2011", "2013", "year"
+    )
+
+
+def test_a_span_as_of_a_year_inside_it() -> None:
+    rows = report("backers", "--data", str(TESTS / "data" / "yearly.ttl"), "--as-of",
+                  "2012-06-30")
+    assert [(r["period"], r["standing"]) for r in rows] == [
+        ("2011–2013", "current"), ("2012", "may have ended")
+    ]

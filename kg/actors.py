@@ -74,7 +74,7 @@ def resolve(kg: KnowledgeGraph, text: str, cls: URIRef = CKG.Actor, what: str = 
         return Named(thing, labels[thing])
     if found:
         choices = "; ".join(
-            f"{labels[t]} ({_short(t)})" for t in sorted(found, key=lambda t: labels[t])
+            f"{labels[t]} ({_short(t)})" for t in sorted(found, key=lambda t: (labels[t], str(t)))
         )
         raise AmbiguousName(f"{text!r} names more than one {what}: {choices}")
     close = difflib.get_close_matches(wanted, list(by_name), n=3, cutoff=0.6)

@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/kg report backers --include-ended
 
 test: $(STAMP) lint
+	bash .ci/install-chromium
 	$(BIN)/pytest
 
 lint: $(STAMP)

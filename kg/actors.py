@@ -57,6 +57,10 @@ def resolve(kg: KnowledgeGraph, text: str, cls: URIRef = CKG.Actor, what: str = 
         thing = URIRef(str(row["thing"]))
         labels.setdefault(thing, str(row["label"] or row["name"]))
         by_name.setdefault(normalise(str(row["name"])), set()).add(thing)
+    if not text.strip():
+        raise UnknownName(f"an empty name names no {what}")
+    if text.strip().startswith("<") and text.strip().endswith(">"):
+        text = text.strip()[1:-1]
     iri = _as_iri(text.strip())
     if iri is not None:
         if iri in labels:

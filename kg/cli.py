@@ -8,6 +8,8 @@ error carries; the codes are listed in the README.
 from __future__ import annotations
 
 import json
+import math
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from kg import output, queries
 from kg.cli_common import GraphSource, KGGroup, as_day, data_options, format_option
 from kg.cli_network import metrics_command, plot_command
 from kg.cli_report import report_group
+from kg.errors import OutputError
 from kg.export import (
     EXPORT_FORMATS,
     NETWORK_FORMATS,
@@ -106,7 +109,8 @@ def _validation_text(report: ValidationReport) -> str:
 @click.option("--list", "list_queries", is_flag=True, help="List the bundled queries and stop.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=click.FloatRange(min=0, max=7 * 24 * 3600, min_open=True),
+    callback=lambda _ctx, _param, value: _finite(value),
     default=DEFAULT_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
@@ -163,6 +167,12 @@ def query_command(
     click.echo(output.render(answer.rows, answer.columns, fmt), nl=False)
 
 
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
 @cli.command("export")
 @data_options
 @click.option(
@@ -211,7 +221,14 @@ def export_command(
 
         kg export -o network.gexf
     """
-    fmt = fmt or (format_for_path(output_path) if output_path else None) or "turtle"
+    if fmt is None and output_path is not None:
+        fmt = format_for_path(output_path)
+        if fmt is None:
+            raise OutputError(
+                f"{output_path}: cannot tell the format from the extension "
+                f"{output_path.suffix!r}; give --format"
+            )
+    fmt = fmt or "turtle"
     kg = source.open()
     if fmt in NETWORK_FORMATS:
         if output_path is None:
@@ -262,7 +279,32 @@ cli.add_command(plot_command)
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     try:
-        cli(prog_name="kg")
+        try:
+            # Not standalone: an OSError while writing standard output reaches us below.
+            code = cli(prog_name="kg", standalone_mode=False)
+        finally:
+            sys.stdout.flush()
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except BrokenPipeError:  # `kg ... | head` closed the pipe: not an error of ours
-        sys.stderr.close()
+        _quiet_stdout()
         sys.exit(0)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except OSError as error:  # standard output could not be written (a full disk, /dev/full)
+        _quiet_stdout()
+        click.echo(f"Error: could not write the output ({error.strerror or error})", err=True)
+        sys.exit(OutputError.exit_code)
+
+
+def _quiet_stdout() -> None:
+    # Point stdout at /dev/null so that the interpreter's last flush cannot fail again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -36,6 +36,13 @@ def report_group() -> None:
 @click.option("--of", "of", metavar="ACTOR", help="Who backs this actor.")
 @click.option("--by", "by", metavar="ACTOR", help="Whom this actor backs.")
 @click.option("--indirect", is_flag=True, help="Also follow chains of backing, with the path.")
+@click.option(
+    "--max-hops",
+    type=click.IntRange(min=1, max=10),
+    default=4,
+    show_default=True,
+    help="With --indirect: the longest chain followed.",
+)
 @as_of_options
 @data_options
 @format_option(REPORT_FORMATS)
@@ -43,6 +50,7 @@ def backers_command(
     of: str | None,
     by: str | None,
     indirect: bool,
+    max_hops: int,
     as_of: Any,
     include_ended: bool,
     source: GraphSource,
@@ -55,7 +63,13 @@ def backers_command(
     kg = source.open()
     show_report(
         reports.backers(
-            kg, of=of, by=by, as_of=as_day(as_of), include_ended=include_ended, indirect=indirect
+            kg,
+            of=of,
+            by=by,
+            as_of=as_day(as_of),
+            include_ended=include_ended,
+            indirect=indirect,
+            max_hops=max_hops,
         ),
         fmt,
     )
@@ -105,15 +119,21 @@ def adversaries_command(
 
 @report_group.command("mediators")
 @click.option("--process", metavar="NAME", help="Only this peace process (e.g. 'Astana talks').")
+@as_of_options
 @data_options
 @format_option(REPORT_FORMATS)
-def mediators_command(process: str | None, source: GraphSource, fmt: str) -> None:
+def mediators_command(
+    process: str | None, as_of: Any, include_ended: bool, source: GraphSource, fmt: str
+) -> None:
     """Mediators, guarantors and hosts of talks, with the rounds they took part in.
 
     kg report mediators --process Astana
     """
     kg = source.open()
-    show_report(reports.mediators(kg, process=process), fmt)
+    show_report(
+        reports.mediators(kg, process=process, as_of=as_day(as_of), include_ended=include_ended),
+        fmt,
+    )
 
 
 @report_group.command("agreements")

@@ -64,6 +64,12 @@ class TooManyRows(KGError):
     exit_code = 10
 
 
+class BadValue(KGError):
+    """A value in the data cannot be read (an ill-typed date); `kg validate` finds it."""
+
+    exit_code = 1
+
+
 class NetworkRefused(KGError):
     """The input would reach the network (SERVICE, FROM, a JSON-LD @context URL, owl:imports)."""
 

@@ -32,7 +32,10 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "nt": ("nt", ".nt"),
     "jsonld": ("json-ld", ".jsonld"),
     "trig": ("trig", ".trig"),
+    "nquads": ("nquads", ".nq"),
 }
+# other extensions the loader reads, and the export format they mean
+EXTRA_EXTENSIONS = {".json": "jsonld", ".turtle": "turtle", ".ntriples": "nt"}
 
 
 # network export format -> usual extension; see kg.network.for_export for the attributes
@@ -62,6 +65,8 @@ def format_for_path(path: Path) -> str | None:
     for name, (_rdflib_format, extension) in EXPORT_FORMATS.items():
         if suffix == extension:
             return name
+    if suffix in EXTRA_EXTENSIONS:
+        return EXTRA_EXTENSIONS[suffix]
     for name, extension in NETWORK_FORMATS.items():
         if suffix == extension:
             return name
@@ -121,7 +126,7 @@ def serialize(
     if include_ontology:
         names.insert(0, ONTOLOGY_GRAPH)
     target: Graph
-    if fmt == "trig":
+    if fmt in ("trig", "nquads"):
         dataset = Dataset()
         for name in names:
             part = dataset.graph(name)
@@ -138,7 +143,7 @@ def serialize(
 
 
 def _check_parses(path: Path, rdflib_format: str) -> None:
-    graph: Graph = Dataset() if rdflib_format == "trig" else Graph()
+    graph: Graph = Dataset() if rdflib_format in ("trig", "nquads") else Graph()
     graph.parse(path, format=rdflib_format)
 
 
@@ -185,11 +190,15 @@ def write_atomically(
     any other reader to run on the written copy (it raises if the copy is bad). Writers of
     the same file take turns (see :func:`writer_lock`).
     """
+    if path.is_symlink():
+        path = path.resolve()  # replace the file the link points to, and keep the link
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{path}: the folder {folder} does not exist")
     if path.is_dir():
         raise OutputError(f"{path}: is a folder")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"{path}: not a regular file (a device, pipe or socket); not replaced")
     with writer_lock(path, lock_wait):
         _replace(path, folder, content, rdf_format, check)
 

@@ -102,10 +102,19 @@ def _recursion_limit(limit: int) -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
+def _statements(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
+    """Every triple of a graph, or of every graph of a dataset (TriG, N-Quads)."""
+    if isinstance(graph, Dataset):
+        for s, p, o, _name in graph.quads((None, None, None, None)):
+            yield s, p, o
+    else:
+        yield from graph.triples((None, None, None))
+
+
 def _refuse_lone_surrogates(path: Path, graph: Graph) -> None:
     """A lone surrogate (from an escape such as \\uD800) is not Unicode: no output could
     be written with it, so refuse it where it comes in."""
-    for triple in graph.triples((None, None, None)):
+    for triple in _statements(graph):
         for term in triple:
             if isinstance(term, Literal | URIRef) and _SURROGATE.search(term):
                 where = term.n3().encode("utf-8", "backslashreplace").decode("ascii")[:60]
@@ -123,6 +132,8 @@ def parse_file(path: Path, *, allow_network: bool = False) -> Graph:
             "convert it to Turtle first"
         )
     fmt = rdf_format(path)
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise DataLoadError(f"{path}: not a regular file (a device, pipe or socket)")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -150,7 +161,7 @@ def parse_file(path: Path, *, allow_network: bool = False) -> Graph:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DataLoadError(f"{path}: not valid {fmt} ({message})") from None
     _refuse_lone_surrogates(path, graph)
-    imports = sorted(str(o) for o in graph.objects(None, OWL.imports))
+    imports = sorted({str(o) for _s, p, o in _statements(graph) if p == OWL.imports})
     if imports and not allow_network:
         raise NetworkRefused(
             f"{path}: owl:imports <{imports[0]}> would fetch another document and is refused; "
@@ -219,8 +230,13 @@ class KnowledgeGraph:
         before = len(target)
         for part in parsed:
             if isinstance(part, Dataset):
-                for quad in part.quads((None, None, None, None)):
-                    target.add(quad[:3])
+                for s, p, o, name in part.quads((None, None, None, None)):
+                    # A file written by `kg export --format trig` carries the ontology and the
+                    # derived relations as graphs of their own: those come from here anyway.
+                    if name not in (ONTOLOGY_GRAPH, DERIVED_GRAPH) and getattr(
+                        name, "identifier", None
+                    ) not in (ONTOLOGY_GRAPH, DERIVED_GRAPH):
+                        target.add((s, p, o))
             else:
                 target += part
         return len(target) - before
@@ -245,6 +261,8 @@ class KnowledgeGraph:
     def run(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> Result:
         """Run SPARQL ``text`` with ``bindings`` as bound values, after the safety checks."""
         prepared = queries.prepare(text, allow_network=self.allow_network)
+        # rdflib fetches the graph a FROM names only when this is on: only if asked.
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = self.allow_network
         return self.dataset.query(prepared, initBindings=dict(bindings or {}))
 
     def select(

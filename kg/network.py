@@ -62,7 +62,7 @@ def project(
     for relation in relations(found, as_of=as_of, include_ended=include_ended):
         c = relation.first
         kind = kinds[c.kind]
-        if not kind.directed and c.subject_label.casefold() > c.object_label.casefold():
+        if not kind.directed and c.subject > c.object:
             continue  # a symmetric relation is read in both directions: keep one
         graph.add_node(c.subject, label=c.subject_label)
         graph.add_node(c.object, label=c.object_label)
@@ -73,10 +73,10 @@ def project(
             claim_class=c.kind,
             directed=kind.directed,
             sign=kind.sign,
-            start=str(c.start) if c.start else None,
-            end=str(c.end) if c.end else None,
-            start_day=c.start.first.isoformat() if c.start else None,
-            end_day=c.end.last.isoformat() if c.end else None,
+            start=str(relation.start) if relation.start else None,
+            end=str(relation.end) if relation.end else None,
+            start_day=relation.start.first.isoformat() if relation.start else None,
+            end_day=relation.end.last.isoformat() if relation.end else None,
             status=c.status,
             standing=relation.standing.value,
             sources=len(relation.claims),

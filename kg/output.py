@@ -9,11 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import shutil
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -60,11 +60,11 @@ def json_value(value: Any) -> Any:
     """One value as JSON: numbers and booleans stay numbers, IRIs and dates become strings."""
     if isinstance(value, Literal):
         python = value.toPython()
-        if isinstance(python, bool | int | float) and not isinstance(python, Literal):
+        if isinstance(python, bool | int) and not isinstance(python, Literal):
             return python
-        if isinstance(python, Decimal):
-            return float(python)
-        return str(value)
+        if isinstance(python, float) and math.isfinite(python):
+            return python
+        return str(value)  # decimals keep every digit; NaN and INF stay text, as JSON wants
     if isinstance(value, Node):
         return text(value)
     if isinstance(value, date | datetime):
@@ -73,6 +73,8 @@ def json_value(value: Any) -> Any:
         return [json_value(v) for v in value]
     if isinstance(value, Mapping):
         return {k: json_value(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     return value
 
 

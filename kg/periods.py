@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
+
+from kg.errors import BadValue
 
 
 class Precision(StrEnum):
@@ -56,12 +58,32 @@ class TimePoint:
     precision: Precision
 
     @classmethod
-    def of(cls, value: object, precision: object) -> TimePoint | None:
-        """Build from query values (an xsd:date and a precision label); None if no date."""
+    def of(cls, value: object, precision: object, *, where: str = "") -> TimePoint | None:
+        """Build from query values (an xsd:date and a precision label); None if no date.
+
+        A value that is not a date raises BadValue naming ``where`` (the claim).
+        """
         if value is None:
             return None
-        first = value if isinstance(value, date) else date.fromisoformat(str(value))
-        return cls(first, Precision(str(precision)) if precision else Precision.DAY)
+        if isinstance(value, datetime):
+            first = value.date()
+        elif isinstance(value, date):
+            first = value
+        else:
+            try:
+                first = date.fromisoformat(str(value)[:10])
+            except ValueError:
+                raise BadValue(
+                    f"{where or 'a claim'} has a date that is not a valid xsd:date "
+                    f"({str(value)!r}); `kg validate` lists every such value"
+                ) from None
+        try:
+            unit = Precision(str(precision)) if precision else Precision.DAY
+        except ValueError:
+            raise BadValue(
+                f"{where or 'a claim'} has an unknown date precision ({precision!r})"
+            ) from None
+        return cls(first, unit)
 
     @property
     def last(self) -> date:

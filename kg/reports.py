@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from rdflib import Literal, URIRef
@@ -97,8 +97,11 @@ class Claim:
 
     @property
     def source_day(self) -> date | None:
-        """The publication date of the source, if known."""
-        return date.fromisoformat(self.source.date) if self.source.date else None
+        """The publication date of the source, if known (and a valid date)."""
+        try:
+            return date.fromisoformat(self.source.date[:10]) if self.source.date else None
+        except ValueError:
+            return None
 
 
 @dataclass
@@ -144,8 +147,8 @@ def _python(value: Node | None) -> Any:
     return value.toPython() if isinstance(value, Literal) else _text(value)
 
 
-def _time(value: Node | None, precision: Node | None) -> TimePoint | None:
-    return TimePoint.of(_python(value), precision)
+def _time(value: Node | None, precision: Node | None, where: str = "") -> TimePoint | None:
+    return TimePoint.of(_python(value), precision, where=where)
 
 
 def claims(
@@ -186,8 +189,8 @@ def claims(
             object=key[2],
             object_label=_text(row["to_label"]) or compact(key[2]),
             status=str(row["status"]),
-            start=_time(row["start"], row["start_precision"]),
-            end=_time(row["end"], row["end_precision"]),
+            start=_time(row["start"], row["start_precision"], compact(key[0])),
+            end=_time(row["end"], row["end_precision"], compact(key[0])),
             source=Source(
                 document=str(row["source"]),
                 title=_text(row["source_title"]),
@@ -260,7 +263,7 @@ def _spans(
     current: tuple[list[Claim], TimePoint, TimePoint] | None = None
     for s, e in closed:
         assert s is not None and e is not None
-        if current is not None and s.first <= current[2].last + timedelta(days=1):
+        if current is not None and (s.first - current[2].last).days <= 1:
             end = e if e.last > current[2].last else current[2]
             current = (current[0] + by_period[(s, e)], current[1], end)
         else:
@@ -292,17 +295,19 @@ def backers(
     as_of: date | None = None,
     include_ended: bool = False,
     indirect: bool = False,
+    max_hops: int = 4,
 ) -> Report:
     """Who backs whom: ``of`` names the recipient, ``by`` the backer (any name or IRI).
 
-    With ``indirect``, chains of backing (A backs B, B backs C) are added with their path.
+    With ``indirect``, chains of backing (A backs B, B backs C) of up to ``max_hops``
+    links are added with their path.
     """
-    recipient = actors.resolve(kg, of).iri if of else None
-    backer = actors.resolve(kg, by).iri if by else None
+    recipient = actors.resolve(kg, of).iri if of is not None else None
+    backer = actors.resolve(kg, by).iri if by is not None else None
     kind = URIRef(str(CKG.SupportClaim))
     if indirect:
         every = relations(claims(kg, kind), as_of=as_of, include_ended=include_ended)
-        found = _chains(every, backer, recipient)
+        found = _chains(every, backer, recipient, max_hops)
     else:
         direct = relations(
             claims(kg, kind, backer, recipient), as_of=as_of, include_ended=include_ended
@@ -387,9 +392,11 @@ def _backing_row(chain: list[Relation]) -> dict[str, Any]:
 
 
 def _chains(
-    found: list[Relation], backer: URIRef | None, recipient: URIRef | None
+    found: list[Relation], backer: URIRef | None, recipient: URIRef | None, max_hops: int
 ) -> list[list[Relation]]:
-    """Every chain of backing without repeated actors, from ``backer`` and to ``recipient``."""
+    """Every chain of backing of at most ``max_hops`` links without repeated actors, from
+    ``backer`` and to ``recipient``. (The number of chains grows fast with their length in
+    a dense network: the cap keeps the answer readable and the work bounded.)"""
     out: dict[str, list[Relation]] = defaultdict(list)
     for r in found:
         out[r.first.subject].append(r)
@@ -399,6 +406,8 @@ def _chains(
         end = path[-1].first.object
         if recipient is None or end == str(recipient):
             chains.append(list(path))
+        if len(path) >= max_hops:
+            return
         for nxt in out.get(end, []):
             if nxt.first.object not in seen:
                 walk(path + [nxt], seen | {nxt.first.object})
@@ -423,7 +432,7 @@ def _partners(
     as_of: date | None,
     include_ended: bool,
 ) -> Report:
-    subject = actors.resolve(kg, actor).iri if actor else None
+    subject = actors.resolve(kg, actor).iri if actor is not None else None
     found = relations(claims(kg, kind, subject), as_of=as_of, include_ended=include_ended)
     rows = []
     for r in found:
@@ -491,16 +500,37 @@ def adversaries(
 ROLE_ORDER = {"mediator": 0, "guarantor": 1, "host": 2}
 
 
-def mediators(kg: KnowledgeGraph, *, process: str | None = None) -> Report:
+def mediators(
+    kg: KnowledgeGraph,
+    *,
+    process: str | None = None,
+    as_of: date | None = None,
+    include_ended: bool = False,
+) -> Report:
     """Mediators, guarantors and hosts of each peace process, with the rounds they took part in
-    (as mediator, host, guarantor or participant, themselves or through a delegation)."""
+    (as mediator, host, guarantor or participant, themselves or through a delegation).
+
+    With ``as_of``, only the roles whose claims hold on that day (claims without dates
+    always do); ended roles only with ``include_ended``."""
     bindings: dict[str, Identifier] = {}
-    if process:
+    if process is not None:
         bindings["process"] = actors.resolve(kg, process, PEACE_PROCESS, "peace process").iri
     rows_in = kg.select("talks-roles", bindings).rows
     rounds: dict[tuple[str, str], set[tuple[int, str]]] = defaultdict(set)
     groups: dict[tuple[str, str, str], list[dict[str, Node | None]]] = defaultdict(list)
     for row in rows_in:
+        where = compact(str(row["claim"]))
+        state = standing(
+            _time(row["start"], row["start_precision"], where),
+            _time(row["end"], row["end_precision"], where),
+            ended=str(row["status"]) == "ended",
+            source_date=None,
+            as_of=as_of,
+        )
+        if str(row["status"]) == "denied" or not (
+            state.listed or (include_ended and state is Standing.ENDED)
+        ):
+            continue
         actor, proc = str(row["actor"]), str(row["process"])
         if row["round"] is not None:
             number = row["round_number"]
@@ -566,16 +596,32 @@ def agreements(kg: KnowledgeGraph) -> Report:
     parties = _by_object(claims(kg, URIRef(str(CKG._NS) + "SignatoryClaim")))
     guarantors = _by_object(claims(kg, URIRef(str(CKG._NS) + "GuaranteeClaim")))
     rows: list[dict[str, Any]] = []
+    found = kg.select("agreements").rows
+    # The documents an agreement itself is derived from (prov:wasDerivedFrom), then the
+    # sources of the claims that name its parties and guarantors.
+    documents: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for row in found:
+        if row["document"] is not None:
+            source = Source(
+                str(row["document"]),
+                _text(row["document_title"]),
+                _text(row["document_date"]),
+                None,
+                str(row["agreement"]),
+            )
+            documents[str(row["agreement"])].setdefault(source.document, source.as_dict())
     seen: set[str] = set()
-    for row in kg.select("agreements").rows:
+    for row in found:
         iri = str(row["agreement"])
         if iri in seen:
             continue
         seen.add(iri)
-        when = _time(row["date"], row["date_precision"])
+        when = _time(row["date"], row["date_precision"], compact(iri))
         signed = parties.get(iri, [])
         guaranteed = guarantors.get(iri, [])
-        sources = {c.iri: c.source.as_dict() for c in signed + guaranteed}
+        sources = dict(documents.get(iri, {}))
+        for c in signed + guaranteed:
+            sources.setdefault(c.iri, c.source.as_dict())
         rows.append(
             {
                 "agreement": iri,
@@ -774,7 +820,7 @@ def timeline(kg: KnowledgeGraph, *, actor: str | None = None) -> Report:
     With ``actor``: the talks it took part in (itself or by delegation), mediated or hosted,
     the agreements it signed, guaranteed or proposed, and its relations.
     """
-    who = actors.resolve(kg, actor) if actor else None
+    who = actors.resolve(kg, actor) if actor is not None else None
     found = claims(kg)
     involved: set[str] | None = None
     if who is not None:
@@ -797,8 +843,8 @@ def timeline(kg: KnowledgeGraph, *, actor: str | None = None) -> Report:
         if thing in seen_events or (involved is not None and thing not in involved):
             continue
         seen_events.add(thing)
-        start = _time(row["start"], row["start_precision"])
-        end = _time(row["end"], row["end_precision"])
+        start = _time(row["start"], row["start_precision"], compact(thing))
+        end = _time(row["end"], row["end_precision"], compact(thing))
         when = start or end
         assert when is not None
         label = _text(row["label"]) or compact(thing)
@@ -815,7 +861,7 @@ def timeline(kg: KnowledgeGraph, *, actor: str | None = None) -> Report:
         )
     relation_points: dict[tuple[str, str, str, str], list[Claim]] = defaultdict(list)
     for c in found:
-        if c.status == "denied" or (c.symmetric and c.subject_label > c.object_label):
+        if c.status == "denied" or (c.symmetric and c.subject > c.object):
             continue
         for which, point in (("begins", c.start), ("ends", c.end)):
             if point is not None:
@@ -888,7 +934,7 @@ def disputed(kg: KnowledgeGraph) -> Report:
     or asserted or alleged versus denied."""
     by_relation: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
     for c in claims(kg):
-        if c.symmetric and c.subject_label.casefold() > c.object_label.casefold():
+        if c.symmetric and c.subject > c.object:
             continue
         by_relation[(c.kind, c.subject, c.object)].append(c)
     rows: list[dict[str, Any]] = []
@@ -969,7 +1015,7 @@ def proxies(
 
     With ``actor``, only the chains where it is the backer or the target.
     """
-    who = actors.resolve(kg, actor).iri if actor else None
+    who = actors.resolve(kg, actor).iri if actor is not None else None
     support = relations(
         claims(kg, URIRef(str(CKG.SupportClaim))), as_of=as_of, include_ended=include_ended
     )

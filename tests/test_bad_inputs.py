@@ -5,6 +5,7 @@ errors, and never with a traceback."""
 from __future__ import annotations
 
 import csv
+import os
 import shlex
 from pathlib import Path
 
@@ -25,7 +26,10 @@ PREFIXES = (
 
 
 def generated(tmp: Path) -> None:
-    """Inputs too big to keep in the repository."""
+    """Inputs too big (or too special) to keep in the repository."""
+    os.mkfifo(tmp / "pipe.ttl")
+    (tmp / "zero.ttl").symlink_to("/dev/zero")
+    (tmp / "zero.rq").symlink_to("/dev/zero")
     with (tmp / "big-literal.ttl").open("w", encoding="utf-8") as out:
         out.write(PREFIXES + 'ck:a a ckg:State ; rdfs:label "')
         out.write("x" * 50_000_000)

@@ -84,3 +84,25 @@ def test_existing_file_keeps_its_permissions(runner: CliRunner, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert target.stat().st_mode & 0o777 == 0o640
     assert len(Graph().parse(target)) > 0
+
+
+@pytest.mark.parametrize("name", ["out.ttl", "out.trig", "out.jsonld", "out.nq", "out.nt"])
+def test_an_export_validates_and_loads_back_the_same(
+    runner: CliRunner, astana_graph: KnowledgeGraph, tmp_path: Path, name: str
+) -> None:
+    target = tmp_path / name
+    assert runner.invoke(cli, ["export", "-o", str(target)]).exit_code == 0
+    checked = runner.invoke(cli, ["validate", str(target)])
+    assert checked.exit_code == 0, checked.output
+    again = KnowledgeGraph.open([target])
+    assert isomorphic(again.graph(DERIVED_GRAPH), astana_graph.graph(DERIVED_GRAPH))
+
+
+def test_export_through_a_symlink_keeps_the_link(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "real.ttl"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(target)
+    assert runner.invoke(cli, ["export", "-o", str(link)]).exit_code == 0
+    assert link.is_symlink()
+    assert len(Graph().parse(target)) > 0

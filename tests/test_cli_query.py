@@ -222,3 +222,11 @@ def test_allow_network_does_reach_the_listener(
     query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
     runner.invoke(cli, ["query", "-e", query, "--data", str(tiny_path), "--allow-network"])
     assert listener.connections >= 1
+
+
+def test_allow_network_lets_from_fetch(
+    runner: CliRunner, listener: Listener, tiny_path: Path
+) -> None:
+    query = f"SELECT * FROM <{listener.url}g.nt> WHERE {{ ?s ?p ?o }}"
+    runner.invoke(cli, ["query", "-e", query, "--data", str(tiny_path), "--allow-network"])
+    assert listener.connections >= 1

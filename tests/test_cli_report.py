@@ -421,16 +421,50 @@ def test_consecutive_years_are_one_span_with_every_source() -> None:
         ("2015", "asserted", 1),  # after a gap: its own row
     ]
     assert [s["quote"] for s in rows[0]["sources"]] == [
-        "row for 2011", "row for 2012", "row for 2013"
+        "row for 2011",
+        "row for 2012",
+        "row for 2013",
     ]
-    assert (rows[0]["start"], rows[0]["end"], rows[0]["end_precision"]) == (
-        "2011", "2013", "year"
-    )
+    assert (rows[0]["start"], rows[0]["end"], rows[0]["end_precision"]) == ("2011", "2013", "year")
 
 
 def test_a_span_as_of_a_year_inside_it() -> None:
-    rows = report("backers", "--data", str(TESTS / "data" / "yearly.ttl"), "--as-of",
-                  "2012-06-30")
+    rows = report("backers", "--data", str(TESTS / "data" / "yearly.ttl"), "--as-of", "2012-06-30")
     assert [(r["period"], r["standing"]) for r in rows] == [
-        ("2011–2013", "current"), ("2012", "may have ended")
+        ("2011–2013", "current"),
+        ("2012", "may have ended"),
     ]
+
+
+def test_indirect_chains_are_capped(tmp_path: Path) -> None:
+    # Eight actors that all back each other: without a cap the chains number in the tens
+    # of thousands; --max-hops bounds both the answer and the work.
+    lines = [CHAIN.read_text(encoding="utf-8").split("ck:c1 ")[0]]
+    names = [f"n{i}" for i in range(8)]
+    for n in names:
+        lines.append(f'ck:{n} a ckg:State ; rdfs:label "{n}"@en .')
+    for a in names:
+        for b in names:
+            if a != b:
+                lines.append(
+                    f"ck:{a}-{b} a ckg:SupportClaim ; ckg:backer ck:{a} ; ckg:recipient ck:{b} ;"
+                    " ckg:supportKind ckg:WeaponsSupport ; ckg:status ckg:Asserted ;"
+                    ' ckg:source ck:paper-a ; ckg:quote "q" .'
+                )
+    dense = tmp_path / "dense.ttl"
+    dense.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = report("backers", "--data", str(dense), "--indirect", "--by", "n0", "--max-hops", "2")
+    # 7 direct + 7 * 6 two-hop chains
+    assert [sum(r["hops"] == h for r in rows) for h in (1, 2, 3)] == [7, 42, 0]
+
+
+def test_every_agreement_has_a_source() -> None:
+    rows = {r["agreement_label"]: r for r in report("agreements")}
+    assert all(r["sources"] for r in rows.values())
+    idlib = rows["Idlib de-escalation zone"]
+    assert [s["document"] for s in idlib["sources"]] == [A000]
+
+
+def test_mediators_as_of() -> None:
+    rows = report("mediators", "--process", "Astana", "--as-of", "2017-09-01")
+    assert ("mediator", "Russia") in pairs(rows, "role", "actor_label")

@@ -104,3 +104,10 @@ def test_edge_list_csv(runner: CliRunner) -> None:
         ("United States", "Kurdish-led militias"),
     ]
     assert {r["sign"] for r in rows} == {"1", "-1"}
+
+
+def test_an_edge_carries_the_joined_span() -> None:
+    yearly = Path(__file__).resolve().parent / "data" / "yearly.ttl"
+    network = project(KnowledgeGraph.open([yearly]), include_ended=True)
+    spans = sorted((d["start"], d["end"], d["sources"]) for _u, _v, d in network.edges(data=True))
+    assert spans == [("2011", "2013", 3), ("2012", "2012", 1), ("2015", "2015", 1)]

@@ -81,3 +81,29 @@ def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
     assert [w.wait() for w in writers] == [0, 0, 0, 0]
     assert target.read_bytes() in contents
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_a_full_disk_on_standard_output_is_one_line_and_exit_5() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "kg", "report", "backers"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert result.returncode == 5
+    assert result.stderr == "Error: could not write the output (No space left on device)\n"
+
+
+def test_exit_codes_of_the_console_script() -> None:
+    # The console script (not click's test runner) must pass on the library's exit codes.
+    unknown = subprocess.run(
+        [sys.executable, "-m", "kg", "report", "allies", "Narnia"], capture_output=True, text=True
+    )
+    assert (unknown.returncode, unknown.stderr) == (6, "Error: no actor is called 'Narnia'\n")
+    usage = subprocess.run(
+        [sys.executable, "-m", "kg", "report", "backers", "--as-of", "x"],
+        capture_output=True,
+        text=True,
+    )
+    assert usage.returncode == 2

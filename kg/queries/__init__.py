@@ -22,7 +22,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Variable
 
 from kg.errors import NetworkRefused, QueryError
 
@@ -114,6 +114,8 @@ def load(spec: str) -> NamedQuery:
     """A query given as a bundled name or as the path of a .rq/.sparql file."""
     path = Path(spec)
     if path.suffix.lower() in (".rq", ".sparql") or path.is_file():
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise QueryError(f"{spec}: not a regular file (a device, pipe or socket)")
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -208,10 +210,42 @@ def _datatype(text: str) -> URIRef:
     raise QueryError(f"unknown datatype {text!r}: write it as <IRI> or xsd:NAME")
 
 
+def required_variables(text: str) -> set[str]:
+    """The variables that a required triple pattern of the query matches: not only inside
+    OPTIONAL or MINUS, nor computed by BIND, VALUES or an aggregate. Binding one of these
+    narrows the answer; binding any other would change the answer without filtering it."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "BGP":
+                for triple in node.get("triples") or []:
+                    found.update(str(t) for t in triple if isinstance(t, Variable))
+                return
+            if node.name == "LeftJoin":  # OPTIONAL: only its left side is required
+                walk(node.get("p1"))
+                return
+            if node.name == "Minus":
+                walk(node.get("p1"))
+                return
+            for key, value in node.items():
+                if key in ("expr", "A", "res"):  # expressions and aggregates bind nothing
+                    continue
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for item in node:
+                walk(item)
+
+    walk(prepare(text, allow_network=True).algebra)
+    return found
+
+
 def parse_params(pairs: list[str], query: NamedQuery) -> dict[str, Identifier]:
-    """Parse ``NAME=VALUE`` pairs into bindings; each NAME must be a variable of ``query``."""
+    """Parse ``NAME=VALUE`` pairs into bindings; each NAME must be a variable that a
+    required pattern of ``query`` matches (see :func:`required_variables`)."""
     bindings: dict[str, Identifier] = {}
     variables = query.variables
+    required: set[str] | None = None
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip().lstrip("?$")
@@ -220,5 +254,12 @@ def parse_params(pairs: list[str], query: NamedQuery) -> dict[str, Identifier]:
         if name not in variables:
             known = ", ".join(sorted(variables)) or "none"
             raise QueryError(f"--param {name}: the query has no variable ?{name} (it has: {known})")
+        required = required_variables(query.text) if required is None else required
+        if name not in required:
+            can = ", ".join(sorted(required)) or "none"
+            raise QueryError(
+                f"--param {name}: ?{name} is optional, computed or only selected in this "
+                f"query, so binding it would not narrow the answer (bindable: {can})"
+            )
         bindings[name] = parse_value(value)
     return bindings

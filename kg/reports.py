@@ -48,6 +48,19 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
+# The keys of Relation.common(), which every row of a relation carries.
+RELATION_COLUMNS = [
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+    "period",
+    "status",
+    "standing",
+    "sources",
+]
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a claim comes from: the document and the sentence quoted."""
@@ -322,14 +335,7 @@ def backers(
         "support",
         "against",
         "via",
-        "start",
-        "start_precision",
-        "end",
-        "end_precision",
-        "period",
-        "status",
-        "standing",
-        "sources",
+        *RELATION_COLUMNS,
     ]
     table = [
         ("backer_label", "backer"),
@@ -457,14 +463,7 @@ def _partners(
         "actor_label",
         other_key,
         f"{other_key}_label",
-        "start",
-        "start_precision",
-        "end",
-        "end_precision",
-        "period",
-        "status",
-        "standing",
-        "sources",
+        *RELATION_COLUMNS,
     ]
     table = [
         ("actor_label", "actor"),
@@ -764,14 +763,7 @@ def actor_profile(
         "detail",
         "statement",
         "kind",
-        "start",
-        "start_precision",
-        "end",
-        "end_precision",
-        "period",
-        "status",
-        "standing",
-        "sources",
+        *RELATION_COLUMNS,
     ]
     table = [
         ("statement", "relation"),
@@ -784,14 +776,7 @@ def actor_profile(
         "office",
         "organisation",
         "organisation_label",
-        "start",
-        "start_precision",
-        "end",
-        "end_precision",
-        "period",
-        "status",
-        "standing",
-        "sources",
+        *RELATION_COLUMNS,
     ]
     office_table = [
         ("office", "office"),

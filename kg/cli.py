@@ -19,6 +19,7 @@ from rdflib import Graph
 
 from kg import output, queries
 from kg.cli_common import GraphSource, KGGroup, as_day, data_options, format_option
+from kg.cli_import import import_group
 from kg.cli_network import metrics_command, plot_command
 from kg.cli_report import report_group
 from kg.errors import OutputError
@@ -272,6 +273,7 @@ def stats_command(source: GraphSource, fmt: str) -> None:
 
 
 cli.add_command(report_group)
+cli.add_command(import_group)
 cli.add_command(metrics_command)
 cli.add_command(plot_command)
 

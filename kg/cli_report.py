@@ -241,3 +241,9 @@ def proxies_command(
     """
     kg = source.open()
     show_report(reports.proxies(kg, actor, as_of=as_day(as_of), include_ended=include_ended), fmt)
+
+
+# `kg report aliases` lives with the importers that use the alias table.
+from kg.cli_import import aliases_command  # noqa: E402
+
+report_group.add_command(aliases_command)

@@ -13,8 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.importers import import_csv
 
-HERE = Path(__file__).resolve().parent / "bad_inputs"
+TESTS = Path(__file__).resolve().parent
+HERE = TESTS / "bad_inputs"
 with (HERE / "cases.tsv").open(encoding="utf-8", newline="") as handle:
     CASES = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
@@ -28,6 +30,9 @@ PREFIXES = (
 def generated(tmp: Path) -> None:
     """Inputs too big (or too special) to keep in the repository."""
     os.mkfifo(tmp / "pipe.ttl")
+    # A store holding a claim whose backer's name starts with "=", for the CSV output case.
+    import_csv(HERE / "formula-cells.csv", TESTS / "data" / "claims-table.toml",
+               tmp / "formula-store.ttl")
     (tmp / "zero.ttl").symlink_to("/dev/zero")
     (tmp / "zero.rq").symlink_to("/dev/zero")
     with (tmp / "big-literal.ttl").open("w", encoding="utf-8") as out:
@@ -52,7 +57,8 @@ def test_catalogue_is_complete() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
 def test_bad_input(case: dict[str, str], tmp: Path) -> None:
-    args = shlex.split(case["args"].replace("{dir}", str(HERE)).replace("{tmp}", str(tmp)))
+    text = case["args"].replace("{dir}", str(HERE)).replace("{tests}", str(TESTS))
+    args = shlex.split(text.replace("{tmp}", str(tmp)))
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == int(case["exit"]), result.output
     assert case["expect"] in result.output

@@ -97,3 +97,62 @@ def test_any_param_value_is_bound_or_refused(value: str) -> None:
         return
     rows = GRAPH.select(query, bindings).rows
     assert all(set(row) == {"actor"} for row in rows)
+
+
+HEADER = [
+    "ref",
+    "backer",
+    "recipient",
+    "relation",
+    "kinds",
+    "from",
+    "to",
+    "status",
+    "source",
+    "published",
+    "url",
+    "quote",
+]
+CELLS = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "Turkey",
+            "Damascus",
+            "rebels",
+            "backs",
+            "allied with",
+            "weapons; T",
+            "2017",
+            "2017-07",
+            "2017-13",
+            "alleged",
+            "=1+1",
+            "",
+            "\n",
+            '"',
+        ]
+    ),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(CELLS, min_size=12, max_size=12), min_size=1, max_size=3))
+def test_random_csv_rows_import_or_fail_cleanly(rows: list[list[str]]) -> None:
+    import csv
+
+    from kg.importers import import_csv
+
+    mapping = Path(__file__).resolve().parent / "data" / "claims-table.toml"
+    with tempfile.TemporaryDirectory() as folder:
+        table = Path(folder) / "table.csv"
+        with table.open("w", encoding="utf-8", errors="surrogatepass", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(HEADER)
+            writer.writerows(rows)
+        store = Path(folder) / "store.ttl"
+        try:
+            import_csv(table, mapping, store)
+        except KGError as error:
+            assert "\n" not in str(error)
+            assert not store.exists()  # all or nothing

@@ -1,0 +1,161 @@
+"""``kg import ...`` and ``kg report aliases``: a thin layer over ``kg.importers``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from kg import output
+from kg.cli_common import (
+    REPORT_FORMATS,
+    GraphSource,
+    KGGroup,
+    data_options,
+    format_option,
+    show_report,
+)
+from kg.importers import ImportResult, import_csv, import_esd
+from kg.importers.aliases import aliases
+
+# How many new actors and name clashes the table output lists.
+SHOWN_ACTORS = 10
+
+output_option = click.option(
+    "-o",
+    "--output",
+    "output_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="STORE.ttl",
+    help="The store to import into: a Turtle (.ttl) or N-Triples (.nt) file, created if "
+    "missing and merged into if not. Replaced atomically after validation; never the "
+    "bundled data.",
+)
+summary_format = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format of the summary.",
+)
+
+
+@click.group("import", cls=KGGroup)
+def import_group() -> None:
+    """Import claims from tables into a store of your own (a Turtle file).
+
+    The import is checked against the shapes together with the bundled data before anything
+    is kept; a bad row is refused naming its row and column, and the store is left as it
+    was. Importing the same file again adds nothing. See the imported claims with --add:
+
+    \b
+        kg import ucdp-esd ucdp-esd-ty-181.csv -o esd.ttl
+        kg report backers --add esd.ttl --of "Syrian government" --as-of 2017-06-30
+    """
+
+
+@import_group.command("ucdp-esd")
+@click.argument("csv_path", metavar="FILE.csv", type=click.Path(path_type=Path, dir_okay=False))
+@output_option
+@click.option(
+    "--dataset-version",
+    default="18.1",
+    show_default=True,
+    help="The ESD release the file is (names the dataset node and its claims).",
+)
+@data_options
+@summary_format
+def esd_command(
+    csv_path: Path, output_path: Path, dataset_version: str, source: GraphSource, fmt: str
+) -> None:
+    """Import the UCDP External Support Dataset (the triad-year file, as published).
+
+    Each row with a supporter becomes a support claim for its year, with the kinds of
+    support, alleged or not, coalition and both-sides flags, and the row's id; a row
+    without one records that the party had no known support that year. UCDP actors are
+    merged into the data's actors by the alias table (kg report aliases).
+
+        kg import ucdp-esd ucdp-esd-ty-181.csv -o esd.ttl
+    """
+    result = import_esd(
+        csv_path,
+        output_path,
+        data=source.data,
+        add=source.add,
+        allow_network=source.allow_network,
+        version=dataset_version,
+    )
+    _show(result, fmt)
+
+
+@import_group.command("csv")
+@click.argument("csv_path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--mapping",
+    "mapping_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="MAP.toml",
+    help="The mapping file: which column is the backer, the recipient, the kind of "
+    "relation, dates, source and quote (see the README).",
+)
+@output_option
+@data_options
+@summary_format
+def csv_command(
+    csv_path: Path, mapping_path: Path, output_path: Path, source: GraphSource, fmt: str
+) -> None:
+    """Import a table of claims (CSV) through a mapping file.
+
+    Actors are found by any name the data gives them (or by IRI); a name the data does not
+    have adds a new actor, listed in the summary.
+
+        kg import csv backers.csv --mapping backers.toml -o mine.ttl
+    """
+    result = import_csv(
+        csv_path,
+        mapping_path,
+        output_path,
+        data=source.data,
+        add=source.add,
+        allow_network=source.allow_network,
+    )
+    _show(result, fmt)
+
+
+def _show(result: ImportResult, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    done = "imported" if result.written else "nothing new from"
+    click.echo(f"{done} {result.input} into {result.output}")
+    click.echo(output.render(result.counts(), ["what", "count"], "table"), nl=False)
+    if result.new_actors:
+        shown = ", ".join(
+            f"{label} ({output.compact(iri)})" for iri, label in result.new_actors[:SHOWN_ACTORS]
+        )
+        more = len(result.new_actors) - SHOWN_ACTORS
+        click.echo(f"new actors: {shown}" + (f", and {more} more" if more > 0 else ""))
+    for new, name, old in result.clashes[:SHOWN_ACTORS]:
+        click.echo(
+            f"check: the new actor {output.compact(new)} has the name {name!r} of "
+            f"{output.compact(old)}; if they are one actor, add an alias (data/aliases.ttl)"
+        )
+    if len(result.clashes) > SHOWN_ACTORS:
+        click.echo(f"check: {len(result.clashes) - SHOWN_ACTORS} more name clashes (--format json)")
+
+
+@click.command("aliases")
+@data_options
+@format_option(REPORT_FORMATS)
+def aliases_command(source: GraphSource, fmt: str) -> None:
+    """The merges of actors across sources: the name and id another source (UCDP) gives an
+    actor, the actor of the data it is merged into, and why. A wrong merge is fixed in
+    data/aliases.ttl; then import the file again.
+
+        kg report aliases --add esd.ttl
+    """
+    show_report(aliases(source.open()), fmt)

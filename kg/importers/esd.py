@@ -1,0 +1,372 @@
+"""The UCDP External Support Dataset (ESD), triad-year file, as UCDP publishes it.
+
+Cite as: Meier, Vanessa, Niklas Karlén, Therése Pettersson and Mihai Croicu (2023)
+"External support in armed conflicts: Introducing the UCDP external support dataset (ESD),
+1975–2017", Journal of Peace Research 60(3). doi:10.1177/00223433221079864.
+
+One row is a warring party (the recipient, ``actor_*``), the party it fights (``oppo_*``),
+an external supporter (``ext_*``) and a year. Each row with a supporter becomes one
+ckg:SupportClaim for that year (start and end the year, known to the year), with the kinds
+of support from the flag columns, alleged or asserted, the coalition and both-sides flags,
+and the dataset as its source; the row's ``id`` is kept (ckg:recordId) and the row rendered
+readably as the claim's quote, since a row has no sentence. A row without a supporter
+(``ext_sup`` 0) says that the party had no known support that year: it becomes a
+ckg:NoKnownSupport record, which is no claim of support and derives no relation, so that
+"no support known" stays apart from "not in the data".
+
+Actors are resolved by UCDP id: ``ck:ucdp-actor-ID``, unless the alias table merges that IRI
+into an actor of the data (``owl:sameAs``). The others are added, named as ESD names them
+and typed from the dataset's own flags and names: a party flagged non-state is a rebel
+group if it fights in some row (recipient or opponent) and an armed group if it only
+supports; "Government of ..." is a government; other state parties ("Thai elements") are
+actors of no narrower class. A cell that lists several names ("Interahamwe, ex-FAR") is one
+actor, as UCDP gives it one id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rdflib import URIRef
+
+from kg.importers.model import ID, Batch, ClaimRecord, NoSupportRecord, Origin, SourceRecord, slug
+from kg.importers.resolve import ActorIndex
+from kg.importers.table import Problems, Row, open_table, read_flag, read_integer, read_period
+from kg.importers.terms import CKG
+from kg.periods import Precision, TimePoint
+
+# The kinds of support, one 0/1 column each; the letter is the concept's skos:notation.
+FLAG_COLUMNS = [
+    "ext_x",
+    "ext_p",
+    "ext_y",
+    "ext_w",
+    "ext_m",
+    "ext_t",
+    "ext_f",
+    "ext_i",
+    "ext_l",
+    "ext_o",
+    "ext_u",
+]
+REQUIRED_COLUMNS = [
+    "id",
+    "year",
+    "actor_id",
+    "actor_name",
+    "actor_nonstate",
+    "oppo_id",
+    "oppo_name",
+    "ext_id",
+    "ext_name",
+    "ext_nonstate",
+    "ext_alleged",
+    "ext_coalition",
+    "ext_coalition_name",
+    "ext_bothsides",
+    "ext_sup",
+    *FLAG_COLUMNS,
+]
+
+PUBLISHER = ID["ucdp"]
+CITATION = (
+    'Meier, Vanessa, Niklas Karlén, Therése Pettersson and Mihai Croicu (2023) "External '
+    "support in armed conflicts: Introducing the UCDP external support dataset (ESD), "
+    '1975–2017", Journal of Peace Research 60(3). doi:10.1177/00223433221079864.'
+)
+# The year of a release, where known: UCDP numbers its releases YY.N (18.1: 2018).
+RELEASE_YEARS = {"18.1": 2018}
+
+
+def dataset_iri(version: str) -> URIRef:
+    """The IRI of a release of the ESD: ck:ucdp-esd-18-1."""
+    return ID[f"ucdp-esd-{slug(version)}"]
+
+
+def row_iri(version: str, row_id: int) -> URIRef:
+    """The IRI of the claim (or record) read from one row: ck:ucdp-esd-18-1-row-9098."""
+    return ID[f"ucdp-esd-{slug(version)}-row-{row_id}"]
+
+
+def ucdp_actor_iri(ucdp_id: int) -> URIRef:
+    """The IRI that a UCDP actor id gives an actor: ck:ucdp-actor-57."""
+    return ID[f"ucdp-actor-{ucdp_id}"]
+
+
+def dataset_source(version: str) -> SourceRecord:
+    """The source node of an ESD release."""
+    year = RELEASE_YEARS.get(version)
+    comment = (
+        "The triad-year file of the UCDP External Support Dataset: one row per warring party, "
+        "opponent, external supporter and year, 1975–2017. Each support claim imported from it "
+        "keeps the row's id (ckg:recordId) and a rendering of the row as its quote."
+    )
+    if year is not None:
+        comment += (
+            f" The date is the year of the release, read from its number ({version}: UCDP "
+            "numbers its releases by year and release)."
+        )
+    return SourceRecord(
+        iri=dataset_iri(version),
+        cls=CKG.Dataset,
+        title=f"UCDP External Support Dataset {version}",
+        publisher=PUBLISHER,
+        date=TimePoint(date(year, 1, 1), Precision.YEAR) if year is not None else None,
+        version=version,
+        citation=CITATION,
+        comment=comment,
+    )
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The cells of one row read as ESD defines them; a bad one is noted as a problem."""
+
+    row: Row
+    problems: Problems
+
+    def integer(self, column: str) -> int | None:
+        """A whole number (also written as a float, "57.0"); None, noted, if it is not one."""
+        text = self.row.cells[column].strip()
+        if not text:
+            self.problems.add(self.row, column, "is empty; a whole number is needed")
+            return None
+        value = read_integer(text)
+        if value is None:
+            self.problems.add(self.row, column, f"{text!r} is not a whole number")
+        return value
+
+    def flag(self, column: str) -> bool:
+        """A 0/1 flag (also "0.0", "1.0"); False, noted, if it is neither."""
+        value = read_flag(self.row.cells[column])
+        if value is None:
+            text = self.row.cells[column].strip()
+            self.problems.add(self.row, column, f"{text!r} is not 0 or 1")
+            return False
+        return value
+
+
+@dataclass
+class _Party:
+    """What the file says about one UCDP actor id, gathered over every row."""
+
+    name: str
+    nonstate: set[bool] = field(default_factory=set)
+    fights: bool = False  # a warring party (recipient or opponent) in some row
+    supports: bool = False
+    unnamed: bool = False
+
+
+def read_esd(path: Path, index: ActorIndex, *, version: str = "18.1") -> Batch:
+    """Read an ESD triad-year file into claims, no-known-support records and new actors.
+
+    Raises BadImport naming file, row and column for every bad cell, DataLoadError when
+    the file cannot be read.
+    """
+    table = open_table(path)
+    problems = table.problems
+    header = Row(1, 1, {})
+    for column in REQUIRED_COLUMNS:
+        if column not in table.columns:
+            problems.add(
+                header, column, "the header has no such column (is this the ESD triad-year file?)"
+            )
+    problems.raise_if_any()
+    vocabulary = index.vocabulary
+    letters = {column: column.removeprefix("ext_").upper() for column in FLAG_COLUMNS}
+    kinds = {column: vocabulary.support[letter.casefold()] for column, letter in letters.items()}
+    source = dataset_source(version)
+    batch = Batch(path, sources={source.iri: source})
+    parties: dict[int, _Party] = {}
+    seen_ids: dict[int, int] = {}
+    for row in table.rows():
+        batch.rows += 1
+        if problems.full:
+            break
+        before = problems.count
+        cells = row.cells
+        read = _Cells(row, problems)
+        integer, flag = read.integer, read.flag
+        row_id = integer("id")
+        if row_id is not None:
+            if row_id in seen_ids:
+                problems.add(row, "id", f"id {row_id} is also the id of row {seen_ids[row_id]}")
+            seen_ids.setdefault(row_id, row.number)
+        period = read_period(cells["year"])
+        if period is None or period.precision is not Precision.YEAR:
+            problems.add(row, "year", f"{cells['year'].strip()!r} is not a year")
+        actor_id = integer("actor_id")
+        oppo_id = integer("oppo_id")
+        actor_name = " ".join(cells["actor_name"].split())
+        oppo_name = " ".join(cells["oppo_name"].split())
+        for column, name in (("actor_name", actor_name), ("oppo_name", oppo_name)):
+            if not name:
+                problems.add(row, column, "is empty; the warring party needs a name")
+        actor_nonstate = flag("actor_nonstate")
+        supported = flag("ext_sup")
+        flags = {column: flag(column) for column in FLAG_COLUMNS}
+        alleged = flag("ext_alleged")
+        if supported:
+            ext_id = integer("ext_id")
+            ext_nonstate = flag("ext_nonstate")
+            coalition = flag("ext_coalition")
+            both_sides = flag("ext_bothsides")
+        else:
+            ext_id = None
+            ext_nonstate = coalition = both_sides = False
+            for column in ("ext_id", "ext_name"):
+                if cells[column].strip():
+                    problems.add(row, column, "names a supporter, but ext_sup is 0 (no supporter)")
+            for column, value in flags.items():
+                if value:
+                    problems.add(row, column, "is 1, but ext_sup is 0 (no supporter)")
+        if actor_id is not None and actor_id == oppo_id:
+            problems.add(row, "oppo_id", "is the id of the warring party itself")
+        if ext_id is not None and ext_id in (actor_id, oppo_id):
+            problems.add(row, "ext_id", "is the id of a warring party of the row")
+        if problems.count > before:
+            continue
+        assert row_id is not None and period is not None
+        assert actor_id is not None and oppo_id is not None
+        _note(parties, actor_id, actor_name, nonstate=actor_nonstate, fights=True)
+        _note(parties, oppo_id, oppo_name, nonstate=None, fights=True)
+        recipient = index.canonical(ucdp_actor_iri(actor_id))
+        opponent = index.canonical(ucdp_actor_iri(oppo_id))
+        location = " ".join(cells.get("location", "").split())
+        where = f" in {location}" if location else ""
+        reference = f"UCDP ESD {version}, row id {row_id}"
+        node = row_iri(version, row_id)
+        if not supported:
+            batch.no_support.append(
+                NoSupportRecord(
+                    iri=node,
+                    party=recipient,
+                    opponent=opponent,
+                    period=period,
+                    source=source.iri,
+                    label=f"{period}: {actor_name} had no known external support against "
+                    f"{oppo_name}{where} ({reference})",
+                    origin=Origin(row.number, row.line, {}),
+                    record_id=str(row_id),
+                )
+            )
+            continue
+        assert ext_id is not None
+        ext_name = " ".join(cells["ext_name"].split())
+        _note(parties, ext_id, ext_name, nonstate=ext_nonstate, supports=True)
+        backer = index.canonical(ucdp_actor_iri(ext_id))
+        given = [column for column in FLAG_COLUMNS if flags[column]]
+        support = tuple(kinds[c] for c in given) or (CKG.UnspecifiedSupport,)
+        kinds_text = _and(
+            [_kind_text(vocabulary.support_labels[kinds[c]], letters[c]) for c in given]
+        )
+        coalition_name = " ".join(cells["ext_coalition_name"].split()) or None
+        quote = (
+            f"{period}: {ext_name or f'UCDP actor {ext_id}'} supported {actor_name} against "
+            f"{oppo_name}{where} with {kinds_text or 'support of an unknown kind'}"
+        )
+        if alleged:
+            quote += " (alleged)"
+        if coalition:
+            quote += ", as part of a coalition" + (f" ({coalition_name})" if coalition_name else "")
+        elif coalition_name:
+            quote += f", not as part of a coalition (coalition name given: {coalition_name})"
+        if both_sides:
+            quote += ", supporting both sides"
+        quote += f" ({reference})"
+        batch.claims.append(
+            ClaimRecord(
+                iri=node,
+                kind=CKG.SupportClaim,
+                from_role=CKG.backer,
+                to_role=CKG.recipient,
+                subject=backer,
+                object=recipient,
+                status=CKG.Alleged if alleged else CKG.Asserted,
+                source=source.iri,
+                origin=Origin(
+                    row.number,
+                    row.line,
+                    {
+                        str(CKG.backer): "ext_id",
+                        str(CKG.recipient): "actor_id",
+                        str(CKG.against): "oppo_id",
+                        str(CKG.start): "year",
+                        str(CKG.end): "year",
+                        str(CKG.status): "ext_alleged",
+                    },
+                ),
+                support=support,
+                against=opponent,
+                start=period,
+                end=period,
+                quote=quote,
+                record_id=str(row_id),
+                in_coalition=coalition,
+                coalition=coalition_name,
+                both_sides=both_sides,
+            )
+        )
+    problems.raise_if_any()
+    _mint_parties(parties, index)
+    batch.actors = dict(index.minted)
+    if PUBLISHER not in index.labels:
+        batch.actors[PUBLISHER] = index.mint(
+            PUBLISHER, "Uppsala Conflict Data Program", [CKG.ResearchOrganisation]
+        )
+    batch.clashes = index.clashes()
+    return batch
+
+
+def _note(
+    parties: dict[int, _Party],
+    ucdp_id: int,
+    name: str,
+    *,
+    nonstate: bool | None,
+    fights: bool = False,
+    supports: bool = False,
+) -> None:
+    party = parties.get(ucdp_id)
+    if party is None:
+        party = parties[ucdp_id] = _Party(name or f"UCDP actor {ucdp_id}", unnamed=not name)
+    elif party.unnamed and name:
+        party.name, party.unnamed = name, False
+    if nonstate is not None:
+        party.nonstate.add(nonstate)
+    party.fights |= fights
+    party.supports |= supports
+
+
+def _mint_parties(parties: dict[int, _Party], index: ActorIndex) -> None:
+    """Add the UCDP actors that the alias table does not merge into an actor of the data."""
+    for ucdp_id, party in sorted(parties.items()):
+        iri = ucdp_actor_iri(ucdp_id)
+        if index.canonical(iri) != iri:
+            continue
+        government = party.name.startswith("Government of")
+        comment = None
+        if True in party.nonstate:
+            cls = CKG.RebelGroup if party.fights else CKG.ArmedGroup
+        elif government:
+            cls = CKG.Government
+        elif False in party.nonstate:
+            cls = CKG.Actor
+            comment = "A state party that is not its government (ESD codes it as a state actor)."
+        else:  # only an opponent, whose flag ESD does not give: a government or a rebel group
+            cls = CKG.RebelGroup
+        if party.unnamed:
+            comment = f"ESD gives the UCDP id {ucdp_id} of this supporter but no name."
+        index.mint(iri, party.name, [cls], ucdp_id=ucdp_id, comment=comment)
+
+
+def _kind_text(label: str, letter: str) -> str:
+    return label if f"ESD {letter}" in label else f"{label} ({letter})"
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,263 @@
+"""Where imported data lives: the store the user names, changed all or nothing.
+
+An import reads the store (a Turtle or N-Triples file; it may not exist yet), merges what it
+read into it, and validates the result together with the bundled data (or the ``--data``
+files) against the shapes before anything is kept: the candidate is written to a temporary
+file beside the store, validated, and only then does :func:`kg.export.write_atomically`
+replace the store. A violation, a bad row or a failed write leaves the store exactly as it
+was. The bundled data is never a store: an import refuses to write into its folders.
+
+Claims and records have IRIs made from their source and row, and an import rewrites the
+nodes of the rows it reads: importing the same file again adds nothing, and importing it
+after an alias was corrected moves its claims to the right actor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.term import Node
+
+from kg import resources
+from kg.errors import DataLoadError, InvalidData, OutputError
+from kg.export import write_atomically
+from kg.graph import DATA_GRAPH, KnowledgeGraph, parse_file
+from kg.importers.model import Batch
+from kg.importers.terms import CKG
+from kg.output import compact
+from kg.queries import PREFIXES
+from kg.validation import ValidationReport, validate
+
+# store extension -> rdflib format
+STORE_FORMATS = {".ttl": "turtle", ".nt": "nt"}
+# How many violations the refusal message names.
+SHOWN_VIOLATIONS = 5
+
+
+@dataclass(frozen=True)
+class Store:
+    """The file an import writes to, and the graph it sits on (the bundled data unless
+    ``data`` is given, with ``add`` on top)."""
+
+    path: Path
+    data: tuple[Path, ...] = ()
+    add: tuple[Path, ...] = ()
+    allow_network: bool = False
+
+    @property
+    def rdf_format(self) -> str:
+        """rdflib's name for the store's format."""
+        return STORE_FORMATS[self.path.suffix.lower()]
+
+    def check(self) -> None:
+        """Refuse a store that is not .ttl or .nt, or that lies in the bundled folders."""
+        if self.path.suffix.lower() not in STORE_FORMATS:
+            known = ", ".join(STORE_FORMATS)
+            raise OutputError(
+                f"{self.path}: a store is a Turtle or N-Triples file ({known}), "
+                f"not {self.path.suffix or 'a file without extension'}"
+            )
+        target = self.path.resolve()
+        for name in ("data", "ontology", "shapes"):
+            try:
+                folder = resources.bundled_dir(name).resolve()
+            except DataLoadError:
+                continue
+            if target.is_relative_to(folder):
+                raise OutputError(
+                    f"{self.path}: is in the bundled {name} folder, which an import never "
+                    "changes; name a file of your own with -o"
+                )
+
+    def _others(self, paths: Sequence[Path]) -> list[Path]:
+        """``paths`` without the store itself (it is read once, as the store)."""
+        mine = self.path.resolve()
+        return [p for p in paths if p.resolve() != mine]
+
+    def open(self) -> tuple[KnowledgeGraph, Graph]:
+        """The graph to resolve names against (base data, ontology and store, without
+        derived relations), and the store's own triples (empty if it does not exist)."""
+        self.check()
+        existing = Graph()
+        if self.path.exists():
+            existing = parse_file(self.path, allow_network=self.allow_network)
+        kg = KnowledgeGraph.open(
+            self._others(self.data) or None,
+            add=self._others(self.add),
+            derive=False,
+            allow_network=self.allow_network,
+        )
+        data = kg.graph(DATA_GRAPH)
+        data += existing
+        return kg, existing
+
+    def validate(self, candidate: Path) -> ValidationReport:
+        """Validate the base data with ``candidate`` (the store as it would be) on top."""
+        return validate(
+            self._others(self.data) or None,
+            add=[*self._others(self.add), candidate],
+            allow_network=self.allow_network,
+        )
+
+
+@dataclass
+class ImportResult:
+    """What an import did, in numbers, with the actors it added and the names to check."""
+
+    input: str
+    output: str
+    rows: int
+    claims: int
+    no_known_support: int
+    skipped: int
+    triples_added: int
+    triples_removed: int
+    triples_in_store: int
+    written: bool
+    new_actors: list[tuple[str, str]] = field(default_factory=list)
+    clashes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def counts(self) -> list[dict[str, Any]]:
+        """The numbers as rows of (what, count), for a table."""
+        return [
+            {"what": "rows read", "count": self.rows},
+            {"what": "claims", "count": self.claims},
+            {"what": "no known support", "count": self.no_known_support},
+            {"what": "rows skipped", "count": self.skipped},
+            {"what": "new actors", "count": len(self.new_actors)},
+            {"what": "triples added", "count": self.triples_added},
+            {"what": "triples removed", "count": self.triples_removed},
+            {"what": "triples in store", "count": self.triples_in_store},
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field, as JSON would show it."""
+        return {
+            "input": self.input,
+            "output": self.output,
+            "rows": self.rows,
+            "claims": self.claims,
+            "no_known_support": self.no_known_support,
+            "skipped": self.skipped,
+            "triples_added": self.triples_added,
+            "triples_removed": self.triples_removed,
+            "triples_in_store": self.triples_in_store,
+            "written": self.written,
+            "new_actors": [{"actor": iri, "label": label} for iri, label in self.new_actors],
+            "name_clashes": [
+                {"new_actor": new, "name": name, "existing_actor": old}
+                for new, name, old in self.clashes
+            ],
+        }
+
+
+# What an import writes about an actor it mints; removed from the store when the alias table
+# has since merged that actor into another.
+_MINTED_PREDICATES = (RDF.type, RDFS.label, RDFS.comment, CKG.ucdpActorId)
+
+
+def write_batch(
+    batch: Batch,
+    store: Store,
+    existing: Graph,
+    *,
+    known_actors: set[URIRef],
+    same_as: dict[URIRef, URIRef],
+) -> ImportResult:
+    """Merge ``batch`` into the store, validate, and write; all or nothing.
+
+    ``existing`` is the store's content (it is changed in place), ``known_actors`` the actors
+    the base data and store had before, ``same_as`` the merges of the alias table. Raises
+    InvalidData (nothing written) when the result would not conform, OutputError when the
+    store cannot be written.
+    """
+    new = batch.graph()
+    added = sum(1 for triple in new if triple not in existing)
+    dropped: list[tuple[Node, Node, Node]] = []
+    for subject in batch.replaced_subjects():
+        dropped.extend(existing.triples((subject, None, None)))
+    for alias in same_as:  # actors minted before the alias table merged them
+        if (alias, RDF.type, None) in existing:
+            for predicate in _MINTED_PREDICATES:
+                dropped.extend(existing.triples((alias, predicate, None)))
+    removed = sum(1 for triple in set(dropped) if triple not in new)
+    result = ImportResult(
+        input=str(batch.path),
+        output=str(store.path),
+        rows=batch.rows,
+        claims=len(batch.claims),
+        no_known_support=len(batch.no_support),
+        skipped=batch.skipped,
+        triples_added=added,
+        triples_removed=removed,
+        triples_in_store=0,
+        written=False,
+        new_actors=sorted(
+            (str(a.iri), a.label) for a in batch.actors.values() if a.iri not in known_actors
+        ),
+        clashes=batch.clashes,
+    )
+    if added == 0 and removed == 0 and store.path.exists():
+        result.triples_in_store = len(existing)
+        return result  # nothing new: the store stays as it is
+    for triple in dropped:
+        existing.remove(triple)
+    existing += new
+    for prefix, namespace in PREFIXES.items():
+        existing.bind(prefix, namespace, replace=True)
+    result.triples_in_store = len(existing)
+    _validate(batch, store, existing)
+    content = existing.serialize(format=store.rdf_format, encoding="utf-8")
+    write_atomically(store.path, content, rdf_format=store.rdf_format)
+    result.written = True
+    return result
+
+
+def _validate(batch: Batch, store: Store, candidate: Graph) -> None:
+    folder = store.path.parent if str(store.path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{store.path}: the folder {folder} does not exist")
+    try:
+        descriptor, name = tempfile.mkstemp(
+            dir=folder, prefix=f".{store.path.name}.candidate.", suffix=".nt"
+        )
+    except OSError as error:
+        raise OutputError(f"{store.path}: cannot write in {folder} ({error.strerror})") from None
+    path = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(candidate.serialize(format="nt", encoding="utf-8"))
+        report = store.validate(path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    if report.conforms:
+        return
+    origins = batch.origins()
+    found = []
+    for result in report.results:
+        if result.severity != "Violation":
+            continue
+        origin = origins.get(result.focus_node)
+        path_text = compact(result.path) if result.path else None
+        if origin is not None:
+            place = origin.place(batch.path, result.path)
+            found.append(f"{place}: {compact(result.focus_node)} {result.message.rstrip('.')}")
+        else:
+            where = compact(result.focus_node) + (f" {path_text}" if path_text else "")
+            found.append(f"{where}: {result.message.rstrip('.')}")
+    shown = "; ".join(found[:SHOWN_VIOLATIONS])
+    more = len(found) - SHOWN_VIOLATIONS
+    tail = f"; and {more} more" if more > 0 else ""
+    raise InvalidData(
+        f"{batch.path}: refused, the store {store.path} would not conform "
+        f"({report.violations} violation(s)); nothing was written: {shown}{tail}",
+        report,
+    )

@@ -45,3 +45,31 @@ class CKG(DefinedNamespace):
 
     # statuses
     Denied: URIRef  # no direct property is derived from a denied claim
+
+    # terms the importers write
+    Government: URIRef  # the government of a state as a party to a conflict
+    ArmedGroup: URIRef  # a non-state organisation that fights
+    RebelGroup: URIRef  # an armed group fighting a government
+    ResearchOrganisation: URIRef  # publisher of a dataset (UCDP)
+    ucdpActorId: URIRef  # the actor's UCDP id
+    NewsArticle: URIRef  # a news article used as a source
+    Dataset: URIRef  # a published dataset used as a source
+    datePrecision: URIRef  # precision of dcterms:date
+    against: URIRef  # the opponent the support is given against
+    via: URIRef  # the agency the support goes through
+    supportKind: URIRef  # what the support consists of
+    startPrecision: URIRef  # day, month or year
+    endPrecision: URIRef  # day, month or year
+    accordingTo: URIRef  # whom the source attributes the statement to
+    recordId: URIRef  # the row of the source a claim was read from
+    inCoalition: URIRef  # support given through a coalition
+    coalitionName: URIRef  # the coalition's name
+    supportsBothSides: URIRef  # the backer backed both sides
+    NoKnownSupport: URIRef  # a party had no known support in a period
+    unsupportedParty: URIRef  # the party without known support
+    opponent: URIRef  # whom it fought
+    SupportKinds: URIRef  # the scheme of kinds of support
+    ClaimStatuses: URIRef  # the scheme of statuses
+    UnspecifiedSupport: URIRef  # the source does not say what kind
+    Asserted: URIRef  # stated as a fact
+    Alleged: URIRef  # reported as alleged

@@ -19,8 +19,8 @@ from kg.cli_import import aliases_command
 from kg.graph import KnowledgeGraph
 from kg.importers import import_esd
 from kg.importers.aliases import alias_targets, aliases
-from kg.importers.terms import CKG
 from kg.validation import validate
+from kg.vocab import CKG
 
 TESTS = Path(__file__).resolve().parent
 EXCERPT = TESTS / "data" / "esd-excerpt.csv"

@@ -24,7 +24,7 @@ from kg.cli_import import import_group
 from kg.errors import BadImport
 from kg.graph import KnowledgeGraph
 from kg.importers import ImportResult, bundled_mapping, import_csv, import_esd
-from kg.importers.terms import CKG
+from kg.vocab import CKG
 
 TESTS = Path(__file__).resolve().parent
 TABLE = TESTS / "data" / "claims-table.csv"

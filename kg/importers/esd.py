@@ -34,8 +34,8 @@ from rdflib import URIRef
 from kg.importers.model import ID, Batch, ClaimRecord, NoSupportRecord, Origin, SourceRecord, slug
 from kg.importers.resolve import ActorIndex
 from kg.importers.table import Problems, Row, open_table, read_flag, read_integer, read_period
-from kg.importers.terms import CKG
 from kg.periods import Precision, TimePoint
+from kg.vocab import CKG
 
 # The kinds of support, one 0/1 column each; the letter is the concept's skos:notation.
 FLAG_COLUMNS = [

@@ -48,8 +48,8 @@ from kg.importers.table import (
     read_integer,
     read_period,
 )
-from kg.importers.terms import CKG
 from kg.periods import TimePoint
+from kg.vocab import CKG
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 

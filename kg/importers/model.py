@@ -16,9 +16,9 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, TIME
 
-from kg.importers.terms import CKG
 from kg.periods import Precision, TimePoint
 from kg.queries import PREFIXES
+from kg.vocab import CKG
 
 ID = Namespace(PREFIXES["ck"])
 SCHEMA = Namespace(PREFIXES["schema"])

@@ -19,8 +19,8 @@ from kg.actors import normalise
 from kg.graph import KnowledgeGraph
 from kg.importers.aliases import alias_targets
 from kg.importers.model import ActorRecord
-from kg.importers.terms import CKG
 from kg.queries import PREFIXES
+from kg.vocab import CKG
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,10 @@ from kg.errors import DataLoadError, InvalidData, OutputError
 from kg.export import write_atomically
 from kg.graph import DATA_GRAPH, KnowledgeGraph, parse_file
 from kg.importers.model import Batch
-from kg.importers.terms import CKG
 from kg.output import compact
 from kg.queries import PREFIXES
 from kg.validation import ValidationReport, validate
+from kg.vocab import CKG
 
 # store extension -> rdflib format
 STORE_FORMATS = {".ttl": "turtle", ".nt": "nt"}

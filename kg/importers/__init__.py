@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from kg.errors import BadImport
 from kg.importers.esd import read_esd
 from kg.importers.mapping import bundled_mapping, load_mapping, read_with_mapping
 from kg.importers.model import Batch
@@ -39,6 +40,12 @@ def _run(store: Store, read: Callable[[ActorIndex], Batch]) -> ImportResult:
     known = set(index.labels)
     del kg  # free the base graph before validation opens its own
     batch = read(index)
+    if not batch.claims and not batch.no_support:
+        skipped = f" ({batch.skipped} skipped by the mapping's [rows])" if batch.skipped else ""
+        raise BadImport(
+            f"{batch.path}: no row to import: {batch.rows} row(s) read{skipped}; "
+            "nothing was written"
+        )
     return write_batch(batch, store, existing, known_actors=known, same_as=index.same_as)
 
 

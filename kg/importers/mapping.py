@@ -581,6 +581,15 @@ class _RowReader:
                         row, spec.actors[key].column, f"gives {key}, which only a support claim has"
                     )
         support = self.support(row) if support_claim else ()
+        if not support_claim and self.spec.support.value is not None:
+            given = self.spec.support.value.get(row, self.problems)
+            if given:
+                self.problems.add(
+                    row,
+                    self.spec.support.value.column,
+                    f"gives kinds of support ({given!r}) to a relation that is not support "
+                    f"({relation!r}): leave the cell empty",
+                )
         status_text = self.text(row, "status") or "asserted"
         status = vocabulary.statuses.get(_name(status_text))
         if status is None:
@@ -736,6 +745,16 @@ class _RowReader:
                 return None
         elif name is not None:
             iri = expand_iri(name) if ":" in name else None
+            if iri is not None and not self.index.known(self.index.canonical(iri)):
+                # An IRI written where a name goes must be an actor of the data: a typo, or a
+                # place such as ck:raqqa, must not become a new actor.
+                self.problems.add(
+                    row,
+                    column,
+                    f"{name!r} is written as an IRI but is no actor of the data: give an "
+                    "actor's IRI, or its name to add a new actor",
+                )
+                return None
             if iri is None:
                 found = {self.index.canonical(i) for i in self.index.find(name)}
                 if len(found) > 1:

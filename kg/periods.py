@@ -125,7 +125,10 @@ def standing(
     ``ended`` is True when the source gives the status *ended*.
     """
     if as_of is None:
-        return Standing.ENDED if end is not None or ended else Standing.CURRENT
+        # Without a date: ended when the source says so or the end is past (an end in the
+        # future, as a planned withdrawal, is not yet an end).
+        past = end is not None and end.last < date.today()
+        return Standing.ENDED if past or ended else Standing.CURRENT
     if start is not None:
         if start.first > as_of:
             return Standing.NOT_STARTED

@@ -468,3 +468,17 @@ def test_every_agreement_has_a_source() -> None:
 def test_mediators_as_of() -> None:
     rows = report("mediators", "--process", "Astana", "--as-of", "2017-09-01")
     assert ("mediator", "Russia") in pairs(rows, "role", "actor_label")
+
+
+def test_an_end_in_the_future_is_not_yet_an_end(tmp_path: Path) -> None:
+    future = tmp_path / "future.ttl"
+    future.write_text(
+        CHAIN.read_text(encoding="utf-8").split("ck:c1 ")[0]
+        + "ck:f a ckg:SupportClaim ; ckg:backer ck:north ; ckg:recipient ck:east ;"
+        " ckg:supportKind ckg:WeaponsSupport ; ckg:status ckg:Asserted ;"
+        ' ckg:source ck:paper-a ; ckg:quote "Northland will stop arming the Front in 9999." ;'
+        ' ckg:end "9999-01-01"^^xsd:date ; ckg:endPrecision time:unitYear .\n',
+        encoding="utf-8",
+    )
+    rows = report("backers", "--data", str(future))
+    assert [(r["period"], r["standing"]) for r in rows] == [("–9999", "current")]

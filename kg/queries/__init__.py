@@ -160,7 +160,7 @@ def prepare(text: str, *, allow_network: bool = False) -> Query:
         for node in _walk(body):
             if node.name == "ServiceGraphPattern":
                 raise NetworkRefused(
-                    f"SERVICE <{node.get('term')}> in a query would reach the network "
+                    f"SERVICE {node.get('term').n3()} in a query would reach the network "
                     "and is refused; pass --allow-network to allow it"
                 )
     try:

@@ -20,6 +20,7 @@ So a relation that ended "in July 2017" is current but flagged "may have ended" 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -48,6 +49,20 @@ class Standing(StrEnum):
     def listed(self) -> bool:
         """Whether a report of current relations lists it (uncertain ones are, flagged)."""
         return self in (Standing.CURRENT, Standing.MAY_HAVE_ENDED, Standing.MAY_NOT_HAVE_STARTED)
+
+
+_CERTAINTY = [
+    Standing.ENDED,
+    Standing.MAY_HAVE_ENDED,
+    Standing.MAY_NOT_HAVE_STARTED,
+    Standing.CURRENT,
+]
+
+
+def weakest(standings: Iterable[Standing]) -> Standing:
+    """The least certain of several standings: a chain of relations holds while every
+    link holds."""
+    return min(standings, key=_CERTAINTY.index)
 
 
 @dataclass(frozen=True, order=True)

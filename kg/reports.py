@@ -22,7 +22,7 @@ from rdflib.term import Identifier, Node
 from kg import actors
 from kg.graph import KnowledgeGraph
 from kg.output import compact
-from kg.periods import Standing, TimePoint, period_text, standing
+from kg.periods import Standing, TimePoint, period_text, standing, weakest
 from kg.vocab import CKG
 
 ALLIANCE = URIRef(str(CKG._NS) + "AllianceClaim")
@@ -366,14 +366,6 @@ def _backing_row(chain: list[Relation]) -> dict[str, Any]:
             **chain[0].common(),
         }
     else:
-        # A chain holds while every link holds: show the least certain standing.
-        order = [
-            Standing.ENDED,
-            Standing.MAY_HAVE_ENDED,
-            Standing.MAY_NOT_HAVE_STARTED,
-            Standing.CURRENT,
-        ]
-        weakest = min((r.standing for r in chain), key=order.index)
         row = {
             "backer": head.subject,
             "backer_label": head.subject_label,
@@ -388,7 +380,7 @@ def _backing_row(chain: list[Relation]) -> dict[str, Any]:
             "end_precision": None,
             "period": "",
             "status": "indirect",
-            "standing": weakest.value,
+            "standing": weakest(r.standing for r in chain).value,
             "sources": [s for r in chain for s in r.sources()],
         }
     row["hops"] = len(chain)
@@ -1021,12 +1013,6 @@ def proxies(
                 f"{backer.subject_label} {backer.direct_label} {backer.object_label} → "
                 f"{target.subject_label} {target.direct_label} {target.object_label}"
             )
-            order = [
-                Standing.ENDED,
-                Standing.MAY_HAVE_ENDED,
-                Standing.MAY_NOT_HAVE_STARTED,
-                Standing.CURRENT,
-            ]
             rows.append(
                 {
                     "backer": backer.subject,
@@ -1036,7 +1022,7 @@ def proxies(
                     "target": target.object,
                     "target_label": target.object_label,
                     "chain": chain,
-                    "standing": min(s.standing, h.standing, key=order.index).value,
+                    "standing": weakest((s.standing, h.standing)).value,
                     "sources": s.sources() + h.sources(),
                 }
             )

@@ -90,3 +90,17 @@ class BadImport(KGError):
     def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.problems = list(problems) or [message]
+
+
+class StoreError(KGError):
+    """A store cannot be opened or used: a missing or locked store folder, an endpoint that
+    does not answer, refuses the credentials, or answers with an error."""
+
+    exit_code = 11
+
+
+class PartialResult(KGError):
+    """A SPARQL server stopped at its own limit (time or rows) and sent part of the answer;
+    it is never passed off as the whole answer."""
+
+    exit_code = 12

@@ -21,6 +21,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Dataset, Graph
 
+from kg import queries
 from kg.errors import OutputError
 from kg.graph import DATA_GRAPH, DERIVED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
 from kg.network import for_export, project
@@ -136,7 +137,7 @@ def serialize(
         target = Graph()
         for name in names:
             target += kg.graph(name)
-    for prefix, namespace in kg.dataset.namespaces():
+    for prefix, namespace in queries.PREFIXES.items():
         target.bind(prefix, namespace)
     rdflib_format = EXPORT_FORMATS[fmt][0]
     return target.serialize(format=rdflib_format, encoding="utf-8")

@@ -1,8 +1,9 @@
 """The one place that opens a knowledge graph: ontology, data and derived direct relations.
 
 Every command reaches the graph through :class:`KnowledgeGraph`. Reports and statistics ask
-it SPARQL (``KnowledgeGraph.select``) instead of walking triples, so that another store can
-be put behind this class later without touching them.
+it SPARQL (``KnowledgeGraph.select``) instead of walking triples, so the same code runs on
+every store behind it (:mod:`kg.stores`): rdflib in memory, Oxigraph in a folder, or a
+SPARQL 1.1 server.
 """
 
 from __future__ import annotations
@@ -17,21 +18,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import rdflib.plugins.sparql
 from rdflib import OWL, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
-from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node
 
 from kg import queries, resources
-from kg.errors import DataLoadError, NetworkRefused, QueryError
+from kg.errors import DataLoadError, NetworkRefused, QueryError, StoreError
+from kg.stores.base import DATA_GRAPH, DERIVED_GRAPH, ONTOLOGY_GRAPH, QueryRows, Store
+from kg.stores.memory import MemoryStore
 
-# rdflib would fetch the graph named in FROM <...> over the network; never let it.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-
-ONTOLOGY_GRAPH = URIRef("urn:conflict-kg:graph:ontology")
-DATA_GRAPH = URIRef("urn:conflict-kg:graph:data")
-DERIVED_GRAPH = URIRef("urn:conflict-kg:graph:derived")
+__all__ = [
+    "DATA_GRAPH",
+    "DERIVED_GRAPH",
+    "ONTOLOGY_GRAPH",
+    "KnowledgeGraph",
+    "QueryRows",
+    "StoreSpec",
+    "parse_file",
+]
 
 # The format of a file comes from its extension.
 FORMATS: dict[str, str] = {
@@ -181,25 +185,70 @@ def _follow_import(path: Path, graph: Graph, iri: str) -> None:
 
 
 @dataclass(frozen=True)
-class QueryRows:
-    """The answer to a SELECT or ASK query: column names and one dict per row."""
+class StoreSpec:
+    """Which store holds the graph: rdflib in memory (the default), an Oxigraph folder
+    (``folder``), or a SPARQL 1.1 server (``endpoint``, with the URLs and credentials its
+    writes and its authentication need)."""
 
-    columns: list[str]
-    rows: list[dict[str, Node | None]]
+    folder: Path | None = None
+    endpoint: str | None = None
+    update_endpoint: str | None = None
+    store_endpoint: str | None = None
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 60.0
+
+    @property
+    def kind(self) -> str:
+        """"memory", "oxigraph" or "endpoint"."""
+        if self.endpoint is not None:
+            return "endpoint"
+        return "oxigraph" if self.folder is not None else "memory"
+
+    def where(self) -> str:
+        """The folder or URL, for messages."""
+        return str(self.folder) if self.folder is not None else (self.endpoint or "memory")
+
+    def connect(self, *, writable: bool = False, allow_network: bool = False) -> Store:
+        """Open the store these settings name."""
+        if self.endpoint is not None:
+            from kg.stores.endpoint import EndpointStore
+
+            return EndpointStore(
+                self.endpoint,
+                update_url=self.update_endpoint,
+                gsp_url=self.store_endpoint,
+                user=self.user,
+                password=self.password,
+                timeout=self.timeout,
+            )
+        if self.folder is not None:
+            from kg.stores.oxigraph import OxigraphStore
+
+            return OxigraphStore(self.folder, read_only=not writable)
+        return MemoryStore(allow_network=allow_network)
 
 
 class KnowledgeGraph:
     """The ontology, the instance data and the direct relations derived from the claims.
 
-    The ontology, the data and the derived triples are kept in three named graphs of one
-    rdflib Dataset whose default graph is their union, so queries see everything.
+    They are kept as three named graphs in a :class:`~kg.stores.base.Store` (rdflib in
+    memory by default; Oxigraph in a folder; or a SPARQL server) whose default graph is
+    their union, so queries see everything. A triple is kept in one of the three graphs
+    only: data that repeats the ontology, and derived relations that the data already
+    states, are not stored twice (Oxigraph and Virtuoso would then answer twice).
     """
 
-    def __init__(self, *, allow_network: bool = False) -> None:
-        self.dataset = Dataset(default_union=True)
+    def __init__(self, store: Store | None = None, *, allow_network: bool = False) -> None:
+        self.store = store if store is not None else MemoryStore(allow_network=allow_network)
         self.allow_network = allow_network
-        for prefix, namespace in queries.PREFIXES.items():
-            self.dataset.bind(prefix, namespace)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The rdflib Dataset of an in-memory graph (for code that needs rdflib itself)."""
+        if not isinstance(self.store, MemoryStore):
+            raise StoreError(f"this needs the in-memory store, not {self.store.kind}")
+        return self.store.dataset
 
     @classmethod
     def open(
@@ -209,13 +258,22 @@ class KnowledgeGraph:
         add: Sequence[Path] = (),
         derive: bool = True,
         allow_network: bool = False,
+        store: StoreSpec | None = None,
     ) -> KnowledgeGraph:
         """Open the ontology with ``data`` (default: the bundled Astana data set) and the
-        files in ``add`` on top of it.
+        files in ``add`` on top of it, in memory; or open the persistent ``store`` as it was
+        filled by ``kg load`` (files cannot be added to it here).
 
         Raises DataLoadError (or NetworkRefused) before anything is added if a file would
         not load, so a failed open never leaves a half-filled graph.
         """
+        if store is not None and store.kind != "memory":
+            if data or add:
+                raise StoreError(
+                    f"--data and --add read files into memory; {store.where()} is a "
+                    f"{store.kind} store: put the files into it with `kg load`"
+                )
+            return cls(store.connect(allow_network=allow_network), allow_network=allow_network)
         kg = cls(allow_network=allow_network)
         kg.load(resources.ontology_files(), graph=ONTOLOGY_GRAPH)
         kg.load([*(data or resources.data_files()), *add], graph=DATA_GRAPH)
@@ -226,8 +284,7 @@ class KnowledgeGraph:
     def load(self, paths: Iterable[Path], *, graph: URIRef = DATA_GRAPH) -> int:
         """Parse ``paths`` and add them to ``graph``; all or nothing. Returns triples added."""
         parsed = [parse_file(Path(p), allow_network=self.allow_network) for p in paths]
-        target = self.dataset.graph(graph)
-        before = len(target)
+        triples: list[tuple[Node, Node, Node]] = []
         for part in parsed:
             if isinstance(part, Dataset):
                 for s, p, o, name in part.quads((None, None, None, None)):
@@ -236,34 +293,40 @@ class KnowledgeGraph:
                     if name not in (ONTOLOGY_GRAPH, DERIVED_GRAPH) and getattr(
                         name, "identifier", None
                     ) not in (ONTOLOGY_GRAPH, DERIVED_GRAPH):
-                        target.add((s, p, o))
+                        triples.append((s, p, o))
             else:
-                target += part
-        return len(target) - before
+                triples.extend(part.triples((None, None, None)))
+        if graph != ONTOLOGY_GRAPH:
+            triples = [t for t in triples if not self.store.contains(ONTOLOGY_GRAPH, t)]
+        return self.store.add(graph, triples)
 
     def derive(self) -> int:
         """(Re)build the direct relations from the claims by the rule in derive-direct-relations.rq.
 
         Returns the number of derived triples.
         """
-        derived = self.dataset.graph(DERIVED_GRAPH)
-        derived.remove((None, None, None))
-        result = self.run(queries.named_query("derive-direct-relations").text)
-        if result.graph is not None:
-            for triple in result.graph:
-                derived.add(triple)
-        return len(derived)
+        self.store.clear(DERIVED_GRAPH)
+        found = self.store.construct(queries.named_query("derive-direct-relations").text, {})
+        new = [t for t in found if not self.store.contains(DATA_GRAPH, t)]
+        self.store.add(DERIVED_GRAPH, new)
+        return self.store.count(DERIVED_GRAPH)
 
     def graph(self, name: URIRef) -> Graph:
-        """One of the named graphs (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH)."""
-        return self.dataset.graph(name)
+        """One of the named graphs (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH) as an rdflib
+        Graph: the live graph in memory, a copy from any other store."""
+        if isinstance(self.store, MemoryStore):
+            return self.store.dataset.graph(name)
+        graph = Graph()
+        for triple in self.store.triples(name):
+            graph.add(triple)
+        return graph
 
-    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> Result:
+    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> QueryRows | Graph:
         """Run SPARQL ``text`` with ``bindings`` as bound values, after the safety checks."""
         prepared = queries.prepare(text, allow_network=self.allow_network)
-        # rdflib fetches the graph a FROM names only when this is on: only if asked.
-        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = self.allow_network
-        return self.dataset.query(prepared, initBindings=dict(bindings or {}))
+        if prepared.algebra.name in ("ConstructQuery", "DescribeQuery"):
+            return self.store.construct(text, dict(bindings or {}))
+        return self.store.select(text, dict(bindings or {}))
 
     def select(
         self,
@@ -273,7 +336,10 @@ class KnowledgeGraph:
         """Run a SELECT or ASK query (a NamedQuery, or a bundled query's name); return its rows."""
         if isinstance(query, str):
             query = queries.named_query(query)
-        return self._rows(query, self.run(query.text, bindings))
+        answer = self.answer(query, bindings)
+        if not isinstance(answer, QueryRows):
+            raise QueryError(f"{query.name}: expected a SELECT or ASK query, not CONSTRUCT")
+        return answer
 
     def answer(
         self,
@@ -286,31 +352,17 @@ class KnowledgeGraph:
 
         With ``max_rows``, stop reading a SELECT answer after that many rows.
         """
-        result = self.run(query.text, bindings)
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            graph = Graph()
-            if result.graph is not None:
-                graph += result.graph
-            for prefix, namespace in self.dataset.namespaces():
+        prepared = queries.prepare(query.text, allow_network=self.allow_network)
+        if prepared.algebra.name in ("ConstructQuery", "DescribeQuery"):
+            graph = self.store.construct(query.text, dict(bindings or {}))
+            for prefix, namespace in queries.PREFIXES.items():
                 graph.bind(prefix, namespace)
             return graph
-        return self._rows(query, result, max_rows)
+        return self.store.select(query.text, dict(bindings or {}), max_rows=max_rows)
 
-    def _rows(
-        self, query: queries.NamedQuery, result: Result, max_rows: int | None = None
-    ) -> QueryRows:
-        if result.type == "ASK":
-            return QueryRows(columns=["ask"], rows=[{"ask": Literal(bool(result.askAnswer))}])
-        if result.type != "SELECT":
-            raise QueryError(f"{query.name}: expected a SELECT or ASK query, not {result.type}")
-        columns = [str(v) for v in (result.vars or [])]
-        rows: list[dict[str, Node | None]] = []
-        for row in result:
-            assert isinstance(row, ResultRow)
-            rows.append(dict(zip(columns, row, strict=True)))
-            if max_rows is not None and len(rows) >= max_rows:
-                break
-        return QueryRows(columns=columns, rows=rows)
+    def close(self) -> None:
+        """Release the store (files, locks, connections)."""
+        self.store.close()
 
     def __len__(self) -> int:
-        return sum(len(self.dataset.graph(g)) for g in (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH))
+        return sum(self.store.count(g) for g in (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH))

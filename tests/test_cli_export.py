@@ -95,7 +95,14 @@ def test_an_export_validates_and_loads_back_the_same(
     checked = runner.invoke(cli, ["validate", str(target)])
     assert checked.exit_code == 0, checked.output
     again = KnowledgeGraph.open([target])
-    assert isomorphic(again.graph(DERIVED_GRAPH), astana_graph.graph(DERIVED_GRAPH))
+
+    def data_and_derived(kg: KnowledgeGraph) -> Graph:
+        return kg.graph(DATA_GRAPH) + kg.graph(DERIVED_GRAPH)
+
+    assert isomorphic(data_and_derived(again), data_and_derived(astana_graph))
+    # Relations that the file states are not derived a second time (one graph holds a triple).
+    if name not in ("out.trig", "out.nq"):  # these keep the derived graph apart
+        assert len(again.graph(DERIVED_GRAPH)) == 0
 
 
 def test_export_through_a_symlink_keeps_the_link(runner: CliRunner, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ if it would reach the network (SERVICE, or FROM/FROM NAMED, which could name a r
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -136,10 +137,12 @@ def _walk(node: Any) -> Any:
             yield from _walk(item)
 
 
+@functools.lru_cache(maxsize=256)
 def prepare(text: str, *, allow_network: bool = False) -> Query:
     """Parse a SPARQL query and refuse what would reach the network, unless allowed.
 
     The check runs on the parsed query, so spellings such as ``SERV\\u0049CE`` are caught.
+    Prepared queries are kept (rdflib runs one many times), so each text is parsed once.
     Raises QueryError for a syntax error or an update, NetworkRefused for SERVICE or FROM.
     """
     try:

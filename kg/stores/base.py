@@ -1,0 +1,82 @@
+"""What every store behind :class:`kg.graph.KnowledgeGraph` does.
+
+A store holds three named graphs (the ontology, the instance data, and the direct relations
+derived from the claims) and answers SPARQL over their union. Queries arrive already checked
+by :func:`kg.queries.prepare` (no SERVICE, no FROM unless allowed); user input arrives only as
+``bindings``, bound values that the store substitutes as RDF terms, never as text.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from rdflib import Graph, URIRef
+from rdflib.term import Identifier, Node
+
+ONTOLOGY_GRAPH = URIRef("urn:conflict-kg:graph:ontology")
+DATA_GRAPH = URIRef("urn:conflict-kg:graph:data")
+DERIVED_GRAPH = URIRef("urn:conflict-kg:graph:derived")
+GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH)
+
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass(frozen=True)
+class QueryRows:
+    """The answer to a SELECT or ASK query: column names and one dict per row (rdflib terms;
+    None for an unbound value)."""
+
+    columns: list[str]
+    rows: list[dict[str, Node | None]]
+
+
+class Store(abc.ABC):
+    """One place where the three graphs live: rdflib in memory, Oxigraph in a folder, or a
+    SPARQL 1.1 server."""
+
+    #: "memory", "oxigraph" or "endpoint": for messages and benchmark tables.
+    kind: str = ""
+
+    @abc.abstractmethod
+    def select(
+        self,
+        text: str,
+        bindings: Mapping[str, Identifier],
+        *,
+        max_rows: int | None = None,
+    ) -> QueryRows:
+        """Run a SELECT or ASK query over the union of the three graphs. ``bindings`` maps
+        variable names (without ?) to the RDF terms they are bound to. ASK gives one row
+        ``{"ask": Literal(bool)}`` with column ``ask``. With ``max_rows``, stop reading after
+        that many rows."""
+
+    @abc.abstractmethod
+    def construct(self, text: str, bindings: Mapping[str, Identifier]) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query over the union of the three graphs."""
+
+    @abc.abstractmethod
+    def add(self, graph: URIRef, triples: Iterable[Triple]) -> int:
+        """Add ``triples`` to ``graph``; return how many triples the graph gained."""
+
+    @abc.abstractmethod
+    def clear(self, graph: URIRef) -> None:
+        """Remove every triple of ``graph``."""
+
+    @abc.abstractmethod
+    def count(self, graph: URIRef) -> int:
+        """How many triples ``graph`` holds."""
+
+    @abc.abstractmethod
+    def triples(self, graph: URIRef) -> Iterator[Triple]:
+        """Every triple of ``graph`` as rdflib terms."""
+
+    def dump(self, graphs: Sequence[URIRef], fmt: str, out: BinaryIO) -> bool:
+        """Write ``graphs`` in ``fmt`` (rdflib's format name) to ``out`` natively, if the
+        store can do that faster than rdflib; return False to let the caller serialize."""
+        return False
+
+    def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
+        """Release files, locks or connections."""

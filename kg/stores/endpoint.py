@@ -1,0 +1,924 @@
+"""A SPARQL 1.1 server as a store: queries over the SPARQL 1.1 Protocol, writes over the
+Graph Store HTTP Protocol (or SPARQL Update), with the standard library's urllib only.
+
+Written and tested against Virtuoso 7.2.5 (Debian's virtuoso-opensource); every other
+SPARQL 1.1 server should do, minus the Virtuoso-only checks noted below.
+
+**The dataset.** Every query names the three graphs of :mod:`kg.stores.base` as
+``default-graph-uri``, so its default graph is their union and nothing else the server
+holds (Virtuoso keeps its own system graphs, ``virtrdf:`` and others) is seen.
+
+**Bound values.** A server has no bindings API, so bindings go in as a ``VALUES`` block put
+first in the query's outermost WHERE group (found by a tokenizer that skips comments,
+strings and ``<IRIs>``), written from RDF terms only: IRIs are checked against the SPARQL
+IRIREF grammar and must be absolute, literals have every quote, backslash and control
+character escaped, language tags are checked. A blank node from this store's own answers
+(Virtuoso names them ``nodeID://b123``) is bound as Virtuoso's ``<nodeID://b123>``.
+
+**Prefixes.** The prefixes of :data:`kg.queries.PREFIXES` that a query uses without
+declaring them (rdflib has them as ``initNs``) are declared in front of it: Virtuoso's own
+predeclared ``schema:`` is ``http://schema.org/``, not the ``https://`` this project uses.
+
+**Answers as rdflib terms.** ``uri``, ``bnode``, ``literal`` and Virtuoso's older
+``typed-literal`` become URIRef, BNode and Literal; ``xsd:string`` a plain Literal. What
+Virtuoso 7.2 does to values, and what comes back:
+
+- xsd:date (with or without a zone), xsd:gYear, xsd:gYearMonth, xsd:dateTime and ill-typed
+  values such as ``"15/03/2011"^^xsd:date`` come back as loaded.
+- xsd:boolean is sent as ``"1"``/``"0"`` in JSON results (``true``/``false`` in XML and
+  N-Triples): read as ``"true"``/``"false"``, which is what rdflib makes of any boolean.
+- xsd:integer comes back in canonical form (``"007"`` as ``"7"``, ``"+5"`` as ``"5"``), as
+  rdflib also normalises it when it parses; an integer beyond 64 bits comes back as
+  **xsd:decimal**, and decimals and doubles in Virtuoso's canonical form (``"1.50"`` as
+  ``"1.5"``, ``"1.5E0"`` as ``"1.5"``): those cannot be told back and are left as sent.
+- Language tags come back in lower case (``en-GB`` as ``en-gb``); rdflib compares tags
+  regardless of case, so the Literals are equal.
+
+**Partial answers.** Virtuoso's "anytime" queries (the ``timeout`` protocol parameter,
+``server_timeout`` here) stop at the time limit and answer HTTP 200 with whatever they had,
+flagged only by the header ``X-SQL-State: S1TAT``: a COUNT that is too small, an empty
+SELECT, ``ASK`` false. Those (and any HTTP 206) raise PartialResult. A query stopped by the
+server's own ``MaxQueryExecutionTime`` gets HTTP 500 ``S1T00 ... SR171: Transaction timed
+out`` instead: QueryTimeout. Virtuoso also cuts every answer at ``ResultSetMaxRows`` (10,000
+by default) and says so only for SELECT, with a header ``X-SPARQL-MaxRows: N`` sent when the
+answer has exactly N rows: that raises PartialResult, unless the query's own LIMIT (or
+``max_rows``) is what stopped it. CONSTRUCT, DESCRIBE and the Graph Store's GET are cut at
+N + 1 triples with no sign at all; the store asks Virtuoso for N once
+(``bif:virtuoso_ini_item_value``, which its anonymous SPARQL user may call) and raises
+PartialResult when an answer reaches it. ``triples`` reads a graph in pages below N.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import http.client
+import json
+import os
+import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier, Node
+
+from kg import queries
+from kg.errors import PartialResult, QueryError, QueryTimeout, StoreError
+from kg.stores.base import GRAPHS, QueryRows, Store, Triple
+
+SPARQL_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+TURTLE = "text/turtle"
+RDF_ACCEPT = f"{N_TRIPLES}, {TURTLE};q=0.8, text/plain;q=0.5"
+CONTENT_TYPES = {"nt": N_TRIPLES, "ntriples": N_TRIPLES, "turtle": TURTLE, "ttl": TURTLE}
+
+#: Triples per request when adding: about 10 MB of N-Triples.
+CHUNK_TRIPLES = 100_000
+#: Rows per page when reading a graph, unless the server's own row limit is lower.
+PAGE_ROWS = 100_000
+
+_XSD_STRING = str(XSD.string)
+_XSD_BOOLEAN = str(XSD.boolean)
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_NODE_ID = "nodeID://"
+
+# --- RDF terms as SPARQL (and N-Triples) text --------------------------------------------
+
+# The SPARQL grammar's IRIREF between < and >; and an absolute IRI starts with a scheme.
+_IRIREF = re.compile(r'[^\x00-\x20<>"{}|^`\\\x7f]*')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
+_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BNODE_ID = re.compile(r"[A-Za-z0-9_-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+
+def quote_string(value: str) -> str:
+    """A SPARQL (and N-Triples) string literal: ``"..."`` with ``"``, ``\\``, newlines and
+    every other control character escaped, so the value cannot end the string."""
+    if _SURROGATE.search(value):
+        raise QueryError("a lone surrogate (half of a UTF-16 pair) is not text and cannot be sent")
+    return '"' + _NEEDS_ESCAPE.sub(_escape_char, value) + '"'
+
+
+def quote_iri(value: str) -> str:
+    """``<value>`` for an absolute IRI that the SPARQL IRIREF grammar accepts, else QueryError
+    (a space, a control character or one of ``<>"{}|^`\\`` could end the IRI)."""
+    if not _IRIREF.fullmatch(value) or _SURROGATE.search(value):
+        shown = value.encode("unicode_escape").decode("ascii")[:80]
+        raise QueryError(
+            f"{shown!r} is not an IRI that can be sent (it holds a space, a control character "
+            'or one of <>"{}|^`\\)'
+        )
+    if not _SCHEME.match(value):
+        raise QueryError(f"{value[:80]!r} is not an absolute IRI (it has no scheme such as https:)")
+    return f"<{value}>"
+
+
+def sparql_term(term: Identifier) -> str:
+    """One RDF term as SPARQL text: the only way a bound value becomes part of a query."""
+    if isinstance(term, URIRef):
+        return quote_iri(str(term))
+    if isinstance(term, Literal):
+        text = quote_string(str(term))
+        if term.language:
+            if not _LANGTAG.fullmatch(term.language):
+                raise QueryError(f"{term.language[:40]!r} is not a language tag")
+            return f"{text}@{term.language}"
+        if term.datatype is not None and str(term.datatype) not in (_XSD_STRING, _RDF_LANG_STRING):
+            return f"{text}^^{quote_iri(str(term.datatype))}"
+        return text
+    if isinstance(term, BNode):
+        # Virtuoso answers with blank nodes named nodeID://b123 and reads <nodeID://b123>
+        # in a query as that node; elsewhere it is an IRI that matches nothing.
+        if not _BNODE_ID.fullmatch(str(term)):
+            raise QueryError(f"blank node {str(term)[:40]!r} cannot be bound")
+        return f"<{_NODE_ID}{term}>"
+    raise QueryError(f"{term!r} cannot be bound (only IRIs, literals and blank nodes)")
+
+
+def _nt_term(term: Node) -> str:
+    if isinstance(term, BNode):
+        if not _BNODE_ID.fullmatch(str(term)):
+            raise StoreError(f"blank node {str(term)[:40]!r} cannot be written as N-Triples")
+        return f"_:{term}"
+    if not isinstance(term, Identifier):
+        raise StoreError(f"{term!r} cannot be written as N-Triples")
+    try:
+        return sparql_term(term)
+    except QueryError as error:
+        raise StoreError(f"cannot write a triple: {error}") from None
+
+
+def nt_line(triple: Triple) -> str:
+    """One triple as a line of N-Triples."""
+    s, p, o = triple
+    return f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n"
+
+
+# --- SPARQL text: the query form, its outermost WHERE group, its LIMIT --------------------
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*''' | \"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
+                 | '(?:[^'\\\n\r]|\\.)*' | "(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><[^\x00-\x20<>"{}|^`\\]*>)
+    | (?P<var>[?$][\w\u00b7]+)
+    | (?P<pname>(?:[^\W\d][\w.\-\u00b7]*)?:(?:[\w.\-:%\u00b7]|\\.)*)
+    | (?P<word>[^\W\d]\w*)
+    | (?P<number>\d+)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+    @property
+    def word(self) -> str:
+        return self.text.upper() if self.kind == "word" else ""
+
+
+def _tokens(text: str) -> list[_Token]:
+    found: list[_Token] = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            found.append(_Token(kind, m.group(0), m.start(), m.end()))
+    return found
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What the store needs to know of a query's text."""
+
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    group_start: int | None  # offset just after the "{" of the outermost WHERE group
+    group_end: int | None  # offset of its closing "}"
+    short_construct: bool  # CONSTRUCT WHERE { ... }: no group to put VALUES in
+    limit: int | None  # the LIMIT after the group, if any
+    tail_words: frozenset[str]  # the keywords after the group (LIMIT, OFFSET, VALUES, ...)
+    prefixes: frozenset[str]  # the prefixes the query declares
+
+
+def query_shape(text: str) -> QueryShape:
+    """Find the query form, the outermost WHERE group and the solution modifiers after it.
+
+    Comments, strings and <IRIs> are tokens of their own, so a brace or a keyword inside
+    them does not count. The group is the first "{" at the top level after the form keyword
+    (after a WHERE keyword or not: ``SELECT * {``, ``ASK {``), outside the parentheses of a
+    projection such as ``(EXISTS { ... } AS ?e)``; in CONSTRUCT, the first "{" after the
+    template.
+    """
+    tokens = _tokens(text)
+    prefixes: set[str] = set()
+    form = ""
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].word
+        if word == "PREFIX" and i + 1 < len(tokens) and tokens[i + 1].kind == "pname":
+            prefixes.add(tokens[i + 1].text.split(":", 1)[0])
+        if word in _FORMS:
+            form = word
+            break
+        i += 1
+    if not form:
+        raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    i += 1
+
+    def skip_group(at: int) -> int:
+        """From the index of a "{", the index of its matching "}" (or the end)."""
+        depth = 0
+        for j in range(at, len(tokens)):
+            if tokens[j].text == "{":
+                depth += 1
+            elif tokens[j].text == "}":
+                depth -= 1
+                if depth == 0:
+                    return j
+        return len(tokens)
+
+    short_construct = False
+    if form == "CONSTRUCT":
+        while i < len(tokens) and tokens[i].text != "{" and tokens[i].word != "WHERE":
+            i += 1  # FROM <...> clauses
+        if i < len(tokens) and tokens[i].word == "WHERE":
+            short_construct = True
+        elif i < len(tokens):
+            i = skip_group(i) + 1  # the template
+    parens = 0
+    open_at: int | None = None
+    while i < len(tokens):
+        token = tokens[i]
+        if token.text == "(":
+            parens += 1
+        elif token.text == ")":
+            parens -= 1
+        elif token.text == "{" and parens <= 0:
+            open_at = i
+            break
+        i += 1
+    if open_at is None:
+        return QueryShape(form, None, None, short_construct, None, frozenset(), frozenset(prefixes))
+    close_at = skip_group(open_at)
+    tail = tokens[close_at + 1 :]
+    limit = None
+    for j, token in enumerate(tail[:-1]):
+        if token.word == "LIMIT" and tail[j + 1].kind == "number":
+            limit = int(tail[j + 1].text)
+    group_end = tokens[close_at].start if close_at < len(tokens) else len(text)
+    return QueryShape(
+        form=form,
+        group_start=tokens[open_at].end,
+        group_end=group_end,
+        short_construct=short_construct,
+        limit=limit,
+        tail_words=frozenset(t.word for t in tail if t.word),
+        prefixes=frozenset(prefixes),
+    )
+
+
+def values_block(bindings: Mapping[str, Identifier]) -> str:
+    """``VALUES (?a ?b) { (<iri> "lit") }`` for the bindings, or "" for none."""
+    if not bindings:
+        return ""
+    names: list[str] = []
+    for name in bindings:
+        if not _VARNAME.fullmatch(name):
+            raise QueryError(f"{name[:40]!r} is not a variable name that can be bound")
+        names.append(f"?{name}")
+    row = " ".join(sparql_term(value) for value in bindings.values())
+    return f"VALUES ({' '.join(names)}) {{ ({row}) }}"
+
+
+def with_bindings(text: str, bindings: Mapping[str, Identifier], shape: QueryShape) -> str:
+    """``text`` with ``bindings`` as a VALUES block first in its outermost WHERE group."""
+    block = values_block(bindings)
+    if not block:
+        return text
+    if shape.short_construct:
+        raise QueryError(
+            "values cannot be bound in the short form CONSTRUCT WHERE { ... }: "
+            "write the template out (CONSTRUCT { ... } WHERE { ... })"
+        )
+    if shape.group_start is None:
+        raise QueryError("values cannot be bound: the query has no WHERE group")
+    at = shape.group_start
+    return f"{text[:at]}\n{block}\n{text[at:]}"
+
+
+def with_prefixes(text: str, shape: QueryShape) -> str:
+    """``text`` with the project's prefixes (kg.queries.PREFIXES) that it does not declare
+    itself declared in front, as rdflib has them as initNs."""
+    missing = [
+        f"PREFIX {name}: {quote_iri(namespace)}"
+        for name, namespace in queries.PREFIXES.items()
+        if name not in shape.prefixes
+    ]
+    return "\n".join([*missing, text]) if missing else text
+
+
+# --- answers as rdflib terms --------------------------------------------------------------
+
+
+def term_from_json(value: Mapping[str, Any]) -> Node:
+    """A term of a SPARQL JSON answer as the rdflib term the memory store would give."""
+    kind = value.get("type")
+    text = value.get("value")
+    if not isinstance(text, str):
+        raise StoreError(f"the server sent a term without a value: {dict(value)!r:.80}")
+    if kind == "uri":
+        return URIRef(text)
+    if kind == "bnode":
+        return BNode(text.removeprefix(_NODE_ID).removeprefix("_:"))
+    if kind in ("literal", "typed-literal"):
+        lang = value.get("xml:lang") or value.get("lang")
+        if lang:
+            return Literal(text, lang=lang)
+        datatype = value.get("datatype")
+        if not datatype or datatype in (_XSD_STRING, _RDF_LANG_STRING):
+            return Literal(text)
+        if datatype == _XSD_BOOLEAN:  # Virtuoso sends booleans as 1 and 0 in JSON
+            text = {"1": "true", "0": "false"}.get(text, text)
+        return Literal(text, datatype=URIRef(datatype))
+    raise StoreError(f"the server sent a term of unknown type {kind!r}")
+
+
+# --- HTTP ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Response:
+    status: int
+    headers: Message
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        value = self.headers.get(name)
+        return value.strip() if isinstance(value, str) else None
+
+
+@dataclass
+class _Challenge:
+    scheme: str  # "basic" or "digest"
+    params: dict[str, str] = field(default_factory=dict)
+    count: int = 0
+
+
+def _parse_challenges(values: Sequence[str]) -> list[_Challenge]:
+    found: list[_Challenge] = []
+    for value in values:
+        scheme, _, rest = value.strip().partition(" ")
+        params: dict[str, str] = {}
+        for item in urllib.request.parse_http_list(rest):
+            key, eq, val = item.partition("=")
+            if eq:
+                params[key.strip().lower()] = val.strip().strip('"')
+        found.append(_Challenge(scheme.lower(), params))
+    return found
+
+
+def _first_line(body: bytes) -> str:
+    """The first line of a server's error page that says something."""
+    text = body.decode("utf-8", errors="replace")
+    if m := re.search(r"<xmp>(.*?)</xmp>", text, re.DOTALL | re.IGNORECASE):
+        text = m.group(1)
+    elif "<" in text and ">" in text:
+        text = re.sub(r"<(script|style|head)\b.*?</\1>", " ", text, flags=re.DOTALL | re.I)
+        text = re.sub(r"<[^>]*>", "\n", text)
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line and not line.lower().startswith(("<!doctype", "http/1")):
+            return line[:300]
+    return ""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect would resend a POST as a GET without its body; report it instead."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class EndpointStore(Store):
+    """The three graphs on a SPARQL 1.1 server.
+
+    ``url`` answers queries; ``update_url`` takes SPARQL Update (``clear``, and ``add`` when
+    there is no ``gsp_url``); ``gsp_url`` is the Graph Store HTTP Protocol (``add``,
+    ``load_file``; Virtuoso's takes ``?graph=`` as the standard says, and also its own
+    ``?graph-uri=``). ``user`` and ``password`` answer HTTP Digest or Basic challenges
+    (Virtuoso asks Digest on ``/sparql-auth`` and ``/sparql-graph-crud-auth``).
+
+    ``timeout`` is the client's: seconds of silence from the server before the request is
+    given up (StoreError). ``server_timeout`` (seconds) is sent as the protocol parameter
+    ``timeout`` that Virtuoso reads: it then stops the query itself and the store raises
+    PartialResult. ``server_max_rows`` tells the store the server's row limit where it
+    cannot ask (not Virtuoso). ``allow_network`` lets SERVICE and FROM through, as for the
+    other stores.
+    """
+
+    kind = "endpoint"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        update_url: str | None = None,
+        gsp_url: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = 60.0,
+        server_timeout: float | None = None,
+        server_max_rows: int | None = None,
+        chunk_triples: int = CHUNK_TRIPLES,
+        allow_network: bool = False,
+    ) -> None:
+        self.url = self._check_url(url)
+        self.update_url = self._check_url(update_url) if update_url else None
+        self.gsp_url = self._check_url(gsp_url) if gsp_url else None
+        if (user is None) != (password is None):
+            raise StoreError(f"{self.url}: give both a user and a password, or neither")
+        self.user = user
+        self.password = password
+        self.timeout = timeout
+        self.server_timeout = server_timeout
+        self.chunk_triples = max(1, chunk_triples)
+        self.allow_network = allow_network
+        self._server_max_rows = server_max_rows
+        self._asked_max_rows = server_max_rows is not None
+        self._challenges: dict[str, _Challenge] = {}
+        self._opener = urllib.request.build_opener(_NoRedirect())
+
+    def __repr__(self) -> str:
+        return f"EndpointStore({self.url!r})"
+
+    @staticmethod
+    def _check_url(url: str) -> str:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise StoreError(f"{url}: not an http:// or https:// URL")
+        if parts.username or parts.password:
+            raise StoreError(
+                f"{parts.hostname}: put the user and password in their options, not in the URL"
+            )
+        return url
+
+    # -- HTTP requests ----------------------------------------------------------------------
+
+    @staticmethod
+    def _where(url: str) -> str:
+        parts = urllib.parse.urlsplit(url)
+        return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+    def _authorization(self, method: str, url: str) -> str | None:
+        challenge = self._challenges.get(self._where(url))
+        if challenge is None or self.user is None or self.password is None:
+            return None
+        if challenge.scheme == "basic":
+            token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii")
+            return f"Basic {token}"
+        params = challenge.params
+        algorithm = params.get("algorithm", "MD5")
+        name = algorithm.upper().removesuffix("-SESS")
+        hashes = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256, "SHA-512-256": hashlib.sha512}
+        if name not in hashes:
+            raise StoreError(f"{self._where(url)}: unsupported digest algorithm {algorithm}")
+
+        def digest(text: str) -> str:
+            return hashes[name](text.encode("utf-8")).hexdigest()
+
+        parts = urllib.parse.urlsplit(url)
+        uri = parts.path + (f"?{parts.query}" if parts.query else "")
+        realm, nonce = params.get("realm", ""), params.get("nonce", "")
+        challenge.count += 1
+        nc = f"{challenge.count:08x}"
+        cnonce = os.urandom(8).hex()
+        ha1 = digest(f"{self.user}:{realm}:{self.password}")
+        if algorithm.upper().endswith("-SESS"):
+            ha1 = digest(f"{ha1}:{nonce}:{cnonce}")
+        ha2 = digest(f"{method}:{uri}")
+        qops = [q.strip() for q in params.get("qop", "").split(",") if q.strip()]
+        fields = {
+            "username": self.user,
+            "realm": realm,
+            "nonce": nonce,
+            "uri": uri,
+            "algorithm": algorithm,
+        }
+        if "auth" in qops:
+            fields.update(qop="auth", nc=nc, cnonce=cnonce)
+            fields["response"] = digest(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}")
+        else:
+            fields["response"] = digest(f"{ha1}:{nonce}:{ha2}")
+        if "opaque" in params:
+            fields["opaque"] = params["opaque"]
+        unquoted = ("algorithm", "qop", "nc")
+        return "Digest " + ", ".join(
+            f"{key}={value}" if key in unquoted else f'{key}="{value}"'
+            for key, value in fields.items()
+        )
+
+    def _learn_challenge(self, url: str, headers: Message) -> bool:
+        """Keep the server's Digest (preferred) or Basic challenge; False if it sent none."""
+        offered = _parse_challenges(headers.get_all("WWW-Authenticate") or [])
+        for scheme in ("digest", "basic"):
+            for challenge in offered:
+                if challenge.scheme == scheme:
+                    self._challenges[self._where(url)] = challenge
+                    return True
+        return False
+
+    def _open(
+        self,
+        method: str,
+        url: str,
+        data: bytes | BinaryIO | None,
+        headers: Mapping[str, str],
+    ) -> _Response:
+        """One request; HTTP errors come back as responses, failures to talk as StoreError."""
+        request = urllib.request.Request(url, data=data, method=method, headers=dict(headers))
+        if (auth := self._authorization(method, url)) is not None:
+            request.add_header("Authorization", auth)
+        where = self._where(url)
+        try:
+            with self._opener.open(request, timeout=self.timeout) as answer:
+                return _Response(answer.status, answer.headers, answer.read())
+        except urllib.error.HTTPError as error:
+            with contextlib.closing(error):
+                try:
+                    body = error.read()
+                except (OSError, http.client.HTTPException):
+                    body = b""
+                return _Response(error.code, error.headers, body)
+        except urllib.error.URLError as error:
+            reason = error.reason
+            if isinstance(reason, ConnectionRefusedError):
+                raise StoreError(f"{where}: connection refused (is the server running?)") from None
+            if isinstance(reason, TimeoutError | socket.timeout):
+                raise StoreError(f"{where}: no answer within {self.timeout:g} s") from None
+            if isinstance(reason, socket.gaierror):
+                raise StoreError(f"{where}: unknown host ({reason.strerror})") from None
+            text = getattr(reason, "strerror", None) or str(reason)
+            raise StoreError(f"{where}: cannot connect ({text})") from None
+        except TimeoutError:
+            raise StoreError(f"{where}: no answer within {self.timeout:g} s") from None
+        except (OSError, http.client.HTTPException) as error:
+            text = getattr(error, "strerror", None) or str(error) or type(error).__name__
+            raise StoreError(f"{where}: the connection failed ({text})") from None
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        data: bytes | Path | None = None,
+        headers: Mapping[str, str] | None = None,
+        allow: Sequence[int] = (),
+    ) -> _Response:
+        """A request with authentication, answering one challenge; StoreError for an error
+        status other than those in ``allow``."""
+        headers = dict(headers or {})
+        where = self._where(url)
+        if isinstance(data, Path) and self.user is not None and where not in self._challenges:
+            # A file is sent once: ask for the challenge first, with a HEAD that sends nothing.
+            probe = self._open("HEAD", url, None, {})
+            if probe.status == 401:
+                self._learn_challenge(url, probe.headers)
+        for attempt in range(2):
+            if isinstance(data, Path):
+                try:
+                    stream = data.open("rb")
+                except OSError as error:
+                    raise StoreError(f"{data}: cannot be read ({error.strerror})") from None
+                with stream:
+                    headers["Content-Length"] = str(os.fstat(stream.fileno()).st_size)
+                    response = self._open(method, url, stream, headers)
+            else:
+                response = self._open(method, url, data, headers)
+            if response.status != 401:
+                break
+            if self.user is None:
+                raise StoreError(
+                    f"{where}: the server asks for credentials (HTTP 401); give a user and password"
+                )
+            if attempt == 0 and self._learn_challenge(url, response.headers):
+                continue
+            raise StoreError(f"{where}: the server refused the user and password (HTTP 401)")
+        if response.status >= 300 and response.status not in allow:
+            line = _first_line(response.body)
+            if re.search(r"\bS1T00\b|\bSR171\b", line):
+                raise QueryTimeout(
+                    f"{where}: the server stopped the query at its time limit: {line}"
+                )
+            reason = http.client.responses.get(response.status, "")
+            detail = f": {line}" if line else ""
+            raise StoreError(f"{where}: HTTP {response.status} {reason}{detail}")
+        return response
+
+    def _query(
+        self,
+        text: str,
+        accept: str,
+        graphs: Sequence[URIRef] = GRAPHS,
+        *,
+        anytime: bool = True,
+    ) -> _Response:
+        """POST a query (form-encoded) with the graphs as its default graph."""
+        form: list[tuple[str, str]] = [("query", text)]
+        form += [("default-graph-uri", str(g)) for g in graphs]
+        if anytime and self.server_timeout is not None:
+            form.append(("timeout", str(max(1, round(self.server_timeout * 1000)))))
+        response = self._send(
+            "POST",
+            self.url,
+            data=urllib.parse.urlencode(form).encode("utf-8"),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                "Accept": accept,
+            },
+        )
+        state = response.header("X-SQL-State")
+        if response.status == 206 or (state and state.upper().startswith("S1T")):
+            why = f"X-SQL-State {state}" if state else "HTTP 206 Partial Content"
+            raise PartialResult(
+                f"{self._where(self.url)}: the server stopped the query at its time limit and "
+                f"sent only part of the answer ({why}); it is not used"
+            )
+        return response
+
+    def _update(self, text: str) -> None:
+        if self.update_url is None:
+            raise StoreError(f"{self._where(self.url)}: no update URL was given for writes")
+        self._send(
+            "POST",
+            self.update_url,
+            data=urllib.parse.urlencode([("update", text)]).encode("utf-8"),
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+        )
+
+    def _gsp(self, graph: URIRef) -> str:
+        if self.gsp_url is None:
+            raise StoreError(f"{self._where(self.url)}: no Graph Store URL was given for writes")
+        quote_iri(str(graph))
+        separator = "&" if urllib.parse.urlsplit(self.gsp_url).query else "?"
+        return f"{self.gsp_url}{separator}{urllib.parse.urlencode({'graph': str(graph)})}"
+
+    @staticmethod
+    def _json(response: _Response, where: str) -> dict[str, Any]:
+        try:
+            answer = json.loads(response.body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            kind = response.header("Content-Type") or "no content type"
+            raise StoreError(f"{where}: the answer is not SPARQL JSON ({kind})") from None
+        if not isinstance(answer, dict):
+            raise StoreError(f"{where}: the answer is not SPARQL JSON")
+        return answer
+
+    # -- the server's row limit -------------------------------------------------------------
+
+    def server_max_rows(self) -> int | None:
+        """The most rows (or triples) the server sends in one answer, if it can be known:
+        given, or asked of Virtuoso (its ResultSetMaxRows); None otherwise."""
+        if not self._asked_max_rows:
+            self._asked_max_rows = True
+            probe = (
+                'SELECT (bif:virtuoso_ini_item_value("SPARQL", "ResultSetMaxRows") AS ?rows) '
+                "WHERE { }"
+            )
+            try:
+                answer = self._json(self._query(probe, SPARQL_JSON, anytime=False), self.url)
+                value = answer["results"]["bindings"][0]["rows"]["value"]
+                self._server_max_rows = int(value) if int(value) > 0 else None
+            except (StoreError, KeyError, IndexError, TypeError, ValueError):
+                self._server_max_rows = None  # not Virtuoso, or it has no limit set
+        return self._server_max_rows
+
+    def _learn_max_rows(self, response: _Response) -> int | None:
+        value = response.header("X-SPARQL-MaxRows")
+        if value and value.isdigit():
+            self._server_max_rows = int(value)
+            self._asked_max_rows = True
+            return int(value)
+        return None
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def _prepare(self, text: str, bindings: Mapping[str, Identifier]) -> tuple[str, QueryShape]:
+        queries.prepare(text, allow_network=self.allow_network)  # SERVICE, FROM; syntax
+        shape = query_shape(text)
+        return with_prefixes(with_bindings(text, bindings, shape), shape), shape
+
+    def select(
+        self,
+        text: str,
+        bindings: Mapping[str, Identifier],
+        *,
+        max_rows: int | None = None,
+    ) -> QueryRows:
+        query, shape = self._prepare(text, bindings)
+        if shape.form not in ("SELECT", "ASK"):
+            raise QueryError(f"expected a SELECT or ASK query, not {shape.form}")
+        limit = shape.limit
+        if (
+            shape.form == "SELECT"
+            and max_rows is not None
+            and "LIMIT" not in shape.tail_words
+            and "VALUES" not in shape.tail_words
+        ):
+            query += f"\nLIMIT {max_rows}"
+            limit = max_rows
+        response = self._query(query, SPARQL_JSON)
+        where = self._where(self.url)
+        answer = self._json(response, where)
+        if "boolean" in answer:
+            return QueryRows(columns=["ask"], rows=[{"ask": Literal(bool(answer["boolean"]))}])
+        try:
+            columns = [str(v) for v in answer["head"].get("vars", [])]
+            found = answer["results"]["bindings"]
+        except (KeyError, AttributeError, TypeError):
+            raise StoreError(f"{where}: the answer is not SPARQL JSON results") from None
+        if max_rows is not None and len(found) >= max_rows:
+            found = found[:max_rows]  # the first rows are right even if the server cut later
+        else:
+            server_limit = self._learn_max_rows(response)
+            if server_limit is None and self._server_max_rows is not None:
+                server_limit = self._server_max_rows
+            if (
+                server_limit is not None
+                and len(found) >= server_limit
+                and (limit is None or limit > server_limit)
+            ):
+                raise PartialResult(
+                    f"{where}: the server stopped at its row limit of {server_limit:,} rows "
+                    "(Virtuoso's ResultSetMaxRows) and the answer may have more; it is not used"
+                )
+        rows: list[dict[str, Node | None]] = []
+        for binding in found:
+            rows.append(
+                {
+                    name: term_from_json(binding[name]) if name in binding else None
+                    for name in columns
+                }
+            )
+        return QueryRows(columns=columns, rows=rows)
+
+    def construct(self, text: str, bindings: Mapping[str, Identifier]) -> Graph:
+        query, shape = self._prepare(text, bindings)
+        if shape.form not in ("CONSTRUCT", "DESCRIBE"):
+            raise QueryError(f"expected a CONSTRUCT or DESCRIBE query, not {shape.form}")
+        response = self._query(query, RDF_ACCEPT)
+        graph, sent = self._parse_rdf(response, self._where(self.url))
+        limit = self.server_max_rows()
+        if limit is not None and sent > limit and (shape.limit is None or shape.limit > limit):
+            raise PartialResult(
+                f"{self._where(self.url)}: the server stopped at its limit of {limit:,} "
+                f"triples (Virtuoso's ResultSetMaxRows) and the answer may have more; "
+                "it is not used"
+            )
+        for prefix, namespace in queries.PREFIXES.items():
+            graph.bind(prefix, namespace)
+        return graph
+
+    @staticmethod
+    def _parse_rdf(response: _Response, where: str) -> tuple[Graph, int]:
+        """Parse an N-Triples or Turtle answer; also return how many triples were sent."""
+        kind = (response.header("Content-Type") or "").split(";")[0].strip().lower()
+        fmt = {N_TRIPLES: "nt", "text/plain": "nt", TURTLE: "turtle"}.get(kind)
+        if fmt is None:
+            raise StoreError(f"{where}: the answer is {kind or 'untyped'}, not N-Triples or Turtle")
+        graph = Graph()
+        try:
+            text = response.body.decode("utf-8")
+            graph.parse(data=text, format=fmt)
+        except Exception as error:  # any parser error: the server sent something broken
+            first = str(error).strip().splitlines()[0][:120] if str(error).strip() else ""
+            raise StoreError(f"{where}: the answer is not valid {fmt} ({first})") from None
+        if fmt == "nt":
+            sent = sum(1 for line in text.splitlines() if line.strip() and line[0] != "#")
+        else:
+            sent = len(graph)
+        return graph, sent
+
+    # -- graphs -----------------------------------------------------------------------------
+
+    def count(self, graph: URIRef) -> int:
+        response = self._query(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", SPARQL_JSON, [graph], anytime=False
+        )
+        answer = self._json(response, self._where(self.url))
+        try:
+            return int(answer["results"]["bindings"][0]["n"]["value"])
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise StoreError(f"{self._where(self.url)}: the count is not a number") from None
+
+    def triples(self, graph: URIRef) -> Iterator[Triple]:
+        """Every triple of ``graph``, read in pages (LIMIT/OFFSET) below the server's row
+        limit, so no answer is cut. The number read must match the count taken first."""
+        expected = self.count(graph)
+        page = min(PAGE_ROWS, self.server_max_rows() or PAGE_ROWS)
+        offset = 0
+        where = self._where(self.url)
+        while offset < expected:
+            response = self._query(
+                f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {page} OFFSET {offset}",
+                SPARQL_JSON,
+                [graph],
+                anytime=False,
+            )
+            found = self._json(response, where).get("results", {}).get("bindings", [])
+            if not found:
+                break
+            for row in found:
+                try:
+                    s, p, o = (term_from_json(row[name]) for name in ("s", "p", "o"))
+                except KeyError:
+                    raise StoreError(f"{where}: a row of the graph lacks ?s, ?p or ?o") from None
+                yield s, p, o
+            offset += len(found)
+        if offset != expected:
+            raise StoreError(
+                f"{where}: read {offset:,} triples of <{graph}> where it counted {expected:,} "
+                "(did it change while being read?)"
+            )
+
+    def add(self, graph: URIRef, triples: Iterable[Triple]) -> int:
+        """Add ``triples`` in chunks of ``chunk_triples`` (Graph Store POST of N-Triples, or
+        SPARQL INSERT DATA without a Graph Store URL). A blank node is one node only within
+        one request, so the triples with blank nodes go together in the last one."""
+        before = self.count(graph)
+        chunk: list[str] = []
+        with_blank: list[str] = []
+        for triple in triples:
+            line = nt_line(triple)
+            (with_blank if any(isinstance(t, BNode) for t in triple) else chunk).append(line)
+            if len(chunk) >= self.chunk_triples:
+                self._post_lines(graph, chunk)
+                chunk = []
+        if chunk:
+            self._post_lines(graph, chunk)
+        if with_blank:
+            self._post_lines(graph, with_blank)
+        return self.count(graph) - before
+
+    def _post_lines(self, graph: URIRef, lines: list[str]) -> None:
+        if self.gsp_url is not None:
+            self._send(
+                "POST",
+                self._gsp(graph),
+                data="".join(lines).encode("utf-8"),
+                headers={"Content-Type": N_TRIPLES},
+            )
+        else:
+            body = "".join(lines)
+            self._update(f"INSERT DATA {{ GRAPH {quote_iri(str(graph))} {{\n{body}}} }}")
+
+    def load_file(self, graph: URIRef, path: Path, fmt: str = "nt") -> int:
+        """POST a whole N-Triples or Turtle file to the Graph Store as it is on disk (read
+        as it is sent, never whole into memory); return how many triples ``graph`` gained."""
+        content_type = CONTENT_TYPES.get(fmt.lower())
+        if content_type is None:
+            raise StoreError(f"{path}: can load N-Triples (nt) or Turtle (turtle), not {fmt}")
+        if not Path(path).is_file():
+            raise StoreError(f"{path}: no such file")
+        target = self._gsp(graph)
+        before = self.count(graph)
+        self._send("POST", target, data=Path(path), headers={"Content-Type": content_type})
+        return self.count(graph) - before
+
+    def clear(self, graph: URIRef) -> None:
+        if self.update_url is not None:
+            self._update(f"CLEAR SILENT GRAPH {quote_iri(str(graph))}")
+            return
+        self._send("DELETE", self._gsp(graph), allow=(404,))  # 404: no such graph, nothing to do

@@ -1,0 +1,85 @@
+"""rdflib in memory: the default store, with nothing to set up. The reference for answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+import rdflib.plugins.sparql
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.query import Result, ResultRow
+from rdflib.term import Identifier, Node
+
+from kg import queries
+from kg.errors import QueryError
+from kg.stores.base import QueryRows, Store, Triple
+
+# rdflib would fetch the graph named in FROM <...> over the network; never unless asked.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+
+class MemoryStore(Store):
+    """The three graphs in one rdflib Dataset whose default graph is their union."""
+
+    kind = "memory"
+
+    def __init__(self, *, allow_network: bool = False) -> None:
+        self.dataset = Dataset(default_union=True)
+        self.allow_network = allow_network
+        for prefix, namespace in queries.PREFIXES.items():
+            self.dataset.bind(prefix, namespace)
+
+    def _run(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
+        prepared = queries.prepare(text, allow_network=self.allow_network)
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = self.allow_network
+        try:
+            return self.dataset.query(prepared, initBindings=dict(bindings))
+        finally:
+            rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+    def select(
+        self,
+        text: str,
+        bindings: Mapping[str, Identifier],
+        *,
+        max_rows: int | None = None,
+    ) -> QueryRows:
+        result = self._run(text, bindings)
+        if result.type == "ASK":
+            return QueryRows(columns=["ask"], rows=[{"ask": Literal(bool(result.askAnswer))}])
+        if result.type != "SELECT":
+            raise QueryError(f"expected a SELECT or ASK query, not {result.type}")
+        columns = [str(v) for v in (result.vars or [])]
+        rows: list[dict[str, Node | None]] = []
+        for row in result:
+            assert isinstance(row, ResultRow)
+            rows.append(dict(zip(columns, row, strict=True)))
+            if max_rows is not None and len(rows) >= max_rows:
+                break
+        return QueryRows(columns=columns, rows=rows)
+
+    def construct(self, text: str, bindings: Mapping[str, Identifier]) -> Graph:
+        result = self._run(text, bindings)
+        graph = Graph()
+        if result.graph is not None:
+            graph += result.graph
+        return graph
+
+    def add(self, graph: URIRef, triples: Iterable[Triple]) -> int:
+        target = self.dataset.graph(graph)
+        before = len(target)
+        for triple in triples:
+            target.add(triple)
+        return len(target) - before
+
+    def clear(self, graph: URIRef) -> None:
+        self.dataset.graph(graph).remove((None, None, None))
+
+    def count(self, graph: URIRef) -> int:
+        return len(self.dataset.graph(graph))
+
+    def triples(self, graph: URIRef) -> Iterator[Triple]:
+        yield from self.dataset.graph(graph).triples((None, None, None))
+
+    def contains(self, graph: URIRef, triple: Triple) -> bool:
+        """Whether ``graph`` holds ``triple``."""
+        return triple in self.dataset.graph(graph)

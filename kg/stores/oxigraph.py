@@ -1,0 +1,365 @@
+"""Oxigraph (through pyoxigraph): a persistent store in a folder, or an embedded one in memory.
+
+The folder holds Oxigraph's database (``oxigraph/``) and a manifest (``kg-store.json``) that
+says what was loaded and whether a load was cut short. Commands that only read open the
+database read-only, so any number of them can run while ``kg load`` writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import io
+import itertools
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+import pyoxigraph as ox
+from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier, Node
+
+from kg.errors import DataLoadError, NetworkRefused, QueryError, StoreError
+from kg.stores.base import GRAPHS, QueryRows, Store, Triple
+from kg.stores.values import with_values
+
+MANIFEST = "kg-store.json"
+DATABASE = "oxigraph"
+STORE_FORMAT = 1
+BATCH = 100_000  # quads per bulk write: about 180 MB at most (a single batch of 1M: 940 MB)
+OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
+_XSD_STRING = str(XSD.string)
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+# --- terms ------------------------------------------------------------------------------
+
+
+def to_rdflib(term: Any) -> Node | None:
+    """A pyoxigraph term as the rdflib term the memory store would give."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise QueryError(f"unsupported term in an answer: {term!r}")
+
+
+def to_oxigraph(term: Node) -> Any:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != _RDF_LANG_STRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise QueryError(f"unsupported term: {term!r}")
+
+
+def _graph(name: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(name))
+
+
+# --- the manifest -------------------------------------------------------------------------
+
+
+def _write_json(path: Path, content: dict[str, Any]) -> None:
+    """Replace ``path`` atomically: a temporary file, fsynced, renamed into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(content, out, indent=2)
+            out.write("\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of the store in ``folder``, or StoreError saying why there is none."""
+    path = folder / MANIFEST
+    if not folder.exists():
+        raise StoreError(f"{folder}: no such store; create it with `kg load FILES --store {folder}`")
+    if not folder.is_dir():
+        raise StoreError(f"{folder}: not a folder, so not a store")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(
+            f"{folder}: not a conflict-kg store (no {MANIFEST}); "
+            f"create one with `kg load FILES --store {folder}` in an empty or new folder"
+        ) from None
+    except (OSError, ValueError) as error:
+        raise StoreError(f"{path}: cannot be read ({error})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != STORE_FORMAT:
+        raise StoreError(f"{path}: not a store manifest this version of kg reads")
+    return manifest
+
+
+# --- the store ----------------------------------------------------------------------------
+
+
+class OxigraphStore(Store):
+    """The three graphs in Oxigraph: in a folder (``path``), or in memory (``path=None``)."""
+
+    kind = "oxigraph"
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = True) -> None:
+        self.path = path
+        self.read_only = read_only and path is not None
+        if path is None:
+            self.store = ox.Store()
+            return
+        if read_only:
+            manifest = read_manifest(path)
+            if manifest.get("state") != "ready":
+                raise StoreError(
+                    f"{path}: a `kg load` into this store was cut short, so it may hold part "
+                    "of a file; load the files again with `kg load --replace ... --store` "
+                    f"{path}"
+                )
+        database = path / DATABASE
+        try:
+            if read_only:
+                self.store = ox.Store.read_only(str(database))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(database))
+        except OSError as error:
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            if "lock" in reason.lower():
+                reason = "another `kg load` is writing to it"
+            raise StoreError(f"{path}: the store cannot be opened ({reason})") from None
+
+    # -- reading
+
+    def _query(self, text: str, bindings: Mapping[str, Identifier]) -> Any:
+        try:
+            return self.store.query(with_values(text, bindings), use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QueryError(f"Oxigraph cannot parse the query: {error}") from None
+        except (OSError, RuntimeError, ValueError) as error:
+            raise QueryError(f"Oxigraph: {str(error).splitlines()[0]}") from None
+
+    def select(
+        self,
+        text: str,
+        bindings: Mapping[str, Identifier],
+        *,
+        max_rows: int | None = None,
+    ) -> QueryRows:
+        result = self._query(text, bindings)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryRows(columns=["ask"], rows=[{"ask": Literal(bool(result))}])
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT or ASK query, not CONSTRUCT or DESCRIBE")
+        columns = [v.value for v in result.variables]
+        rows: list[dict[str, Node | None]] = []
+        for solution in result:
+            rows.append({name: to_rdflib(solution[name]) for name in columns})
+            if max_rows is not None and len(rows) >= max_rows:
+                break
+        return QueryRows(columns=columns, rows=rows)
+
+    def construct(self, text: str, bindings: Mapping[str, Identifier]) -> Graph:
+        result = self._query(text, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        graph = Graph()
+        for triple in result:
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
+        return graph
+
+    def count(self, graph: URIRef) -> int:
+        result = self.store.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        )
+        assert isinstance(result, ox.QuerySolutions)
+        return int(next(iter(result))["n"].value)
+
+    def triples(self, graph: URIRef) -> Iterator[Triple]:
+        for quad in self.store.quads_for_pattern(None, None, None, _graph(graph)):
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)  # type: ignore[misc]
+
+    def contains(self, graph: URIRef, triple: Triple) -> bool:
+        """Whether ``graph`` holds ``triple``."""
+        s, p, o = (to_oxigraph(t) for t in triple)
+        return ox.Quad(s, p, o, _graph(graph)) in self.store
+
+    def dump(self, graphs: Sequence[URIRef], fmt: str, out: BinaryIO) -> bool:
+        """Turtle and N-Triples straight from Oxigraph, one graph after the other (two Turtle
+        documents one after the other are one Turtle document)."""
+        if fmt not in ("turtle", "nt"):
+            return False
+        from kg import queries
+
+        prefixes = dict(queries.PREFIXES) if fmt == "turtle" else None
+        for name in graphs:
+            self.store.dump(out, OX_FORMATS[fmt], from_graph=_graph(name), prefixes=prefixes)
+        return True
+
+    # -- writing
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only; only `kg load` writes to a store")
+
+    def add(self, graph: URIRef, triples: Iterable[Triple]) -> int:
+        self._writable()
+        before = self.count(graph)
+        target = _graph(graph)
+        quads = (ox.Quad(*(to_oxigraph(t) for t in triple), target) for triple in triples)
+        self._bulk(quads)
+        return self.count(graph) - before
+
+    def _bulk(self, quads: Iterable[ox.Quad]) -> None:
+        iterator = iter(quads)
+        while batch := list(itertools.islice(iterator, BATCH)):
+            self.store.bulk_extend(batch)
+
+    def clear(self, graph: URIRef) -> None:
+        self._writable()
+        self.store.clear_graph(_graph(graph))
+
+    def load_files(
+        self,
+        graph: URIRef,
+        paths: Sequence[Path],
+        *,
+        skip: Callable[[Any], bool] | None = None,
+        allow_network: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Bulk-load Turtle, N-Triples, N-Quads or TriG files into ``graph``.
+
+        Every file is read twice: once to check it (syntax, owl:imports), before anything is
+        written, and once to write it in batches. A file at fault leaves the store as it was.
+        ``skip(triple)`` drops triples (those already in the ontology); ``progress(n)`` is
+        told of every n bytes read.
+        """
+        self._writable()
+        formats = [(path, _ox_format(path)) for path in paths]
+        for path, fmt in formats:
+            for _ in self._read(path, fmt, allow_network=allow_network, progress=progress):
+                pass
+        before = self.count(graph)
+        target = _graph(graph)
+        for path, fmt in formats:
+            quads = self._read(path, fmt, allow_network=allow_network, progress=progress)
+            self._bulk(
+                ox.Quad(q.subject, q.predicate, q.object, target)
+                for q in quads
+                if skip is None or not skip(q.triple)
+            )
+        self.store.flush()
+        return self.count(graph) - before
+
+    def _read(
+        self,
+        path: Path,
+        fmt: ox.RdfFormat,
+        *,
+        allow_network: bool,
+        progress: Callable[[int], None] | None,
+    ) -> Iterator[ox.Quad]:
+        skipped = {_graph(name) for name in GRAPHS if name != GRAPHS[1]}
+        try:
+            with _Counting(path.open("rb"), progress) as stream:
+                for quad in ox.parse(stream, fmt, base_iri=path.resolve().as_uri()):
+                    if quad.predicate == OWL_IMPORTS and not allow_network:
+                        raise NetworkRefused(
+                            f"{path}: owl:imports {quad.object} would fetch another document "
+                            "and is refused; load that file too, or pass --allow-network"
+                        )
+                    if quad.graph_name in skipped:
+                        continue  # the ontology and derived graphs of a `kg export` TriG
+                    yield quad
+        except SyntaxError as error:
+            raise DataLoadError(f"{path}, line {error.lineno}: bad syntax ({error.msg})") from None
+        except FileNotFoundError:
+            raise DataLoadError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise DataLoadError(f"{path}: is a folder, not a file") from None
+        except UnicodeDecodeError as error:
+            raise DataLoadError(f"{path}: not UTF-8 text (byte {error.start})") from None
+        except OSError as error:
+            raise DataLoadError(f"{path}: cannot be read ({error.strerror or error})") from None
+
+    def mark(self, state: str, **details: Any) -> None:
+        """Record in the manifest whether the store is being loaded or ready."""
+        assert self.path is not None
+        path = self.path / MANIFEST
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = {"format": STORE_FORMAT, "loads": []}
+        manifest["state"] = state
+        if state == "ready" and details:
+            details["at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+            manifest.setdefault("loads", []).append(details)
+        if details.get("replace"):
+            manifest["loads"] = [details]
+        _write_json(path, manifest)
+
+    def close(self) -> None:
+        if not self.read_only and self.path is not None:
+            self.store.flush()
+        del self.store
+
+
+def _ox_format(path: Path) -> ox.RdfFormat:
+    from kg.graph import rdf_format
+
+    fmt = rdf_format(path)
+    if fmt not in OX_FORMATS:
+        raise DataLoadError(f"{path}: bulk loading reads .ttl .nt .nq .trig, not {fmt}")
+    return OX_FORMATS[fmt]
+
+
+class _Counting(io.RawIOBase):
+    """A binary file that reports how many bytes have been read, for a progress bar."""
+
+    def __init__(self, stream: IO[bytes], progress: Callable[[int], None] | None) -> None:
+        self.stream = stream
+        self.progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.stream.readinto(buffer)  # type: ignore[attr-defined]
+        if n and self.progress is not None:
+            self.progress(n)
+        return int(n or 0)
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()

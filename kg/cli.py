@@ -21,6 +21,7 @@ from kg import output, queries
 from kg.cli_common import GraphSource, KGGroup, as_day, data_options, format_option
 from kg.cli_import import import_group
 from kg.cli_network import metrics_command, plot_command
+from kg.cli_store import load_command
 from kg.cli_report import report_group
 from kg.errors import OutputError
 from kg.export import (
@@ -276,6 +277,7 @@ cli.add_command(report_group)
 cli.add_command(import_group)
 cli.add_command(metrics_command)
 cli.add_command(plot_command)
+cli.add_command(load_command)
 
 
 def main() -> None:

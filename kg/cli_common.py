@@ -16,8 +16,8 @@ from typing import Any, TypeVar, cast
 import click
 
 from kg import output, reports
-from kg.errors import KGError
-from kg.graph import KnowledgeGraph
+from kg.errors import KGError, StoreError
+from kg.graph import KnowledgeGraph, StoreSpec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,17 +40,119 @@ class GraphSource:
     data: tuple[Path, ...] = ()
     add: tuple[Path, ...] = ()
     allow_network: bool = False
+    store: StoreSpec = StoreSpec()
 
     def open(self) -> KnowledgeGraph:
         """Open the graph these options describe."""
         return KnowledgeGraph.open(
-            list(self.data) or None, add=self.add, allow_network=self.allow_network
+            list(self.data) or None,
+            add=self.add,
+            allow_network=self.allow_network,
+            store=self.store,
         )
+
+    def in_memory(self) -> None:
+        """Refuse --store and --endpoint for a command that works on files in memory."""
+        if self.store.kind != "memory":
+            raise StoreError(
+                f"this command reads files into memory and cannot use the {self.store.kind} "
+                f"store {self.store.where()}; unset --store/--endpoint (or KG_STORE/KG_ENDPOINT)"
+            )
+
+
+def store_options(command: F) -> F:
+    """``--store``, ``--endpoint`` and the endpoint's settings; the command receives them as
+    one ``store: StoreSpec`` argument. Each option can also come from its environment
+    variable (KG_STORE, KG_ENDPOINT, ...)."""
+
+    @functools.wraps(command)
+    def wrapper(
+        *args: Any,
+        store_folder: Path | None,
+        endpoint: str | None,
+        update_endpoint: str | None,
+        store_endpoint: str | None,
+        endpoint_user: str | None,
+        endpoint_password: str | None,
+        endpoint_timeout: float,
+        **kwargs: Any,
+    ) -> Any:
+        if store_folder is not None and endpoint is not None:
+            raise click.UsageError("give --store or --endpoint, not both")
+        spec = StoreSpec(
+            folder=store_folder,
+            endpoint=endpoint,
+            update_endpoint=update_endpoint,
+            store_endpoint=store_endpoint,
+            user=endpoint_user,
+            password=endpoint_password,
+            timeout=endpoint_timeout,
+        )
+        return command(*args, store=spec, **kwargs)
+
+    options = [
+        click.option(
+            "--store",
+            "store_folder",
+            envvar="KG_STORE",
+            type=click.Path(path_type=Path, file_okay=False),
+            metavar="DIR",
+            help="Use the Oxigraph store in this folder (filled by `kg load`) instead of "
+            "reading files into memory. [env: KG_STORE]",
+        ),
+        click.option(
+            "--endpoint",
+            envvar="KG_ENDPOINT",
+            metavar="URL",
+            help="Use the SPARQL 1.1 server at this query URL (filled by `kg load "
+            "--endpoint`). [env: KG_ENDPOINT]",
+        ),
+        click.option(
+            "--update-endpoint",
+            envvar="KG_UPDATE_ENDPOINT",
+            metavar="URL",
+            help="The server's SPARQL Update URL (default: the --endpoint URL). "
+            "[env: KG_UPDATE_ENDPOINT]",
+        ),
+        click.option(
+            "--store-endpoint",
+            envvar="KG_STORE_ENDPOINT",
+            metavar="URL",
+            help="The server's Graph Store Protocol URL, for `kg load` (default: SPARQL "
+            "Update). [env: KG_STORE_ENDPOINT]",
+        ),
+        click.option(
+            "--endpoint-user",
+            envvar="KG_ENDPOINT_USER",
+            metavar="NAME",
+            help="User name for the server (HTTP Digest or Basic). [env: KG_ENDPOINT_USER]",
+        ),
+        click.option(
+            "--endpoint-password",
+            envvar="KG_ENDPOINT_PASSWORD",
+            metavar="TEXT",
+            help="Password for the server; prefer the environment variable. "
+            "[env: KG_ENDPOINT_PASSWORD]",
+        ),
+        click.option(
+            "--endpoint-timeout",
+            envvar="KG_ENDPOINT_TIMEOUT",
+            type=click.FloatRange(min=0, min_open=True),
+            default=60.0,
+            show_default=True,
+            metavar="SECONDS",
+            help="How long to wait for the server. [env: KG_ENDPOINT_TIMEOUT]",
+        ),
+    ]
+    decorated: Any = wrapper
+    for option in reversed(options):
+        decorated = option(decorated)
+    return cast(F, decorated)
 
 
 def data_options(command: F) -> F:
-    """``--data``, ``--add`` and ``--allow-network``, shared by every command; the command
-    receives them as one ``source: GraphSource`` argument."""
+    """``--data``, ``--add``, ``--allow-network`` and the store options, shared by every
+    command; the command receives them as one ``source: GraphSource`` argument."""
 
     @functools.wraps(command)
     def wrapper(
@@ -58,9 +160,10 @@ def data_options(command: F) -> F:
         data: tuple[Path, ...],
         add: tuple[Path, ...],
         allow_network: bool,
+        store: StoreSpec,
         **kwargs: Any,
     ) -> Any:
-        return command(*args, source=GraphSource(data, add, allow_network), **kwargs)
+        return command(*args, source=GraphSource(data, add, allow_network, store), **kwargs)
 
     options = [
         click.option(
@@ -91,7 +194,7 @@ def data_options(command: F) -> F:
     decorated: Any = wrapper
     for option in reversed(options):
         decorated = option(decorated)
-    return cast(F, decorated)
+    return store_options(cast(F, decorated))
 
 
 def format_option(

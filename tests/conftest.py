@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from kg.graph import KnowledgeGraph
+from kg import resources
+from kg.errors import KGError
+from kg.graph import KnowledgeGraph, StoreSpec
+from kg.loading import load_store
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -77,3 +83,124 @@ def listener() -> Iterator[Listener]:
     server = Listener()
     yield server
     server.close()
+
+
+# --- the same tests on every store ------------------------------------------------------
+
+STORE_KINDS = ("memory", "oxigraph", "endpoint")
+
+
+class StoreRig:
+    """Runs ``kg`` commands of a test on one store kind.
+
+    With "oxigraph" or "endpoint", the files a command names with --data/--add (or the
+    bundled data) are first put into a store by ``kg load`` (once per set of files), and the
+    command runs with KG_STORE or KG_ENDPOINT set instead of those options. A command whose
+    files do not load at all (a test of a broken file) runs in memory, where that is tested.
+    """
+
+    def __init__(self, kind: str, folder: Path, server: Any = None) -> None:
+        self.kind = kind
+        self.folder = folder
+        self.server = server
+        self.stores: dict[tuple[str, ...], Path] = {}
+        self.loaded: tuple[str, ...] | None = None
+
+    def spec(self, files: tuple[str, ...]) -> StoreSpec:
+        if self.kind == "endpoint":
+            server = self.server
+            return StoreSpec(
+                endpoint=server.sparql_url,
+                update_endpoint=server.update_url,
+                store_endpoint=server.gsp_url,
+                user=server.user,
+                password=server.password,
+            )
+        if files not in self.stores:
+            self.stores[files] = self.folder / f"store-{len(self.stores)}"
+        return StoreSpec(folder=self.stores[files])
+
+    def environment(self, args: list[str]) -> tuple[list[str], dict[str, str]] | None:
+        """The arguments without --data/--add and the environment naming the store holding
+        those files, or None to run in memory."""
+        rest: list[str] = []
+        data: list[str] = []
+        add: list[str] = []
+        it = iter(args)
+        for arg in it:
+            if arg in ("--data", "--add"):
+                (data if arg == "--data" else add).append(next(it))
+            else:
+                rest.append(arg)
+        files = tuple(data or [str(p) for p in resources.data_files()]) + tuple(add)
+        spec = self.spec(files)
+        try:
+            if self.kind == "oxigraph" and not (spec.folder and spec.folder.exists()):
+                load_store(spec, [Path(f) for f in files])
+            elif self.kind == "endpoint" and self.loaded != files:
+                self.loaded = None
+                load_store(spec, [Path(f) for f in files], replace=True)
+                self.loaded = files
+        except KGError:
+            return None
+        if self.kind == "endpoint":
+            env = {
+                "KG_ENDPOINT": spec.endpoint or "",
+                "KG_UPDATE_ENDPOINT": spec.update_endpoint or "",
+                "KG_STORE_ENDPOINT": spec.store_endpoint or "",
+                "KG_ENDPOINT_USER": spec.user or "",
+                "KG_ENDPOINT_PASSWORD": spec.password or "",
+            }
+        else:
+            env = {"KG_STORE": str(spec.folder)}
+        return rest, env
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server() -> Iterator[Any]:
+    """A throwaway Virtuoso on 127.0.0.1 (bench/virtuoso.py); in CI its absence fails."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import virtuoso
+
+    if virtuoso.find_virtuoso() is None:
+        message = f"Virtuoso is not installed: {virtuoso.INSTALL_HINT}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with virtuoso.running_virtuoso() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def store_rigs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, StoreRig]:
+    return {}
+
+
+@pytest.fixture(params=STORE_KINDS)
+def any_store(
+    request: pytest.FixtureRequest,
+    store_rigs: dict[str, StoreRig],
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
+    """Run the test once per store kind: every CliRunner.invoke of kg in it goes to that
+    store (see StoreRig). Use with ``pytestmark = pytest.mark.usefixtures("any_store")``."""
+    kind: str = request.param
+    if kind == "memory":
+        return kind
+    if kind not in store_rigs:
+        server = request.getfixturevalue("virtuoso_server") if kind == "endpoint" else None
+        store_rigs[kind] = StoreRig(kind, tmp_path_factory.mktemp(kind), server)
+    rig = store_rigs[kind]
+    invoke = CliRunner.invoke
+
+    def on_store(self: CliRunner, cli: Any, args: Any = None, **kwargs: Any) -> Any:
+        if isinstance(args, list | tuple) and args and args[0] not in ("load", "import"):
+            found = rig.environment([str(a) for a in args])
+            if found is not None:
+                args, env = found
+                kwargs["env"] = {**env, **(kwargs.get("env") or {})}
+        return invoke(self, cli, args, **kwargs)
+
+    monkeypatch.setattr(CliRunner, "invoke", on_store)
+    return kind

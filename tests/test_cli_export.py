@@ -13,6 +13,9 @@ from kg import export
 from kg.cli import cli
 from kg.graph import DATA_GRAPH, DERIVED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
 
+# Every test here runs on each store: rdflib in memory, Oxigraph, and Virtuoso (conftest).
+pytestmark = pytest.mark.usefixtures("any_store")
+
 
 def expected(kg: KnowledgeGraph, *names: object) -> Graph:
     graph = Graph()

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+
+# Every test here runs on each store: rdflib in memory, Oxigraph, and Virtuoso (conftest).
+pytestmark = pytest.mark.usefixtures("any_store")
 
 
 def test_metrics_json(runner: CliRunner) -> None:

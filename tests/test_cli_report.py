@@ -15,6 +15,9 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 
+# Every test here runs on each store: rdflib in memory, Oxigraph, and Virtuoso (conftest).
+pytestmark = pytest.mark.usefixtures("any_store")
+
 TESTS = Path(__file__).resolve().parent
 CHAIN = TESTS / "data" / "chain-and-disputes.ttl"
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+
+# Every test here runs on each store: rdflib in memory, Oxigraph, and Virtuoso (conftest).
+pytestmark = pytest.mark.usefixtures("any_store")
 
 
 def test_stats_of_tiny_data(runner: CliRunner, tiny_path: Path) -> None:

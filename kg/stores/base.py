@@ -9,8 +9,9 @@ by :func:`kg.queries.prepare` (no SERVICE, no FROM unless allowed); user input a
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 from rdflib import Graph, URIRef
@@ -72,6 +73,54 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def triples(self, graph: URIRef) -> Iterator[Triple]:
         """Every triple of ``graph`` as rdflib terms."""
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL 1.1 Update written by kg itself (never one from user input)."""
+        raise NotImplementedError(f"the {self.kind} store takes no SPARQL Update")
+
+    def drop_overlap(self, graph: URIRef, other: URIRef) -> None:
+        """Remove from ``graph`` the triples that ``other`` holds too, so that the union of
+        the graphs holds each triple once (Oxigraph and Virtuoso answer a triple once per
+        graph holding it). The smaller graph is read first: the ontology, or the derived
+        relations, never the whole data."""
+        small, large = (other, graph) if other == GRAPHS[0] else (graph, other)
+        self.update(
+            f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
+            f"WHERE {{ GRAPH <{small}> {{ ?s ?p ?o }} GRAPH <{large}> {{ ?s ?p ?o }} }}"
+        )
+
+    def check_files(
+        self,
+        paths: Sequence[Path],
+        *,
+        allow_network: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Read Turtle, N-Triples, N-Quads or TriG files once without writing anything:
+        DataLoadError for bad syntax, NetworkRefused for owl:imports unless allowed."""
+        from kg.stores.oxigraph import read_quads
+
+        for path in paths:
+            for _quad in read_quads(path, allow_network=allow_network, progress=progress):
+                pass
+
+    def load_files(
+        self,
+        graph: URIRef,
+        paths: Sequence[Path],
+        *,
+        allow_network: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Add files already passed by :meth:`check_files` to ``graph``, in bulk."""
+        from kg.stores.oxigraph import read_quads, to_rdflib
+
+        for path in paths:
+            quads = read_quads(path, allow_network=allow_network, progress=progress)
+            self.add(
+                graph,
+                ((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads),  # type: ignore[misc]
+            )
 
     def dump(self, graphs: Sequence[URIRef], fmt: str, out: BinaryIO) -> bool:
         """Write ``graphs`` in ``fmt`` (rdflib's format name) to ``out`` natively, if the

@@ -200,7 +200,7 @@ class StoreSpec:
 
     @property
     def kind(self) -> str:
-        """"memory", "oxigraph" or "endpoint"."""
+        """ "memory", "oxigraph" or "endpoint"."""
         if self.endpoint is not None:
             return "endpoint"
         return "oxigraph" if self.folder is not None else "memory"
@@ -296,9 +296,10 @@ class KnowledgeGraph:
                         triples.append((s, p, o))
             else:
                 triples.extend(part.triples((None, None, None)))
+        added = self.store.add(graph, triples)
         if graph != ONTOLOGY_GRAPH:
-            triples = [t for t in triples if not self.store.contains(ONTOLOGY_GRAPH, t)]
-        return self.store.add(graph, triples)
+            self.store.drop_overlap(graph, ONTOLOGY_GRAPH)
+        return added
 
     def derive(self) -> int:
         """(Re)build the direct relations from the claims by the rule in derive-direct-relations.rq.
@@ -307,8 +308,8 @@ class KnowledgeGraph:
         """
         self.store.clear(DERIVED_GRAPH)
         found = self.store.construct(queries.named_query("derive-direct-relations").text, {})
-        new = [t for t in found if not self.store.contains(DATA_GRAPH, t)]
-        self.store.add(DERIVED_GRAPH, new)
+        self.store.add(DERIVED_GRAPH, found)
+        self.store.drop_overlap(DERIVED_GRAPH, DATA_GRAPH)
         return self.store.count(DERIVED_GRAPH)
 
     def graph(self, name: URIRef) -> Graph:

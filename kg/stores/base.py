@@ -113,14 +113,11 @@ class Store(abc.ABC):
         progress: Callable[[int], None] | None = None,
     ) -> None:
         """Add files already passed by :meth:`check_files` to ``graph``, in bulk."""
-        from kg.stores.oxigraph import read_quads, to_rdflib
+        from kg.stores.oxigraph import read_quads, triple_to_rdflib
 
         for path in paths:
             quads = read_quads(path, allow_network=allow_network, progress=progress)
-            self.add(
-                graph,
-                ((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads),  # type: ignore[misc]
-            )
+            self.add(graph, (triple_to_rdflib(q.subject, q.predicate, q.object) for q in quads))
 
     def dump(self, graphs: Sequence[URIRef], fmt: str, out: BinaryIO) -> bool:
         """Write ``graphs`` in ``fmt`` (rdflib's format name) to ``out`` natively, if the

@@ -16,7 +16,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef
@@ -64,6 +64,13 @@ def to_rdflib(term: Any) -> Node | None:
     raise QueryError(f"unsupported term in an answer: {term!r}")
 
 
+def triple_to_rdflib(subject: Any, predicate: Any, object_: Any) -> Triple:
+    """A pyoxigraph triple's terms as an rdflib triple."""
+    s, p, o = to_rdflib(subject), to_rdflib(predicate), to_rdflib(object_)
+    assert s is not None and p is not None and o is not None
+    return s, p, o
+
+
 def to_oxigraph(term: Node) -> Any:
     """An rdflib term as a pyoxigraph term."""
     if isinstance(term, URIRef):
@@ -106,7 +113,9 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     """The manifest of the store in ``folder``, or StoreError saying why there is none."""
     path = folder / MANIFEST
     if not folder.exists():
-        raise StoreError(f"{folder}: no such store; create it with `kg load FILES --store {folder}`")
+        raise StoreError(
+            f"{folder}: no such store; create it with `kg load FILES --store {folder}`"
+        )
     if not folder.is_dir():
         raise StoreError(f"{folder}: not a folder, so not a store")
     try:
@@ -198,9 +207,7 @@ class OxigraphStore(Store):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
         graph = Graph()
         for triple in result:
-            graph.add(
-                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-            )
+            graph.add(triple_to_rdflib(triple.subject, triple.predicate, triple.object))
         return graph
 
     def count(self, graph: URIRef) -> int:
@@ -212,7 +219,7 @@ class OxigraphStore(Store):
 
     def triples(self, graph: URIRef) -> Iterator[Triple]:
         for quad in self.store.quads_for_pattern(None, None, None, _graph(graph)):
-            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)  # type: ignore[misc]
+            yield triple_to_rdflib(quad.subject, quad.predicate, quad.object)
 
     def dump(self, graphs: Sequence[URIRef], fmt: str, out: BinaryIO) -> bool:
         """Turtle and N-Triples straight from Oxigraph, one graph after the other (two Turtle
@@ -234,7 +241,9 @@ class OxigraphStore(Store):
         self._writable()
         before = self.count(graph)
         target = _graph(graph)
-        quads = (ox.Quad(*(to_oxigraph(t) for t in triple), target) for triple in triples)
+        quads = (
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in triples
+        )
         self._bulk(quads)
         return self.count(graph) - before
 
@@ -306,7 +315,8 @@ def read_quads(
     fmt = _ox_format(path)
     try:
         with _Counting(path.open("rb"), progress) as stream:
-            for quad in ox.parse(stream, fmt, base_iri=path.resolve().as_uri()):
+            source = cast(IO[bytes], stream)
+            for quad in ox.parse(source, fmt, base_iri=path.resolve().as_uri()):
                 if quad.predicate == OWL_IMPORTS and not allow_network:
                     raise NetworkRefused(
                         f"{path}: owl:imports {quad.object} would fetch another document "

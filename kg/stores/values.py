@@ -22,13 +22,21 @@ from kg.errors import QueryError
 _IRIREF = re.compile(r'[^\x00-\x20<>"{}|^`\\]*')
 _LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
 
 
 def iri(value: str) -> str:
     """``<value>``, or QueryError if the text cannot be an IRI."""
     if not _IRIREF.fullmatch(value):
-        raise QueryError(f"{value!r} cannot be bound as an IRI (it holds a space or <>\"{{}}|^`\\)")
+        raise QueryError(f'{value!r} cannot be bound as an IRI (it holds a space or <>"{{}}|^`\\)')
     return f"<{value}>"
 
 

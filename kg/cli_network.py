@@ -84,6 +84,7 @@ def metrics_command(
             for title, (rows, columns) in sections.items()
         }
         body["balance"] = body["balance"][0]  # type: ignore[assignment]
+        body["notes"] = [{"note": note} for note in found.notes]
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
     parts = []
@@ -95,6 +96,8 @@ def metrics_command(
         heading = "## " if fmt == "markdown" else "# "
         parts.append(f"{heading}{title}\n{rendered}" if fmt != "csv" else rendered)
     click.echo("\n".join(parts), nl=False)
+    for note in found.notes if fmt != "csv" else []:
+        click.echo(f"({note})")
 
 
 @click.command("plot")

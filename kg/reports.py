@@ -179,7 +179,9 @@ def claims(
     if object is not None:
         bindings["to"] = object
     details: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in kg.select("support-kinds").rows:
+    narrow = {k: v for k, v in bindings.items() if k in ("from", "to")}
+    wanted = kind is None or kind == CKG.SupportClaim
+    for row in kg.select("support-kinds", narrow).rows if wanted else []:
         for detail in ("kind", "against", "via"):
             value = _text(row[detail])
             if value is not None and value not in details[str(row["claim"])][detail]:

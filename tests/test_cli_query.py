@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import Listener
 from rdflib import Graph
 
+from kg import queries
 from kg.cli import cli
 
 # Every test here runs on each store: rdflib in memory, Oxigraph, and Virtuoso (conftest).
@@ -234,3 +235,12 @@ def test_allow_network_lets_from_fetch(
     runner.invoke(cli, ["query", "-e", query, "--data", str(tiny_path), "--allow-network"])
     # rdflib fetches the graph a FROM names; Oxigraph and Virtuoso read it from the store.
     assert (listener.connections >= 1) == (any_store == "memory")
+
+
+def test_no_bundled_query_reaches_the_network() -> None:
+    # Bundled queries skip rdflib's second parse on Oxigraph and servers (KnowledgeGraph._form):
+    # this is the check they would have had.
+    for name in queries.bundled_names():
+        queries.prepare(queries.named_query(name).text, allow_network=False)
+        assert queries.named_query(name).bundled
+    assert not queries.from_text("SELECT * { ?s ?p ?o }").bundled

@@ -149,3 +149,15 @@ def test_astana_as_of_drops_the_ended_cia_support(astana: KnowledgeGraph) -> Non
     now = measure(astana, as_of=__import__("datetime").date(2017, 9, 1))
     us = next(r for r in now.influence if r.label == "United States")
     assert us.backs == 1
+
+
+def test_betweenness_is_sampled_only_on_large_networks() -> None:
+    from kg.metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, betweenness_sampling
+
+    assert betweenness_sampling(EXACT_BETWEENNESS) == {}
+    sampled = betweenness_sampling(EXACT_BETWEENNESS + 1)
+    assert sampled == {"k": BETWEENNESS_SAMPLE, "seed": 0}
+    # A large star: the hub stands between every pair, sampled or not; the note says so.
+    found = compute(network(*((f"leaf{i}", "backs", "hub") for i in range(EXACT_BETWEENNESS + 5))))
+    assert found.brokerage[0].actor == "hub"
+    assert found.notes and "estimated" in found.notes[0]

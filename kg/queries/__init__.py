@@ -54,6 +54,7 @@ class NamedQuery:
     name: str
     question: str
     text: str
+    bundled: bool = False  # one of kg's own queries (kg/queries/*.rq), not the user's
 
     @property
     def message(self) -> str:
@@ -108,7 +109,7 @@ def named_query(name: str) -> NamedQuery:
         hint = f"; did you mean {', '.join(close)}?" if close else "; `kg query --list` shows them"
         raise QueryError(f"no bundled query named {name!r}{hint}")
     text = path.read_text(encoding="utf-8")
-    return NamedQuery(name=name, question=_question(text), text=text)
+    return NamedQuery(name=name, question=_question(text), text=text, bundled=True)
 
 
 def load(spec: str) -> NamedQuery:

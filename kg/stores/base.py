@@ -74,6 +74,10 @@ class Store(abc.ABC):
     def triples(self, graph: URIRef) -> Iterator[Triple]:
         """Every triple of ``graph`` as rdflib terms."""
 
+    def insert_constructed(self, graph: URIRef, text: str) -> int:
+        """Add to ``graph`` what the CONSTRUCT query ``text`` builds; return how many."""
+        return self.add(graph, self.construct(text, {}))
+
     def update(self, text: str) -> None:
         """Run a SPARQL 1.1 Update written by kg itself (never one from user input)."""
         raise NotImplementedError(f"the {self.kind} store takes no SPARQL Update")

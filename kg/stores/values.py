@@ -70,8 +70,9 @@ def term(value: Identifier) -> str:
     raise QueryError(f"{value!r} cannot be bound")
 
 
-def _tokens_until_where(text: str) -> int:
-    """The offset just after the ``{`` that opens the outermost WHERE group of ``text``.
+def _scan(text: str) -> tuple[str, int]:
+    """The query form (SELECT, CONSTRUCT, ASK, DESCRIBE) of ``text``, and the offset just
+    after the ``{`` that opens its outermost WHERE group (-1 if it has none).
 
     Comments, strings and <IRIs> are skipped, so a brace or the word WHERE inside them
     does not count. Without a WHERE keyword (``SELECT * { ... }``, ``ASK { ... }``) the
@@ -102,7 +103,7 @@ def _tokens_until_where(text: str) -> int:
                 continue
         if ch == "{":
             if seen_where or form != "CONSTRUCT":
-                return i + 1
+                return form, i + 1
             # the template of CONSTRUCT { ... } WHERE { ... }: skip to its end
             depth, i = 1, i + 1
             while i < n and depth:
@@ -121,7 +122,12 @@ def _tokens_until_where(text: str) -> int:
             i = m.end()
             continue
         i += 1
-    raise QueryError("cannot bind values: the query has no WHERE group")
+    return form, -1
+
+
+def query_form(text: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: what ``text`` asks for ("" if none of them)."""
+    return _scan(text)[0]
 
 
 def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
@@ -134,6 +140,8 @@ def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
             raise QueryError(f"{name!r} is not a variable name")
         names.append(f"?{name}")
     row = " ".join(term(value) for value in bindings.values())
-    at = _tokens_until_where(text)
+    at = _scan(text)[1]
+    if at < 0:
+        raise QueryError("cannot bind values: the query has no WHERE group")
     block = f" VALUES ({' '.join(names)}) {{ ({row}) }} "
     return text[:at] + block + text[at:]

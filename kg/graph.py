@@ -271,8 +271,8 @@ class KnowledgeGraph:
         if store is not None and store.kind != "memory":
             if data or add:
                 raise StoreError(
-                    f"--data and --add read files into memory; {store.where()} is a "
-                    f"{store.kind} store: put the files into it with `kg load`"
+                    f"files (and --data, --add) are read into memory, not into the "
+                    f"{store.kind} store {store.where()}: put them into it with `kg load`"
                 )
             return cls(store.connect(allow_network=allow_network), allow_network=allow_network)
         kg = cls(allow_network=allow_network)

@@ -104,3 +104,27 @@ def test_unknown_extension_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["validate", str(odd)])
     assert result.exit_code == 2
     assert "unknown file extension '.xlsx'" in result.output
+
+
+def test_the_sparql_engine_and_a_store_report_what_pyshacl_reports(tmp_path: Path) -> None:
+    from kg.graph import StoreSpec
+    from kg.loading import load_store
+
+    runner = CliRunner()
+    broken = sorted((Path(__file__).parent / "shapes" / "invalid").glob("*.ttl"))[:12]
+    data = [str(p) for f in broken for p in ("--data", f)]
+
+    def results(*args: str) -> list[tuple[str, str, str, str]]:
+        done = runner.invoke(cli, ["validate", *args, "--format", "json"])
+        assert done.exit_code == 1, done.output
+        body = json.loads(done.output)
+        found = [
+            (r["focus_node"], r["path"] or "", r["shape"], r["severity"]) for r in body["results"]
+        ]
+        return sorted(found)
+
+    reference = results(*data, "--engine", "pyshacl")
+    assert len(reference) >= len(broken)
+    assert results(*data, "--engine", "sparql") == reference
+    load_store(StoreSpec(folder=tmp_path / "store"), broken)
+    assert results("--store", str(tmp_path / "store")) == reference

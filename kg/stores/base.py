@@ -48,11 +48,12 @@ class Store(abc.ABC):
         bindings: Mapping[str, Identifier],
         *,
         max_rows: int | None = None,
+        graphs: Sequence[URIRef] | None = None,
     ) -> QueryRows:
-        """Run a SELECT or ASK query over the union of the three graphs. ``bindings`` maps
-        variable names (without ?) to the RDF terms they are bound to. ASK gives one row
-        ``{"ask": Literal(bool)}`` with column ``ask``. With ``max_rows``, stop reading after
-        that many rows."""
+        """Run a SELECT or ASK query over the union of the three graphs (or of ``graphs``).
+        ``bindings`` maps variable names (without ?) to the RDF terms they are bound to. ASK
+        gives one row ``{"ask": Literal(bool)}`` with column ``ask``. With ``max_rows``,
+        stop reading after that many rows."""
 
     @abc.abstractmethod
     def construct(self, text: str, bindings: Mapping[str, Identifier]) -> Graph:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -11,10 +11,25 @@ from rdflib.term import Identifier, Node
 
 from kg import queries
 from kg.errors import QueryError
-from kg.stores.base import QueryRows, Store, Triple
+from kg.stores.base import GRAPHS, QueryRows, Store, Triple
 
 # rdflib would fetch the graph named in FROM <...> over the network; never unless asked.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+
+def _rows(result: Result, max_rows: int | None) -> QueryRows:
+    if result.type == "ASK":
+        return QueryRows(columns=["ask"], rows=[{"ask": Literal(bool(result.askAnswer))}])
+    if result.type != "SELECT":
+        raise QueryError(f"expected a SELECT or ASK query, not {result.type}")
+    columns = [str(v) for v in (result.vars or [])]
+    rows: list[dict[str, Node | None]] = []
+    for row in result:
+        assert isinstance(row, ResultRow)
+        rows.append(dict(zip(columns, row, strict=True)))
+        if max_rows is not None and len(rows) >= max_rows:
+            break
+    return QueryRows(columns=columns, rows=rows)
 
 
 class MemoryStore(Store):
@@ -42,20 +57,14 @@ class MemoryStore(Store):
         bindings: Mapping[str, Identifier],
         *,
         max_rows: int | None = None,
+        graphs: Sequence[URIRef] | None = None,
     ) -> QueryRows:
-        result = self._run(text, bindings)
-        if result.type == "ASK":
-            return QueryRows(columns=["ask"], rows=[{"ask": Literal(bool(result.askAnswer))}])
-        if result.type != "SELECT":
-            raise QueryError(f"expected a SELECT or ASK query, not {result.type}")
-        columns = [str(v) for v in (result.vars or [])]
-        rows: list[dict[str, Node | None]] = []
-        for row in result:
-            assert isinstance(row, ResultRow)
-            rows.append(dict(zip(columns, row, strict=True)))
-            if max_rows is not None and len(rows) >= max_rows:
-                break
-        return QueryRows(columns=columns, rows=rows)
+        if graphs is not None and set(graphs) != set(GRAPHS):
+            view = Graph()
+            for name in graphs:
+                view += self.dataset.graph(name)
+            return _rows(view.query(queries.prepare(text)), max_rows)
+        return _rows(self._run(text, bindings), max_rows)
 
     def construct(self, text: str, bindings: Mapping[str, Identifier]) -> Graph:
         result = self._run(text, bindings)

@@ -169,13 +169,19 @@ class OxigraphStore(Store):
 
     # -- reading
 
-    def _query(self, text: str, bindings: Mapping[str, Identifier]) -> Any:
+    def _query(
+        self,
+        text: str,
+        bindings: Mapping[str, Identifier],
+        graphs: Sequence[URIRef] | None = None,
+    ) -> Any:
+        scope: dict[str, Any] = (
+            {"use_default_graph_as_union": True}
+            if graphs is None
+            else {"default_graph": [_graph(g) for g in graphs]}
+        )
         try:
-            return self.store.query(
-                with_values(text, bindings),
-                use_default_graph_as_union=True,
-                prefixes=queries.PREFIXES,
-            )
+            return self.store.query(with_values(text, bindings), prefixes=queries.PREFIXES, **scope)
         except SyntaxError as error:
             raise QueryError(f"Oxigraph cannot parse the query: {error}") from None
         except (OSError, RuntimeError, ValueError) as error:
@@ -187,8 +193,9 @@ class OxigraphStore(Store):
         bindings: Mapping[str, Identifier],
         *,
         max_rows: int | None = None,
+        graphs: Sequence[URIRef] | None = None,
     ) -> QueryRows:
-        result = self._query(text, bindings)
+        result = self._query(text, bindings, graphs)
         if isinstance(result, ox.QueryBoolean):
             return QueryRows(columns=["ask"], rows=[{"ask": Literal(bool(result))}])
         if not isinstance(result, ox.QuerySolutions):

@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,19 @@ demo: $(STAMP)
 
 test: $(STAMP) lint
 	bash .ci/install-chromium
+	bash .ci/install-virtuoso
 	$(BIN)/pytest
 
+# Every store side by side with the rdflib baseline at 10k, 100k and 1M triples, with
+# Virtuoso and Jena as peers, and the UCDP ESD import where ../shared/data has it
+# (about 25 minutes on 2 cores; BENCHMARKS.md keeps the figures).
+bench: $(STAMP)
+	bash .ci/install-virtuoso
+	bash .ci/install-jena
+	$(BIN)/python bench/stores.py $(if $(wildcard ../shared/data/ucdp-esd),--esd) $(BENCH_ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests
+	$(BIN)/ruff check kg tests bench
 	$(BIN)/mypy
 
 clean:

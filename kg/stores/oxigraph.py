@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
@@ -30,6 +31,7 @@ from kg.stores.values import with_values
 MANIFEST = "kg-store.json"
 DATABASE = "oxigraph"
 STORE_FORMAT = 1
+OPEN_ATTEMPTS = 5
 BATCH = 100_000  # quads per bulk write: about 180 MB at most (a single batch of 1M: 940 MB)
 OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
 _XSD_STRING = str(XSD.string)
@@ -155,17 +157,26 @@ class OxigraphStore(Store):
                     f"{path}"
                 )
         database = path / DATABASE
-        try:
-            if read_only:
-                self.store = ox.Store.read_only(str(database))
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                self.store = ox.Store(str(database))
-        except OSError as error:
-            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-            if "lock" in reason.lower():
-                reason = "another `kg load` is writing to it"
-            raise StoreError(f"{path}: the store cannot be opened ({reason})") from None
+        if not read_only:
+            path.mkdir(parents=True, exist_ok=True)
+        # A reader that opens while a writer starts may find the writer deleting old files
+        # ("Corruption: ... No such file"): that passes in a moment, so try a few times.
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                self.store = (
+                    ox.Store.read_only(str(database)) if read_only else ox.Store(str(database))
+                )
+                return
+            except (OSError, RuntimeError) as error:
+                reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+                if "lock" in reason.lower():
+                    raise StoreError(
+                        f"{path}: the store cannot be opened (another `kg load` is writing "
+                        "to it; try again when it is done)"
+                    ) from None
+                if attempt + 1 == OPEN_ATTEMPTS:
+                    raise StoreError(f"{path}: the store cannot be opened ({reason})") from None
+                time.sleep(0.2 * (attempt + 1))
 
     # -- reading
 
@@ -332,7 +343,9 @@ def read_quads(
     try:
         with _Counting(path.open("rb"), progress) as stream:
             source = cast(IO[bytes], stream)
-            for quad in ox.parse(source, fmt, base_iri=path.resolve().as_uri()):
+            # Blank nodes get new names, as rdflib gives them: _:b1 of two files is two nodes.
+            base = path.resolve().as_uri()
+            for quad in ox.parse(source, fmt, base_iri=base, rename_blank_nodes=True):
                 if quad.predicate == OWL_IMPORTS and not allow_network:
                     raise NetworkRefused(
                         f"{path}: owl:imports {quad.object} would fetch another document "

@@ -1,0 +1,171 @@
+"""The Oxigraph store in a folder: `kg load`, its manifest, all-or-nothing loads, read-only
+readers beside a writer, and the refusals that keep files and stores apart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.errors import StoreError
+from kg.graph import DATA_GRAPH, DERIVED_GRAPH, KnowledgeGraph, StoreSpec
+from kg.loading import load_store
+from kg.stores.oxigraph import OxigraphStore
+
+TESTS = Path(__file__).resolve().parent
+TINY = TESTS / "data" / "tiny.ttl"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def counts(folder: Path) -> tuple[int, int]:
+    kg = KnowledgeGraph.open(store=StoreSpec(folder=folder))
+    try:
+        return kg.store.count(DATA_GRAPH), kg.store.count(DERIVED_GRAPH)
+    finally:
+        kg.close()
+
+
+def test_load_then_report(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    code, out = run("load", "--store", str(store))
+    assert code == 0, out
+    assert "973 new triples" in out  # the bundled data, as tests/test_astana_data.py counts it
+    manifest = json.loads((store / "kg-store.json").read_text())
+    assert manifest["state"] == "ready"
+    assert len(manifest["loads"]) == 1 and len(manifest["loads"][0]["files"]) == 7
+    assert counts(store) == (973, 100)
+    code, memory = run("report", "backers", "--format", "json")
+    code2, stored = run("report", "backers", "--format", "json", "--store", str(store))
+    assert code == code2 == 0
+    assert json.loads(stored) == json.loads(memory)
+
+
+def test_loads_add_up_and_replace_empties(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run("load", "--store", str(store))[0] == 0
+    code, out = run("load", str(TINY), "--store", str(store))
+    assert code == 0, out
+    both = counts(store)[0]
+    assert both > 973
+    assert run("load", str(TINY), "--store", str(store))[1].count("0 new triples") == 1
+    assert run("load", str(TINY), "--replace", "--store", str(store))[0] == 0
+    assert counts(store)[0] == both - 973
+    assert len(json.loads((store / "kg-store.json").read_text())["loads"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "code", "words"),
+    [
+        ("<http://a> <http://b> .\n", "bad.nt", 2, "line 1"),
+        ("@prefix : <http://x/> .\n:a :b :c .\n:d :e", "bad.ttl", 2, "line 3"),
+        (
+            "<http://a> <http://www.w3.org/2002/07/owl#imports> <http://x/o> .\n",
+            "i.nt",
+            4,
+            "owl:imports",
+        ),
+        ('<http://a> <http://b> "\\uD800" .\n', "s.nt", 2, "s.nt"),
+    ],
+)
+def test_a_file_at_fault_leaves_the_store_as_it_was(
+    tmp_path: Path, content: str, name: str, code: int, words: str
+) -> None:
+    store = tmp_path / "store"
+    assert run("load", "--store", str(store))[0] == 0
+    before = counts(store)
+    bad = tmp_path / name
+    bad.write_text(content, encoding="utf-8")
+    # The good file first: nothing of it may be written either.
+    exit_code, out = run("load", str(TINY), str(bad), "--store", str(store))
+    assert exit_code == code, out
+    assert words in out and "Traceback" not in out
+    assert counts(store) == before
+    assert json.loads((store / "kg-store.json").read_text())["state"] == "ready"
+
+
+def test_a_load_cut_short_is_refused_by_readers(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run("load", "--store", str(store))[0] == 0
+    writer = OxigraphStore(store, read_only=False)
+    writer.mark("loading")  # what a killed `kg load` leaves behind
+    writer.close()
+    code, out = run("report", "backers", "--store", str(store))
+    assert code == 11
+    assert "cut short" in out
+    assert run("load", "--replace", "--store", str(store))[0] == 0
+    assert run("report", "backers", "--store", str(store))[0] == 0
+
+
+def test_readers_run_beside_a_writer_and_writers_take_no_turns(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run("load", "--store", str(store))[0] == 0
+    writer = OxigraphStore(store, read_only=False)
+    try:
+        assert run("report", "backers", "--store", str(store))[0] == 0
+        code, out = run("load", str(TINY), "--store", str(store))
+        assert code == 11, out
+        assert "another `kg load`" in out
+    finally:
+        writer.close()
+
+
+def test_no_store_and_files_with_a_store_are_refused(tmp_path: Path) -> None:
+    code, out = run("report", "backers", "--store", str(tmp_path / "none"))
+    assert code == 11 and "kg load" in out
+    (tmp_path / "empty").mkdir()
+    code, out = run("report", "backers", "--store", str(tmp_path / "empty"))
+    assert code == 11 and "not a conflict-kg store" in out
+    assert run("load", "--store", str(tmp_path / "s"))[0] == 0
+    code, out = run("report", "backers", "--store", str(tmp_path / "s"), "--add", str(TINY))
+    assert code == 11 and "kg load" in out
+    code, out = run("load", str(TINY))
+    assert code == 11 and "--store" in out
+    with pytest.raises(StoreError):
+        OxigraphStore(tmp_path / "none")
+
+
+def test_the_store_comes_from_the_environment(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run("load", str(TINY), "--store", str(store))[0] == 0
+    result = CliRunner().invoke(cli, ["stats", "--format", "json"], env={"KG_STORE": str(store)})
+    assert result.exit_code == 0, result.output
+    memory = CliRunner().invoke(cli, ["stats", "--format", "json", "--data", str(TINY)])
+    assert json.loads(result.output) == json.loads(memory.output)
+
+
+def test_blank_nodes_of_two_files_stay_apart(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.nt", tmp_path / "two.nt"
+    one.write_text('_:b <http://x/p> "1" .\n', encoding="utf-8")
+    two.write_text('_:b <http://x/p> "2" .\n', encoding="utf-8")
+    load_store(StoreSpec(folder=tmp_path / "s"), [one, two])
+    store = pyoxigraph.Store.read_only(str(tmp_path / "s" / "oxigraph"))
+    subjects = {
+        q.subject for q in store.quads_for_pattern(None, pyoxigraph.NamedNode("http://x/p"), None)
+    }
+    assert len(subjects) == 2
+    memory = KnowledgeGraph.open([one, two], derive=False)
+    assert len(set(memory.graph(DATA_GRAPH).subjects())) == 2
+
+
+def test_an_export_loaded_back_answers_each_triple_once(tmp_path: Path) -> None:
+    # The export holds the derived relations; loaded into a store they are data, and are
+    # not derived a second time (Oxigraph would then answer each twice).
+    exported = tmp_path / "all.ttl"
+    assert run("export", "-o", str(exported))[0] == 0
+    store = tmp_path / "store"
+    assert run("load", str(exported), "--store", str(store))[0] == 0
+    data, derived = counts(store)
+    assert derived == 0 and data == 973 + 100
+    query = "SELECT ?a ?b WHERE { ?a ckg:backs ?b }"
+    code, memory = run("query", "-e", query, "--format", "json")
+    code2, stored = run("query", "-e", query, "--format", "json", "--store", str(store))
+    assert code == code2 == 0
+    assert sorted(map(str, json.loads(stored))) == sorted(map(str, json.loads(memory)))

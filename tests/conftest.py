@@ -195,7 +195,13 @@ def any_store(
     invoke = CliRunner.invoke
 
     def on_store(self: CliRunner, cli: Any, args: Any = None, **kwargs: Any) -> Any:
-        if isinstance(args, list | tuple) and args and args[0] not in ("load", "import"):
+        # validate with files reads them into memory (tests/test_store.py and
+        # tests/test_cli_validate.py validate stores); load and import write files.
+        if (
+            isinstance(args, list | tuple)
+            and args
+            and args[0] not in ("load", "import", "validate")
+        ):
             found = rig.environment([str(a) for a in args])
             if found is not None:
                 args, env = found

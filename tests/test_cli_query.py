@@ -220,12 +220,14 @@ def test_network_reaching_queries_are_refused(
 
 
 def test_allow_network_does_reach_the_listener(
-    runner: CliRunner, listener: Listener, tiny_path: Path
+    runner: CliRunner, listener: Listener, tiny_path: Path, any_store: str
 ) -> None:
-    # Proves the listener sees requests, so the refusals above are not vacuous.
+    # Proves the listener sees requests, so the refusals above are not vacuous. On a SPARQL
+    # server, SERVICE is the server's to run or refuse (Virtuoso's own settings), not kg's.
     query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
     runner.invoke(cli, ["query", "-e", query, "--data", str(tiny_path), "--allow-network"])
-    assert listener.connections >= 1
+    if any_store != "endpoint":
+        assert listener.connections >= 1
 
 
 def test_allow_network_lets_from_fetch(

@@ -11,24 +11,16 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
+from rdflib.term import Node
 
 from kg.errors import AmbiguousName, UnknownName
 from kg.graph import KnowledgeGraph
+from kg.names import normalise
 from kg.queries import PREFIXES
 from kg.vocab import CKG
-
-
-def normalise(name: str) -> str:
-    """Fold case and diacritics, drop dots, hyphens and a leading "the"."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    bare = bare.casefold().replace(".", "").replace("\u2019", "'")
-    bare = re.sub(r"[-_\s]+", " ", bare).strip()
-    return re.sub(r"^the ", "", bare)
 
 
 @dataclass(frozen=True)
@@ -49,42 +41,63 @@ def _as_iri(text: str) -> URIRef | None:
 
 
 def resolve(kg: KnowledgeGraph, text: str, cls: URIRef = CKG.Actor, what: str = "actor") -> Named:
-    """The one thing of class ``cls`` that ``text`` names (an IRI, a label or another name)."""
-    rows = kg.select("names", {"class": cls}).rows
-    labels: dict[URIRef, str] = {}
-    by_name: dict[str, set[URIRef]] = {}
-    for row in rows:
-        thing = URIRef(str(row["thing"]))
-        labels.setdefault(thing, str(row["label"] or row["name"]))
-        by_name.setdefault(normalise(str(row["name"])), set()).add(thing)
+    """The one thing of class ``cls`` that ``text`` names (an IRI, a label or another name).
+
+    Names are looked up by their folded key (ckg:nameKey, derived with the direct
+    relations), so one bound query answers, on a store of a million triples too; only an
+    unknown name reads every key, for suggestions."""
     if not text.strip():
         raise UnknownName(f"an empty name names no {what}")
     if text.strip().startswith("<") and text.strip().endswith(">"):
         text = text.strip()[1:-1]
     iri = _as_iri(text.strip())
     if iri is not None:
-        if iri in labels:
-            return Named(iri, labels[iri])
+        rows = kg.select("names", {"class": cls, "thing": iri}).rows
+        if rows:
+            return Named(iri, _label(rows, iri))
         raise UnknownName(f"no {what} has the IRI {text}")
     wanted = normalise(text)
-    found = by_name.get(wanted, set())
+    found = _lookup(kg, cls, {"key": Literal(wanted)}) if wanted else {}
     if not found and wanted:
         # "Astana" for "Astana process": the first words of a name, if they fit one thing.
-        found = {
-            t for name, things in by_name.items() if name.startswith(wanted + " ") for t in things
-        }
+        found = _lookup(kg, cls, {"prefix": Literal(wanted + " ")})
     if len(found) == 1:
-        [thing] = found
-        return Named(thing, labels[thing])
+        [(thing, label)] = found.items()
+        return Named(thing, label)
     if found:
         choices = "; ".join(
-            f"{labels[t]} ({_short(t)})" for t in sorted(found, key=lambda t: (labels[t], str(t)))
+            f"{label} ({_short(t)})"
+            for t, label in sorted(found.items(), key=lambda i: (i[1], str(i[0])))
         )
         raise AmbiguousName(f"{text!r} names more than one {what}: {choices}")
-    close = difflib.get_close_matches(wanted, list(by_name), n=3, cutoff=0.6)
-    suggestions = sorted({labels[t] for name in close for t in by_name[name]})
+    every = kg.select("name-lookup", {"class": cls}).rows
+    labels: dict[str, set[str]] = {}
+    for row in every:
+        labels.setdefault(str(row["key"]), set()).add(_label([row], URIRef(str(row["thing"]))))
+    close = difflib.get_close_matches(wanted, list(labels), n=3, cutoff=0.6)
+    suggestions = sorted({label for key in close for label in labels[key]})
     hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
     raise UnknownName(f"no {what} is called {text!r}{hint}")
+
+
+def _lookup(kg: KnowledgeGraph, cls: URIRef, bound: dict[str, Literal]) -> dict[URIRef, str]:
+    """The things of ``cls`` whose folded name is (or starts with) the bound key, with the
+    label to show."""
+    rows = kg.select("name-lookup", {"class": cls, **bound}).rows
+    by_thing: dict[URIRef, list[dict[str, Node | None]]] = {}
+    for row in rows:
+        by_thing.setdefault(URIRef(str(row["thing"])), []).append(row)
+    return {thing: _label(found, thing) for thing, found in by_thing.items()}
+
+
+def _label(rows: list[dict[str, Node | None]], thing: URIRef) -> str:
+    """The label to show for ``thing``: its rdfs:label (the least, if it has several, so every
+    store shows the same), else its other name, else its IRI."""
+    labels = sorted(str(r["label"]) for r in rows if r.get("label") is not None)
+    if labels:
+        return labels[0]
+    names = sorted(str(r["name"]) for r in rows if r.get("name") is not None)
+    return names[0] if names else _short(thing)
 
 
 def _short(iri: URIRef) -> str:

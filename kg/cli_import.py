@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,8 +17,6 @@ from kg.cli_common import (
     format_option,
     show_report,
 )
-from kg.importers import ImportResult, import_csv, import_esd
-from kg.importers.aliases import aliases
 
 # How many new actors and name clashes the table output lists.
 SHOWN_ACTORS = 10
@@ -41,6 +40,10 @@ summary_format = click.option(
     show_default=True,
     help="Output format of the summary.",
 )
+
+
+if TYPE_CHECKING:
+    from kg.importers import ImportResult
 
 
 @click.group("import", cls=KGGroup)
@@ -80,6 +83,8 @@ def esd_command(
 
         kg import ucdp-esd ucdp-esd-ty-181.csv -o esd.ttl
     """
+    from kg.importers import import_esd
+
     result = import_esd(
         csv_path,
         output_path,
@@ -115,6 +120,8 @@ def csv_command(
 
         kg import csv backers.csv --mapping backers.toml -o mine.ttl
     """
+    from kg.importers import import_csv
+
     result = import_csv(
         csv_path,
         mapping_path,
@@ -158,4 +165,6 @@ def aliases_command(source: GraphSource, fmt: str) -> None:
 
         kg report aliases --add esd.ttl
     """
+    from kg.importers.aliases import aliases
+
     show_report(aliases(source.open()), fmt)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from kg import metrics, output, plot
+from kg import output
 from kg.cli_common import (
     REPORT_FORMATS,
     GraphSource,
@@ -18,6 +18,9 @@ from kg.cli_common import (
     data_options,
     format_option,
 )
+
+if TYPE_CHECKING:
+    from kg import metrics
 
 
 def metric_sections(
@@ -74,6 +77,8 @@ def metrics_command(
 
         kg metrics --top 5 --as-of 2017-09-01
     """
+    from kg import metrics
+
     found = metrics.measure(source.open(), as_of=as_day(as_of), include_ended=include_ended)
     sections = metric_sections(found, top)
     if fmt == "json":
@@ -125,6 +130,8 @@ def plot_command(output_path: Path, as_of: Any, include_ended: bool, source: Gra
 
         kg plot -o astana.svg --as-of 2017-09-01
     """
+    from kg import plot
+
     plot.picture_format(output_path)  # an unknown extension fails before any work
     picture = plot.plot_to_file(
         source.open(), output_path, as_of=as_day(as_of), include_ended=include_ended

@@ -17,17 +17,19 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kg import queries
 from kg.errors import OutputError
 from kg.graph import DATA_GRAPH, DERIVED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
-from kg.network import for_export, project
 from kg.output import safe_cell
 from kg.stores.oxigraph import OX_FORMATS
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # export format name -> (rdflib format, usual extension)
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
@@ -77,6 +79,8 @@ def format_for_path(path: Path) -> str | None:
 
 
 def serialize_network(network: nx.MultiDiGraph, fmt: str) -> bytes:
+    import networkx as nx
+
     """The actor network (from kg.network.for_export) as GraphML, GEXF or a CSV edge list."""
     if fmt == "graphml":
         buffer = io.BytesIO()
@@ -103,11 +107,15 @@ def serialize_network(network: nx.MultiDiGraph, fmt: str) -> bytes:
     raise OutputError(f"unknown network format {fmt!r} (known: {', '.join(NETWORK_FORMATS)})")
 
 
-NETWORK_READERS: dict[str, Callable[[Path], object]] = {
-    "graphml": nx.read_graphml,
-    "gexf": nx.read_gexf,
-    "edges-csv": lambda p: list(csv.reader(p.open(encoding="utf-8"))),
-}
+def _read_network(fmt: str, path: Path) -> object:
+    """Read a network export back (the check before it replaces the target)."""
+    import networkx as nx  # imported when needed: it takes a third of a second
+
+    if fmt == "graphml":
+        return nx.read_graphml(path)
+    if fmt == "gexf":
+        return nx.read_gexf(path)
+    return list(csv.reader(path.open(encoding="utf-8")))
 
 
 def serialize(
@@ -272,6 +280,8 @@ def export_to_file(kg: KnowledgeGraph, path: Path, fmt: str, **options: bool) ->
 def network_export(kg: KnowledgeGraph, fmt: str, *, as_of: date | None = None) -> bytes:
     """The actor network in ``fmt`` (graphml, gexf, edges-csv): every relation with its
     start and end, or only those that hold as of ``as_of``."""
+    from kg.network import for_export, project
+
     network = for_export(project(kg, as_of=as_of, include_ended=as_of is None))
     return serialize_network(network, fmt)
 
@@ -281,5 +291,5 @@ def network_export_to_file(
 ) -> int:
     """Write the network export to ``path`` atomically, read back first; returns bytes."""
     content = network_export(kg, fmt, as_of=as_of)
-    write_atomically(path, content, check=NETWORK_READERS[fmt])
+    write_atomically(path, content, check=lambda written: _read_network(fmt, written))
     return len(content)

@@ -24,9 +24,19 @@ from rdflib.term import Identifier, Node
 
 from kg import queries, resources
 from kg.errors import DataLoadError, NetworkRefused, QueryError, StoreError
-from kg.stores.base import DATA_GRAPH, DERIVED_GRAPH, ONTOLOGY_GRAPH, QueryRows, Store
+from kg.names import normalise
+from kg.stores.base import (
+    DATA_GRAPH,
+    DERIVED_GRAPH,
+    NAMES_GRAPH,
+    ONTOLOGY_GRAPH,
+    QueryRows,
+    Store,
+)
 from kg.stores.memory import MemoryStore
 from kg.stores.values import query_form
+
+NAME_KEY = URIRef("https://w3id.org/conflict-kg/ontology#nameKey")
 
 __all__ = [
     "DATA_GRAPH",
@@ -303,15 +313,23 @@ class KnowledgeGraph:
         return added
 
     def derive(self) -> int:
-        """(Re)build the direct relations from the claims by the rule in derive-direct-relations.rq.
+        """(Re)build the direct relations from the claims by the rule in derive-direct-relations.rq,
+        and the folded names of things (ckg:nameKey) by which kg.actors finds them.
 
-        Returns the number of derived triples.
+        Returns the number of derived relation triples.
         """
         self.store.clear(DERIVED_GRAPH)
         self.store.insert_constructed(
             DERIVED_GRAPH, queries.named_query("derive-direct-relations").text
         )
         self.store.drop_overlap(DERIVED_GRAPH, DATA_GRAPH)
+        self.store.clear(NAMES_GRAPH)
+        keys = {
+            (row["thing"], NAME_KEY, Literal(normalise(str(row["name"]))))
+            for row in self.select("names-to-index").rows
+            if row["thing"] is not None and row["name"] is not None
+        }
+        self.store.add(NAMES_GRAPH, keys)
         return self.store.count(DERIVED_GRAPH)
 
     def graph(self, name: URIRef) -> Graph:

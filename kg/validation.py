@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-import pyshacl
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -190,6 +189,8 @@ def _compiled(select: Callable[[str], Iterable[Mapping[str, Node | None]]]) -> V
 
 def _pyshacl(data: Graph) -> ValidationReport:
     """Validation by pySHACL (the reference), with the SPARQL-based constraints run once."""
+    import pyshacl  # imported when needed: it takes a fifth of a second
+
     shapes = shapes_graph()
     checks, core_shapes = split_sparql_constraints(shapes)
     _conforms, results_graph, _text = pyshacl.validate(

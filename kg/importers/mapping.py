@@ -34,7 +34,6 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.actors import normalise
 from kg.errors import BadImport, DataLoadError
 from kg.importers.model import ID, Batch, ClaimRecord, Origin, SourceRecord, slug
 from kg.importers.resolve import ActorIndex, Vocabulary, expand_iri
@@ -48,6 +47,7 @@ from kg.importers.table import (
     read_integer,
     read_period,
 )
+from kg.names import normalise
 from kg.periods import TimePoint
 from kg.vocab import CKG
 

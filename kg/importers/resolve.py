@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from kg.actors import normalise
 from kg.graph import KnowledgeGraph
 from kg.importers.aliases import alias_targets
 from kg.importers.model import ActorRecord
+from kg.names import normalise
 from kg.queries import PREFIXES
 from kg.vocab import CKG
 

@@ -14,18 +14,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyparsing import ParseException
 from rdflib import XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Variable
 
 from kg.errors import NetworkRefused, QueryError
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 QUERIES_DIR = Path(__file__).resolve().parent
 
@@ -129,6 +127,8 @@ def load(spec: str) -> NamedQuery:
 
 
 def _walk(node: Any) -> Any:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         yield node
         for value in node.values():
@@ -146,6 +146,15 @@ def prepare(text: str, *, allow_network: bool = False) -> Query:
     Prepared queries are kept (rdflib runs one many times), so each text is parsed once.
     Raises QueryError for a syntax error or an update, NetworkRefused for SERVICE or FROM.
     """
+    # rdflib's SPARQL parser is imported when a query is first checked: importing it takes
+    # a third of a second that a report on a store does not need.
+    import rdflib.plugins.sparql
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    # rdflib would fetch the graph named in FROM <...>; MemoryStore turns it on only if asked.
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     try:
         parsed = parseQuery(text)
     except ParseException as error:
@@ -168,7 +177,8 @@ def prepare(text: str, *, allow_network: bool = False) -> Query:
                     "and is refused; pass --allow-network to allow it"
                 )
     try:
-        return translateQuery(parsed, initNs=PREFIXES)
+        prepared: Query = translateQuery(parsed, initNs=PREFIXES)
+        return prepared
     except Exception as error:  # e.g. an undeclared prefix
         raise QueryError(f"SPARQL error: {error}") from None
 
@@ -218,6 +228,8 @@ def required_variables(text: str) -> set[str]:
     """The variables that a required triple pattern of the query matches: not only inside
     OPTIONAL or MINUS, nor computed by BIND, VALUES or an aggregate. Binding one of these
     narrows the answer; binding any other would change the answer without filtering it."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     found: set[str] = set()
 
     def walk(node: Any) -> None:

@@ -1,7 +1,8 @@
 """What every store behind :class:`kg.graph.KnowledgeGraph` does.
 
-A store holds three named graphs (the ontology, the instance data, and the direct relations
-derived from the claims) and answers SPARQL over their union. Queries arrive already checked
+A store holds four named graphs (the ontology, the instance data, the direct relations
+derived from the claims, and the folded names of things) and answers SPARQL over their
+union. Queries arrive already checked
 by :func:`kg.queries.prepare` (no SERVICE, no FROM unless allowed); user input arrives only as
 ``bindings``, bound values that the store substitutes as RDF terms, never as text.
 """
@@ -20,7 +21,9 @@ from rdflib.term import Identifier, Node
 ONTOLOGY_GRAPH = URIRef("urn:conflict-kg:graph:ontology")
 DATA_GRAPH = URIRef("urn:conflict-kg:graph:data")
 DERIVED_GRAPH = URIRef("urn:conflict-kg:graph:derived")
-GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH)
+# The names of things folded for matching (ckg:nameKey), derived like the direct relations.
+NAMES_GRAPH = URIRef("urn:conflict-kg:graph:names")
+GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH, NAMES_GRAPH)
 
 Triple = tuple[Node, Node, Node]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node
@@ -12,9 +11,6 @@ from rdflib.term import Identifier, Node
 from kg import queries
 from kg.errors import QueryError
 from kg.stores.base import GRAPHS, QueryRows, Store, Triple
-
-# rdflib would fetch the graph named in FROM <...> over the network; never unless asked.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 
 def _rows(result: Result, max_rows: int | None) -> QueryRows:
@@ -38,12 +34,19 @@ class MemoryStore(Store):
     kind = "memory"
 
     def __init__(self, *, allow_network: bool = False) -> None:
+        import rdflib.plugins.sparql
+
+        # rdflib would fetch the graph named in FROM <...> over the network; never unless
+        # asked (and then only while a query of this store runs).
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self.dataset = Dataset(default_union=True)
         self.allow_network = allow_network
         for prefix, namespace in queries.PREFIXES.items():
             self.dataset.bind(prefix, namespace)
 
     def _run(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
+        import rdflib.plugins.sparql
+
         prepared = queries.prepare(text, allow_network=self.allow_network)
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = self.allow_network
         try:

@@ -30,7 +30,7 @@ from kg.stores.values import with_values
 
 MANIFEST = "kg-store.json"
 DATABASE = "oxigraph"
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: the names graph (ckg:nameKey)
 OPEN_ATTEMPTS = 5
 BATCH = 100_000  # quads per bulk write: about 180 MB at most (a single batch of 1M: 940 MB)
 OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
@@ -130,7 +130,10 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     except (OSError, ValueError) as error:
         raise StoreError(f"{path}: cannot be read ({error})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != STORE_FORMAT:
-        raise StoreError(f"{path}: not a store manifest this version of kg reads")
+        raise StoreError(
+            f"{path}: a store made by another version of kg; load the files again into a new "
+            "folder with `kg load`"
+        )
     return manifest
 
 
@@ -326,7 +329,7 @@ class OxigraphStore(Store):
         del self.store
 
 
-_SKIPPED_GRAPHS = {ox.NamedNode(str(name)) for name in (GRAPHS[0], GRAPHS[2])}
+_SKIPPED_GRAPHS = {ox.NamedNode(str(name)) for name in GRAPHS if name != GRAPHS[1]}
 
 
 def read_quads(

@@ -61,9 +61,10 @@ from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import ResultRow
-from rdflib.term import Node, Variable
+from rdflib.term import Node
 
 from kg.queries import PREFIXES
+from kg.stores import oxigraph as oxigraph_terms
 from kg.validation import ValidationResult, _named_shape
 
 # Converting an ill-typed literal (such as "15/03/2011"^^xsd:date) logs a traceback in rdflib;
@@ -1128,38 +1129,9 @@ def oxigraph_select(store: pyoxigraph.Store) -> Select:
     return select
 
 
-def from_oxigraph(term: object) -> Node | None:
-    """The rdflib term for a pyoxigraph term (None stays None)."""
-    if term is None:
-        return None
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"no rdflib term for {term!r}")
-
-
-def to_oxigraph(term: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
-    """The pyoxigraph term for an rdflib term (blank nodes keep their id)."""
-    if isinstance(term, URIRef):
-        return pyoxigraph.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return pyoxigraph.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return pyoxigraph.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(term.datatype))
-        return pyoxigraph.Literal(str(term))
-    if isinstance(term, Variable):
-        raise TypeError(f"a variable is no RDF term: {term!r}")
-    raise TypeError(f"no pyoxigraph term for {term!r}")
+# The terms cross between rdflib and pyoxigraph as the Oxigraph store converts them.
+from_oxigraph = oxigraph_terms.to_rdflib
+to_oxigraph = oxigraph_terms.to_oxigraph
 
 
 def oxigraph_store(graph: Graph, store: pyoxigraph.Store | None = None) -> pyoxigraph.Store:
@@ -1167,7 +1139,7 @@ def oxigraph_store(graph: Graph, store: pyoxigraph.Store | None = None) -> pyoxi
     in its default graph."""
     store = store if store is not None else pyoxigraph.Store()
     store.extend(
-        pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+        pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
         for s, p, o in graph
     )
     return store

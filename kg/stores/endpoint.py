@@ -1,23 +1,27 @@
 """A SPARQL 1.1 server as a store: queries over the SPARQL 1.1 Protocol, writes over the
 Graph Store HTTP Protocol (or SPARQL Update), with the standard library's urllib only.
 
-Written and tested against Virtuoso 7.2.5 (Debian's virtuoso-opensource); every other
-SPARQL 1.1 server should do, minus the Virtuoso-only checks noted below.
+Written and tested against Virtuoso 7.2.5 (Debian's virtuoso-opensource); any SPARQL 1.1
+server should do, minus the Virtuoso-only checks noted below.
 
 **The dataset.** Every query names the three graphs of :mod:`kg.stores.base` as
-``default-graph-uri``, so its default graph is their union and nothing else the server
-holds (Virtuoso keeps its own system graphs, ``virtrdf:`` and others) is seen.
+``default-graph-uri`` and ``named-graph-uri``, so its default graph is their union, ``GRAPH
+?g`` sees those three, and nothing else the server holds (Virtuoso keeps system graphs of
+its own: ``virtrdf:``, ``owl:``, ...) is seen. A query that names another graph (``GRAPH
+<x>``) is refused: Virtuoso would read that graph whatever the dataset says, and with
+``named-graph-uri`` answers ``ASK`` true (and COUNT 1) for a graph outside it.
 
 **Bound values.** A server has no bindings API, so bindings go in as a ``VALUES`` block put
 first in the query's outermost WHERE group (found by a tokenizer that skips comments,
 strings and ``<IRIs>``), written from RDF terms only: IRIs are checked against the SPARQL
 IRIREF grammar and must be absolute, literals have every quote, backslash and control
 character escaped, language tags are checked. A blank node from this store's own answers
-(Virtuoso names them ``nodeID://b123``) is bound as Virtuoso's ``<nodeID://b123>``.
+(Virtuoso names them ``nodeID://b123``) is bound as Virtuoso's ``<nodeID://b123>``. Queries
+pass :func:`kg.queries.prepare` first (SERVICE and FROM refused unless ``allow_network``).
 
-**Prefixes.** The prefixes of :data:`kg.queries.PREFIXES` that a query uses without
-declaring them (rdflib has them as ``initNs``) are declared in front of it: Virtuoso's own
-predeclared ``schema:`` is ``http://schema.org/``, not the ``https://`` this project uses.
+**Prefixes.** The prefixes of :data:`kg.queries.PREFIXES` that a query does not declare
+(rdflib has them as ``initNs``) are declared in front of it: Virtuoso's own predeclared
+``schema:`` is ``http://schema.org/``, not the ``https://`` this project uses.
 
 **Answers as rdflib terms.** ``uri``, ``bnode``, ``literal`` and Virtuoso's older
 ``typed-literal`` become URIRef, BNode and Literal; ``xsd:string`` a plain Literal. What
@@ -25,14 +29,20 @@ Virtuoso 7.2 does to values, and what comes back:
 
 - xsd:date (with or without a zone), xsd:gYear, xsd:gYearMonth, xsd:dateTime and ill-typed
   values such as ``"15/03/2011"^^xsd:date`` come back as loaded.
-- xsd:boolean is sent as ``"1"``/``"0"`` in JSON results (``true``/``false`` in XML and
-  N-Triples): read as ``"true"``/``"false"``, which is what rdflib makes of any boolean.
-- xsd:integer comes back in canonical form (``"007"`` as ``"7"``, ``"+5"`` as ``"5"``), as
-  rdflib also normalises it when it parses; an integer beyond 64 bits comes back as
-  **xsd:decimal**, and decimals and doubles in Virtuoso's canonical form (``"1.50"`` as
-  ``"1.5"``, ``"1.5E0"`` as ``"1.5"``): those cannot be told back and are left as sent.
+- A stored xsd:boolean is sent as ``"1"``/``"0"`` in JSON (``true``/``false`` in XML and
+  N-Triples): read as ``"true"``/``"false"``, which is what rdflib makes of any boolean. A
+  boolean the query computes (``?a = ?b``, ``isIRI()``, even the constant ``true``) is
+  ``"1"^^xsd:integer``: write ``xsd:boolean(...)`` around it to get a boolean.
+- xsd:integer comes back in canonical form (``"007"`` as ``"7"``), as rdflib also
+  normalises it; an integer beyond 64 bits comes back as **xsd:decimal**, decimals and
+  doubles in Virtuoso's canonical form (``"1.50"`` and ``"1.5E0"`` as ``"1.5"``).
 - Language tags come back in lower case (``en-GB`` as ``en-gb``); rdflib compares tags
   regardless of case, so the Literals are equal.
+- Virtuoso matches literals **by value**: a pattern or a bound ``"2017-07-01"^^xsd:date``
+  also matches ``"2017-07"^^xsd:gYearMonth`` and ``"2017-07-01T00:00:00"^^xsd:dateTime``
+  (and the answer shows the bound term), ``"2017"^^xsd:gYear`` matches the date
+  2017-01-01, 7 matches 7.0e0, true matches 1. No filter tells them apart on the server.
+- A string may be cut at a NUL character (U+0000) on its way through a join.
 
 **Partial answers.** Virtuoso's "anytime" queries (the ``timeout`` protocol parameter,
 ``server_timeout`` here) stop at the time limit and answer HTTP 200 with whatever they had,
@@ -45,7 +55,19 @@ answer has exactly N rows: that raises PartialResult, unless the query's own LIM
 ``max_rows``) is what stopped it. CONSTRUCT, DESCRIBE and the Graph Store's GET are cut at
 N + 1 triples with no sign at all; the store asks Virtuoso for N once
 (``bif:virtuoso_ini_item_value``, which its anonymous SPARQL user may call) and raises
-PartialResult when an answer reaches it. ``triples`` reads a graph in pages below N.
+PartialResult when an answer reaches it. ``triples`` reads a graph in pages below N (an
+OFFSET without LIMIT fails past N, SR350; ORDER BY with OFFSET + LIMIT over 10,000 fails,
+SR353; so the pages are unordered, and their total is checked against the count).
+
+**Writes.** ``add`` and ``load_file`` POST N-Triples in chunks of ``chunk_triples`` (100,000
+by default): Virtuoso's Graph Store deadlocks (SR172) on a single POST of a million triples
+after keeping part of them, and its SPARQL compiler runs out of memory on an INSERT DATA of
+10,000. Each chunk is one transaction; a failure leaves the chunks before it in the graph.
+One Graph Store POST holding both an xsd:date and an xsd:dateTime with a time zone
+(``"2017-07-01Z"``, ``"...T10:00:00Z"``), sent to a database that already held the bundled
+data, failed with ``COL..: Insert stopped because out of seg data`` and left every later
+insert failing the same way until the server was restarted (rdflib drops the zone of a
+date when it parses one, so ``add`` never sends it; ``load_file`` sends the file as it is).
 """
 
 from __future__ import annotations
@@ -68,6 +90,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier, Node
 
 from kg import queries
@@ -82,6 +105,10 @@ CONTENT_TYPES = {"nt": N_TRIPLES, "ntriples": N_TRIPLES, "turtle": TURTLE, "ttl"
 
 #: Triples per request when adding: about 10 MB of N-Triples.
 CHUNK_TRIPLES = 100_000
+#: Triples per SPARQL INSERT DATA when there is no Graph Store URL.
+UPDATE_CHUNK = 2_000
+#: How often a chunk that deadlocked on the server is sent again.
+DEADLOCK_RETRIES = 2
 #: Rows per page when reading a graph, unless the server's own row limit is lower.
 PAGE_ROWS = 100_000
 
@@ -92,13 +119,13 @@ _NODE_ID = "nodeID://"
 
 # --- RDF terms as SPARQL (and N-Triples) text --------------------------------------------
 
-# The SPARQL grammar's IRIREF between < and >; and an absolute IRI starts with a scheme.
+# The SPARQL grammar's IRIREF between < and >, for an absolute IRI (one with a scheme).
 _IRIREF = re.compile(r'[^\x00-\x20<>"{}|^`\\\x7f]*')
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ABSOLUTE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\\x7f\ud800-\udfff]*')
 _LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BNODE_ID = re.compile(r"[A-Za-z0-9_-]+")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPES = {
     '"': '\\"',
     "\\": "\\\\",
@@ -108,34 +135,35 @@ _ESCAPES = {
     "\b": "\\b",
     "\f": "\\f",
 }
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f\ud800-\udfff]')
 
 
 def _escape_char(match: re.Match[str]) -> str:
     char = match.group(0)
+    if "\ud800" <= char <= "\udfff":
+        raise QueryError("a lone surrogate (half of a UTF-16 pair) is not text and cannot be sent")
     return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
 
 
 def quote_string(value: str) -> str:
     """A SPARQL (and N-Triples) string literal: ``"..."`` with ``"``, ``\\``, newlines and
     every other control character escaped, so the value cannot end the string."""
-    if _SURROGATE.search(value):
-        raise QueryError("a lone surrogate (half of a UTF-16 pair) is not text and cannot be sent")
     return '"' + _NEEDS_ESCAPE.sub(_escape_char, value) + '"'
 
 
 def quote_iri(value: str) -> str:
     """``<value>`` for an absolute IRI that the SPARQL IRIREF grammar accepts, else QueryError
     (a space, a control character or one of ``<>"{}|^`\\`` could end the IRI)."""
-    if not _IRIREF.fullmatch(value) or _SURROGATE.search(value):
-        shown = value.encode("unicode_escape").decode("ascii")[:80]
-        raise QueryError(
-            f"{shown!r} is not an IRI that can be sent (it holds a space, a control character "
-            'or one of <>"{}|^`\\)'
-        )
+    if _ABSOLUTE_IRI.fullmatch(value):
+        return f"<{value}>"
     if not _SCHEME.match(value):
-        raise QueryError(f"{value[:80]!r} is not an absolute IRI (it has no scheme such as https:)")
-    return f"<{value}>"
+        shown = value[:80].encode("unicode_escape").decode("ascii")
+        raise QueryError(f"{shown!r} is not an absolute IRI (it has no scheme such as https:)")
+    shown = value[:80].encode("unicode_escape").decode("ascii")
+    raise QueryError(
+        f"{shown!r} is not an IRI that can be sent (it holds a space, a control character "
+        'or one of <>"{}|^`\\)'
+    )
 
 
 def sparql_term(term: Identifier) -> str:
@@ -173,10 +201,36 @@ def _nt_term(term: Node) -> str:
         raise StoreError(f"cannot write a triple: {error}") from None
 
 
+class NTriplesWriter:
+    """Triples as lines of N-Triples, remembering the text of IRIs already written (the
+    same predicates and classes come back on every line)."""
+
+    def __init__(self, remember: int = 200_000) -> None:
+        self._iris: dict[str, str] = {}
+        self._remember = remember
+
+    def term(self, term: Node) -> str:
+        if type(term) is URIRef:
+            text = self._iris.get(term)
+            if text is None:
+                text = _nt_term(term)
+                if len(self._iris) < self._remember:
+                    self._iris[term] = text
+            return text
+        return _nt_term(term)
+
+    def line(self, triple: Triple) -> str:
+        s, p, o = triple
+        return f"{self.term(s)} {self.term(p)} {self.term(o)} .\n"
+
+
+def _has_bnode(triple: Triple) -> bool:
+    return any(isinstance(t, BNode) for t in triple)
+
+
 def nt_line(triple: Triple) -> str:
     """One triple as a line of N-Triples."""
-    s, p, o = triple
-    return f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n"
+    return NTriplesWriter(0).line(triple)
 
 
 # --- SPARQL text: the query form, its outermost WHERE group, its LIMIT --------------------
@@ -231,6 +285,8 @@ class QueryShape:
     limit: int | None  # the LIMIT after the group, if any
     tail_words: frozenset[str]  # the keywords after the group (LIMIT, OFFSET, VALUES, ...)
     prefixes: frozenset[str]  # the prefixes the query declares
+    form_start: int = 0  # offset of the form keyword: the prologue is the text before it
+    template: tuple[int, int] | None = None  # CONSTRUCT { ... }: the offsets inside braces
 
 
 def query_shape(text: str) -> QueryShape:
@@ -256,6 +312,7 @@ def query_shape(text: str) -> QueryShape:
         i += 1
     if not form:
         raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    form_start = tokens[i].start
     i += 1
 
     def skip_group(at: int) -> int:
@@ -271,13 +328,17 @@ def query_shape(text: str) -> QueryShape:
         return len(tokens)
 
     short_construct = False
+    template: tuple[int, int] | None = None
     if form == "CONSTRUCT":
         while i < len(tokens) and tokens[i].text != "{" and tokens[i].word != "WHERE":
             i += 1  # FROM <...> clauses
         if i < len(tokens) and tokens[i].word == "WHERE":
             short_construct = True
         elif i < len(tokens):
-            i = skip_group(i) + 1  # the template
+            end = skip_group(i)
+            if end < len(tokens):
+                template = (tokens[i].end, tokens[end].start)
+            i = end + 1
     parens = 0
     open_at: int | None = None
     while i < len(tokens):
@@ -291,7 +352,9 @@ def query_shape(text: str) -> QueryShape:
             break
         i += 1
     if open_at is None:
-        return QueryShape(form, None, None, short_construct, None, frozenset(), frozenset(prefixes))
+        return QueryShape(
+            form, None, None, short_construct, None, frozenset(), frozenset(prefixes), form_start
+        )
     close_at = skip_group(open_at)
     tail = tokens[close_at + 1 :]
     limit = None
@@ -307,6 +370,8 @@ def query_shape(text: str) -> QueryShape:
         limit=limit,
         tail_words=frozenset(t.word for t in tail if t.word),
         prefixes=frozenset(prefixes),
+        form_start=form_start,
+        template=template,
     )
 
 
@@ -348,6 +413,18 @@ def with_prefixes(text: str, shape: QueryShape) -> str:
         if name not in shape.prefixes
     ]
     return "\n".join([*missing, text]) if missing else text
+
+
+def _named_graphs(node: Any) -> Iterator[URIRef]:
+    """The IRIs that GRAPH patterns of a parsed query name."""
+    if isinstance(node, CompValue):
+        if node.name == "Graph" and isinstance(node.get("term"), URIRef):
+            yield node["term"]
+        for value in node.values():
+            yield from _named_graphs(value)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            yield from _named_graphs(item)
 
 
 # --- answers as rdflib terms --------------------------------------------------------------
@@ -486,13 +563,16 @@ class EndpointStore(Store):
 
     @staticmethod
     def _check_url(url: str) -> str:
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise StoreError(f"{url}: not an http:// or https:// URL")
-        if parts.username or parts.password:
-            raise StoreError(
-                f"{parts.hostname}: put the user and password in their options, not in the URL"
-            )
+        try:
+            parts = urllib.parse.urlsplit(url)
+            host = parts.hostname
+            credentials = parts.username or parts.password
+        except ValueError:  # such as a bad [IPv6] host
+            raise StoreError(f"{url[:80]!r} is not a URL") from None
+        if credentials:
+            raise StoreError(f"{host}: put the user and password in their options, not in the URL")
+        if parts.scheme not in ("http", "https") or not host:
+            raise StoreError(f"{url[:80]}: not an http:// or https:// URL")
         return url
 
     # -- HTTP requests ----------------------------------------------------------------------
@@ -512,7 +592,7 @@ class EndpointStore(Store):
         params = challenge.params
         algorithm = params.get("algorithm", "MD5")
         name = algorithm.upper().removesuffix("-SESS")
-        hashes = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256, "SHA-512-256": hashlib.sha512}
+        hashes = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}
         if name not in hashes:
             raise StoreError(f"{self._where(url)}: unsupported digest algorithm {algorithm}")
 
@@ -658,6 +738,7 @@ class EndpointStore(Store):
         """POST a query (form-encoded) with the graphs as its default graph."""
         form: list[tuple[str, str]] = [("query", text)]
         form += [("default-graph-uri", str(g)) for g in graphs]
+        form += [("named-graph-uri", str(g)) for g in graphs]  # GRAPH ?g sees these only
         if anytime and self.server_timeout is not None:
             form.append(("timeout", str(max(1, round(self.server_timeout * 1000)))))
         response = self._send(
@@ -677,6 +758,11 @@ class EndpointStore(Store):
                 f"sent only part of the answer ({why}); it is not used"
             )
         return response
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL 1.1 Update written by kg itself (never one from user input) on
+        ``update_url``."""
+        self._update(text)
 
     def _update(self, text: str) -> None:
         if self.update_url is None:
@@ -735,8 +821,21 @@ class EndpointStore(Store):
 
     # -- queries ----------------------------------------------------------------------------
 
-    def _prepare(self, text: str, bindings: Mapping[str, Identifier]) -> tuple[str, QueryShape]:
-        queries.prepare(text, allow_network=self.allow_network)  # SERVICE, FROM; syntax
+    def _prepare(
+        self,
+        text: str,
+        bindings: Mapping[str, Identifier],
+        graphs: Sequence[URIRef] = GRAPHS,
+    ) -> tuple[str, QueryShape]:
+        prepared = queries.prepare(text, allow_network=self.allow_network)  # SERVICE, FROM
+        for name in _named_graphs(prepared.algebra):
+            if name not in graphs:
+                # Virtuoso reads any graph a query names, and with named-graph-uri it answers
+                # ASK true (COUNT 1) for a graph outside them: let only the store's through.
+                raise QueryError(
+                    f"GRAPH <{name}> is not one of the graphs queried "
+                    f"({', '.join(f'<{g}>' for g in graphs)})"
+                )
         shape = query_shape(text)
         return with_prefixes(with_bindings(text, bindings, shape), shape), shape
 
@@ -746,20 +845,25 @@ class EndpointStore(Store):
         bindings: Mapping[str, Identifier],
         *,
         max_rows: int | None = None,
+        graphs: Sequence[URIRef] | None = None,
     ) -> QueryRows:
-        query, shape = self._prepare(text, bindings)
+        """Run a SELECT or ASK query over the union of ``graphs`` (default: all of the
+        store's); see the module's notes on partial answers."""
+        graphs = tuple(graphs) if graphs is not None else GRAPHS
+        query, shape = self._prepare(text, bindings, graphs)
         if shape.form not in ("SELECT", "ASK"):
             raise QueryError(f"expected a SELECT or ASK query, not {shape.form}")
         limit = shape.limit
         if (
             shape.form == "SELECT"
             and max_rows is not None
-            and "LIMIT" not in shape.tail_words
-            and "VALUES" not in shape.tail_words
+            and not shape.tail_words & {"LIMIT", "VALUES", "ORDER"}
         ):
+            # Not after ORDER BY: Virtuoso refuses a sorted LIMIT over MaxSortedTopRows
+            # (10,000 by default: SR353), which an unsorted one, or none, never meets.
             query += f"\nLIMIT {max_rows}"
             limit = max_rows
-        response = self._query(query, SPARQL_JSON)
+        response = self._query(query, SPARQL_JSON, graphs)
         where = self._where(self.url)
         answer = self._json(response, where)
         if "boolean" in answer:
@@ -810,6 +914,35 @@ class EndpointStore(Store):
         for prefix, namespace in queries.PREFIXES.items():
             graph.bind(prefix, namespace)
         return graph
+
+    def insert_constructed(self, graph: URIRef, text: str) -> int:
+        """Add to ``graph`` what the CONSTRUCT query ``text`` builds, on the server: as
+        ``INSERT { GRAPH <graph> { template } } USING <each graph> WHERE { ... }``, so the
+        triples never travel and no row limit cuts them. Without an update URL, or for a
+        CONSTRUCT with solution modifiers, as CONSTRUCT then ``add``."""
+        shape = query_shape(text)
+        if (
+            self.update_url is None
+            or shape.form != "CONSTRUCT"
+            or shape.template is None
+            or shape.group_start is None
+            or shape.group_end is None
+            or shape.tail_words
+        ):
+            return super().insert_constructed(graph, text)
+        self._prepare(text, {})  # the same checks as a query
+        start, end = shape.template
+        using = " ".join(f"USING {quote_iri(str(g))}" for g in GRAPHS)
+        using += " " + " ".join(f"USING NAMED {quote_iri(str(g))}" for g in GRAPHS)
+        update = (
+            f"{text[: shape.form_start]}"
+            f"INSERT {{ GRAPH {quote_iri(str(graph))} {{ {text[start:end]} }} }}\n"
+            f"{using}\n"
+            f"WHERE {{ {text[shape.group_start : shape.group_end]} }}"
+        )
+        before = self.count(graph)
+        self._update(with_prefixes(update, shape))
+        return self.count(graph) - before
 
     @staticmethod
     def _parse_rdf(response: _Response, where: str) -> tuple[Graph, int]:
@@ -874,15 +1007,18 @@ class EndpointStore(Store):
             )
 
     def add(self, graph: URIRef, triples: Iterable[Triple]) -> int:
-        """Add ``triples`` in chunks of ``chunk_triples`` (Graph Store POST of N-Triples, or
-        SPARQL INSERT DATA without a Graph Store URL). A blank node is one node only within
-        one request, so the triples with blank nodes go together in the last one."""
+        """Add ``triples`` in chunks of ``chunk_triples`` (Graph Store POST of N-Triples; SPARQL
+        INSERT DATA of ``UPDATE_CHUNK`` triples without a Graph Store URL). A blank node is
+        one node only within one request, so the triples with blank nodes go together in the
+        last one. Returns how many triples ``graph`` gained. A failure leaves the chunks
+        already sent in the graph."""
         before = self.count(graph)
         chunk: list[str] = []
         with_blank: list[str] = []
+        writer = NTriplesWriter()
         for triple in triples:
-            line = nt_line(triple)
-            (with_blank if any(isinstance(t, BNode) for t in triple) else chunk).append(line)
+            line = writer.line(triple)
+            (with_blank if "_:" in line and _has_bnode(triple) else chunk).append(line)
             if len(chunk) >= self.chunk_triples:
                 self._post_lines(graph, chunk)
                 chunk = []
@@ -892,30 +1028,79 @@ class EndpointStore(Store):
             self._post_lines(graph, with_blank)
         return self.count(graph) - before
 
-    def _post_lines(self, graph: URIRef, lines: list[str]) -> None:
+    def _post_lines(self, graph: URIRef, lines: Sequence[str]) -> None:
         if self.gsp_url is not None:
-            self._send(
-                "POST",
-                self._gsp(graph),
-                data="".join(lines).encode("utf-8"),
-                headers={"Content-Type": N_TRIPLES},
-            )
-        else:
-            body = "".join(lines)
+            self._post_chunk(graph, "".join(lines).encode("utf-8"))
+            return
+        # Virtuoso's SPARQL compiler runs out of memory on an INSERT DATA of 10,000 triples.
+        for at in range(0, len(lines), UPDATE_CHUNK):
+            body = "".join(lines[at : at + UPDATE_CHUNK])
             self._update(f"INSERT DATA {{ GRAPH {quote_iri(str(graph))} {{\n{body}}} }}")
 
+    def _post_chunk(self, graph: URIRef, body: bytes, content_type: str = N_TRIPLES) -> None:
+        """POST one chunk to the Graph Store; a deadlock (Virtuoso's SR172, which its
+        parallel loader runs into) is tried again: adding the same triples twice adds them
+        once."""
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            try:
+                self._send(
+                    "POST", self._gsp(graph), data=body, headers={"Content-Type": content_type}
+                )
+                return
+            except StoreError as error:
+                if "deadlock" not in str(error).lower() or attempt == DEADLOCK_RETRIES:
+                    raise
+
     def load_file(self, graph: URIRef, path: Path, fmt: str = "nt") -> int:
-        """POST a whole N-Triples or Turtle file to the Graph Store as it is on disk (read
-        as it is sent, never whole into memory); return how many triples ``graph`` gained."""
+        """Load an N-Triples or Turtle file into ``graph`` through the Graph Store; return how
+        many triples the graph gained.
+
+        N-Triples is read line by line and sent in chunks of ``chunk_triples`` lines (lines
+        with blank nodes together in the last one), never whole into memory: Virtuoso's
+        Graph Store deadlocks (SR172) on one POST of a million triples, after keeping part
+        of them. Turtle cannot be cut between lines, so it is sent whole, streamed from the
+        file (convert a big one to N-Triples first). A failure leaves what was sent in the
+        graph.
+        """
         content_type = CONTENT_TYPES.get(fmt.lower())
         if content_type is None:
             raise StoreError(f"{path}: can load N-Triples (nt) or Turtle (turtle), not {fmt}")
-        if not Path(path).is_file():
+        path = Path(path)
+        if not path.is_file():
             raise StoreError(f"{path}: no such file")
-        target = self._gsp(graph)
+        self._gsp(graph)  # refuse at once without a Graph Store URL
         before = self.count(graph)
-        self._send("POST", target, data=Path(path), headers={"Content-Type": content_type})
+        if content_type == TURTLE:
+            self._send("POST", self._gsp(graph), data=path, headers={"Content-Type": TURTLE})
+            return self.count(graph) - before
+        chunk: list[bytes] = []
+        with_blank: list[bytes] = []
+        first = 1
+        try:
+            with path.open("rb") as stream:
+                for number, line in enumerate(stream, start=1):
+                    if not line.endswith(b"\n"):
+                        line += b"\n"
+                    (with_blank if b"_:" in line else chunk).append(line)
+                    if len(chunk) >= self.chunk_triples:
+                        self._post_file_chunk(graph, path, chunk, first, number)
+                        chunk, first = [], number + 1
+                if chunk:
+                    self._post_file_chunk(graph, path, chunk, first, number)
+        except OSError as error:
+            raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
+        if with_blank:
+            self._post_file_chunk(graph, path, with_blank, 0, 0)
         return self.count(graph) - before
+
+    def _post_file_chunk(
+        self, graph: URIRef, path: Path, lines: list[bytes], first: int, last: int
+    ) -> None:
+        try:
+            self._post_chunk(graph, b"".join(lines))
+        except StoreError as error:
+            where = f"lines {first:,}-{last:,}" if first else "the lines with blank nodes"
+            raise StoreError(f"{path}, {where}: {error}") from None
 
     def clear(self, graph: URIRef) -> None:
         if self.update_url is not None:

@@ -70,7 +70,7 @@ def resolve(kg: KnowledgeGraph, text: str, cls: URIRef = CKG.Actor, what: str = 
             for t, label in sorted(found.items(), key=lambda i: (i[1], str(i[0])))
         )
         raise AmbiguousName(f"{text!r} names more than one {what}: {choices}")
-    every = kg.select("name-lookup", {"class": cls}).rows
+    every = _of_class(kg, cls, kg.select("name-lookup").rows)
     labels: dict[str, set[str]] = {}
     for row in every:
         labels.setdefault(str(row["key"]), set()).add(_label([row], URIRef(str(row["thing"]))))
@@ -83,11 +83,19 @@ def resolve(kg: KnowledgeGraph, text: str, cls: URIRef = CKG.Actor, what: str = 
 def _lookup(kg: KnowledgeGraph, cls: URIRef, bound: dict[str, Literal]) -> dict[URIRef, str]:
     """The things of ``cls`` whose folded name is (or starts with) the bound key, with the
     label to show."""
-    rows = kg.select("name-lookup", {"class": cls, **bound}).rows
+    rows = _of_class(kg, cls, kg.select("name-lookup", bound).rows)
     by_thing: dict[URIRef, list[dict[str, Node | None]]] = {}
     for row in rows:
         by_thing.setdefault(URIRef(str(row["thing"])), []).append(row)
     return {thing: _label(found, thing) for thing, found in by_thing.items()}
+
+
+def _of_class(
+    kg: KnowledgeGraph, cls: URIRef, rows: list[dict[str, Node | None]]
+) -> list[dict[str, Node | None]]:
+    """The rows about things of ``cls`` or of a class under it."""
+    types = {row["type"] for row in kg.select("subclasses", {"class": cls}).rows}
+    return [row for row in rows if row["type"] in types]
 
 
 def _label(rows: list[dict[str, Node | None]], thing: URIRef) -> str:

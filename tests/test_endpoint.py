@@ -741,86 +741,20 @@ def test_server_errors_are_one_line(store: EndpointStore) -> None:
 
 # --- the bundled queries: Virtuoso against rdflib -------------------------------------------
 
-#: Rewrites of bundled queries that give rdflib's answer on Virtuoso 7.2 (and the same on
-#: rdflib and Oxigraph), on the bundled data and on bench/synthetic.py's.
-REWRITES: dict[str, list[tuple[str, str]]] = {
-    # Virtuoso returns a comparison as "1"^^xsd:integer; a cast keeps it a boolean.
-    "relations": [
-        (
-            "BIND (?fromRole = ?toRole AS ?symmetric)",
-            "BIND (xsd:boolean(?fromRole = ?toRole) AS ?symmetric)",
-        )
-    ],
-    # Virtuoso repeats a row for every path of a * path (two to the Astana process).
-    "talks-roles": [("SELECT ?actor ?actor_label", "SELECT DISTINCT ?actor ?actor_label")],
-    # Joined to other patterns, ?type rdfs:subClassOf* X loses solutions on Virtuoso (and
-    # here it does not compile: SQ200 No column ...type); inside FILTER EXISTS it is right.
-    # (In a subquery it is right for stats-claims-by-kind, wrong for timeline-events.)
-    "timeline-events": [
-        (
-            "?type rdfs:subClassOf* ckg:Event .",
-            "FILTER EXISTS { ?type rdfs:subClassOf* ckg:Event }",
-        ),
-        (
-            "?type rdfs:subClassOf* ckg:Agreement .",
-            "FILTER EXISTS { ?type rdfs:subClassOf* ckg:Agreement }",
-        ),
-    ],
-    "agreements": [
-        (
-            "?type rdfs:subClassOf* ckg:Agreement ; rdfs:label ?type_label .",
-            "?type rdfs:label ?type_label .\n"
-            "    FILTER EXISTS { ?type rdfs:subClassOf* ckg:Agreement }",
-        )
-    ],
-    "stats-claims-by-kind": [
-        (
-            "?kind rdfs:subClassOf+ ckg:Claim ; rdfs:label ?kind_label .",
-            "?kind rdfs:label ?kind_label .\n"
-            "    FILTER EXISTS { ?kind rdfs:subClassOf+ ckg:Claim }",
-        )
-    ],
-    # Inside FILTER NOT EXISTS, a/rdfs:subClassOf* ?class finds no claim for some relations,
-    # a different number on every run (2,689 to 2,692 false violations on 40,000 synthetic
-    # triples). No claim class has subclasses, so the direct type says the same.
-    "direct-relation-without-claim-violation": [
-        (
-            "?claim a/rdfs:subClassOf* ?class ; ?fromRole ?focus",
-            "?claim a ?class ; ?fromRole ?focus",
-        ),
-        (
-            "?claim a/rdfs:subClassOf* ?class ; ?fromRole ?value",
-            "?claim a ?class ; ?fromRole ?value",
-        ),
-    ],
-}
-
-
-def rewritten(name: str) -> str:
-    """The bundled query ``name`` with its rewrite; skip the test if the query has changed
-    so that the rewrite no longer applies."""
-    text = queries.named_query(name).text
-    for old, new in REWRITES.get(name, []):
-        if old not in text:
-            pytest.skip(f"{name}.rq has changed: the rewrite of {old!r} no longer applies")
-        text = text.replace(old, new)
-    return text
-
-
 #: Bundled queries whose answer on Virtuoso 7.2 is not rdflib's (on some data or some load
 #: of it: Virtuoso's plan decides), and how.
 DIFFERENT = {
-    "actor-classes": "Virtuoso drops ?broader ckg:Actor when two transitive paths meet",
-    "agreements": "no row at all when the bundled data is loaded as KnowledgeGraph loads it",
-    "direct-relation-without-claim-violation": "false violations, a different number each run",
+    "actor-classes": "Virtuoso drops ?broader ckg:Actor when two transitive paths meet "
+    "(the code does not use this query)",
     "names": "unbound ?class: no row (the code always binds ?class, and then it is right)",
-    "relations": "?symmetric is 1/0 as xsd:integer, not an xsd:boolean",
-    "stats-claims-by-kind": "4 kinds of 10 on larger data",
     "subclasses": "unbound ?class: Virtuoso needs one end of a transitive path bound (the "
     "code always binds ?class)",
-    "talks-roles": "the same rows, two of them twice",
-    "timeline-events": "SQ200 No column ...type (HEAD's), or too few rows (working copy's)",
 }
+# Fixed in the queries themselves, and so compared here like the others: agreements,
+# stats-claims-by-kind and timeline-events (a transitive class test joined to other
+# patterns lost rows: now FILTER EXISTS), direct-relation-without-claim-violation (false
+# violations: now the direct type), relations (?symmetric came back as 1/0: now a cast to
+# xsd:boolean), talks-roles (a row per path of a * path: now DISTINCT).
 
 
 def _compare(store: EndpointStore, reference: KnowledgeGraph, text: str) -> tuple[Any, Any]:
@@ -839,9 +773,9 @@ def test_bundled_queries_give_rdflibs_answer(
 ) -> None:
     """Every bundled query: rdflib's answer (rows as a multiset), or a known difference.
 
-    Virtuoso 7.2.5 dies (its process exits, nothing in its log) on the working copy's
-    actor-types.rq, the one with ``FILTER (!BOUND(?type) || NOT EXISTS { ... })`` after a
-    UNION, bound or not; that fails here by name, and the next test gets a new server."""
+    Virtuoso 7.2.5 died (its process exited, nothing in its log) on a version of
+    actor-types.rq with ``FILTER (!BOUND(?type) || NOT EXISTS { ... })`` after a UNION; a
+    crash fails here by name, and the next test gets a new server."""
     text = queries.named_query(name).text
     try:
         ours, theirs = _compare(store, reference, text)
@@ -854,18 +788,6 @@ def test_bundled_queries_give_rdflibs_answer(
     if ours != theirs and name in DIFFERENT:
         pytest.xfail(DIFFERENT[name])
     assert ours == theirs
-
-
-@pytest.mark.parametrize("name", sorted(REWRITES))
-def test_rewritten_queries_give_rdflibs_answer(
-    store: EndpointStore, reference: KnowledgeGraph, name: str
-) -> None:
-    text = rewritten(name)
-    ours, theirs = _compare(store, reference, text)
-    assert ours == theirs  # as multisets of rows
-    original = queries.named_query(name).text
-    if query_shape(original).form == "SELECT":  # the rewrite means the same in rdflib
-        assert _rows(_reference_rows(reference, original)) == theirs
 
 
 # --- limits: a second server with small ones ------------------------------------------------

@@ -24,7 +24,7 @@ test: $(STAMP) lint
 
 # Every store side by side with the rdflib baseline at 10k, 100k and 1M triples, with
 # Virtuoso and Jena as peers, and the UCDP ESD import where ../shared/data has it
-# (about 25 minutes on 2 cores; BENCHMARKS.md keeps the figures).
+# (about an hour on 2 cores, most of it rdflib at 1M; BENCHMARKS.md keeps the figures).
 bench: $(STAMP)
 	bash .ci/install-virtuoso
 	bash .ci/install-jena

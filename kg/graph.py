@@ -324,12 +324,9 @@ class KnowledgeGraph:
         )
         self.store.drop_overlap(DERIVED_GRAPH, DATA_GRAPH)
         self.store.clear(NAMES_GRAPH)
-        keys = {
-            (row["thing"], NAME_KEY, Literal(normalise(str(row["name"]))))
-            for row in self.select("names-to-index").rows
-            if row["thing"] is not None and row["name"] is not None
-        }
-        self.store.add(NAMES_GRAPH, keys)
+        self.store.add_folded(
+            NAMES_GRAPH, queries.named_query("names-to-index").text, NAME_KEY, normalise
+        )
         return self.store.count(DERIVED_GRAPH)
 
     def graph(self, name: URIRef) -> Graph:

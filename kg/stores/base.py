@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 ONTOLOGY_GRAPH = URIRef("urn:conflict-kg:graph:ontology")
@@ -81,6 +81,22 @@ class Store(abc.ABC):
     def insert_constructed(self, graph: URIRef, text: str) -> int:
         """Add to ``graph`` what the CONSTRUCT query ``text`` builds; return how many."""
         return self.add(graph, self.construct(text, {}))
+
+    def add_folded(
+        self, graph: URIRef, text: str, predicate: URIRef, fold: Callable[[str], str]
+    ) -> int:
+        """Add ``?thing predicate fold(?name)`` to ``graph`` for every row of the SELECT query
+        ``text`` (columns ?thing and ?name): the folded names by which things are found.
+        Returns how many triples ``graph`` gained."""
+        rows = self.select(text, {}).rows
+        return self.add(
+            graph,
+            {
+                (row["thing"], predicate, Literal(fold(str(row["name"]))))
+                for row in rows
+                if row["thing"] is not None and row["name"] is not None
+            },
+        )
 
     def update(self, text: str) -> None:
         """Run a SPARQL 1.1 Update written by kg itself (never one from user input)."""

@@ -9,7 +9,8 @@ a process of its own:
     load            read the file (and the ontology) and derive the direct relations
     validate        all the shapes (pySHACL for rdflib; the shapes compiled to SPARQL for
                     the stores; Jena's shacl.shacl as a peer)
-    backers-of      who backs whom: the bundled who-backs-whom.rq with ?recipient bound
+    who-backs-whom  who backs whom: the bundled who-backs-whom.rq, every support claim
+    backers-of      the same query with ?recipient bound to the biggest hub
     report-backers  `kg report backers --of "Synthetic Actor 1"` through the library
     count-backers   backers-per-recipient.rq: a count of backers per recipient
     metrics         kg.metrics.measure: PageRank, betweenness, camps, balance
@@ -17,13 +18,17 @@ a process of its own:
     cold-cli        `kg report backers --of ... --store DIR` as a new process (start included)
 
 Engines: rdflib (the baseline: kg in memory), oxigraph (kg --store DIR), pyoxigraph (the
-same work with pyoxigraph directly, no kg code), virtuoso (kg --endpoint, a throwaway
+same work with pyoxigraph directly, no kg code, on disk as kg --store DIR is),
+pyoxigraph-memory (the same in an in-memory Oxigraph store: what pyoxigraph does without
+RocksDB, for reference; kg has no such store), virtuoso (kg --endpoint, a throwaway
 Virtuoso 7 from bench/virtuoso.py), jena (validation only, bench/peers.py).
 
 Seconds are wall time. Peak memory is the step's own peak resident set: the worker resets
 its high-water mark (/proc/self/clear_refs) before each step, so it includes what the worker
 already holds (the graph) but not earlier steps' peaks. A step that runs past --step-timeout
-is stopped and shown as "timeout"; the worker goes on with its next step.
+is shown as "timeout": the worker stops it if Python can (SIGALRM), else the driver kills
+the worker (a query running in Oxigraph's Rust code does not see the signal) and starts a
+new one, which loads again and goes on with the next step.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import argparse
 import contextlib
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -49,6 +55,7 @@ sys.path.insert(0, str(BENCH))
 STEPS = (
     "load",
     "validate",
+    "who-backs-whom",
     "backers-of",
     "report-backers",
     "count-backers",
@@ -56,7 +63,7 @@ STEPS = (
     "export-turtle",
     "cold-cli",
 )
-ENGINES = ("rdflib", "oxigraph", "pyoxigraph", "virtuoso", "jena")
+ENGINES = ("rdflib", "oxigraph", "pyoxigraph", "pyoxigraph-memory", "virtuoso", "jena")
 ACTOR = "Synthetic Actor 1"
 ACTOR_IRI = "https://w3id.org/conflict-kg/id/synthetic-actor-1"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -132,6 +139,9 @@ def _kg_steps(kg_open: Callable[[], Any], cold: list[str] | None) -> dict[str, C
         report = validation.validate_kg(state["kg"])
         return len(report.results)
 
+    def who_backs_whom() -> int:
+        return len(state["kg"].select("who-backs-whom").rows)
+
     def backers_of() -> int:
         rows = state["kg"].select("who-backs-whom", {"recipient": URIRef(ACTOR_IRI)}).rows
         return len(rows)
@@ -154,6 +164,7 @@ def _kg_steps(kg_open: Callable[[], Any], cold: list[str] | None) -> dict[str, C
     steps = {
         "load": load,
         "validate": validate,
+        "who-backs-whom": who_backs_whom,
         "backers-of": backers_of,
         "report-backers": report_backers,
         "count-backers": count_backers,
@@ -217,9 +228,12 @@ def virtuoso_steps(data: Path, _work: Path) -> dict[str, Callable[[], Any]]:
     return _kg_steps(kg_open, cold)
 
 
-def pyoxigraph_steps(data: Path, work: Path) -> dict[str, Callable[[], Any]]:
-    """The same work with pyoxigraph alone: bulk load, derive by SPARQL Update, the same
-    query texts (bound values written into them), a native Turtle dump."""
+def pyoxigraph_steps(
+    data: Path, work: Path, *, in_memory: bool = False
+) -> dict[str, Callable[[], Any]]:
+    """The same work with pyoxigraph alone: bulk load, derive by the same CONSTRUCT, the
+    same query texts (bound values written into them), a native Turtle dump. On disk, or
+    ``in_memory``."""
     import pyoxigraph as ox
 
     from kg import queries, resources
@@ -231,7 +245,7 @@ def pyoxigraph_steps(data: Path, work: Path) -> dict[str, Callable[[], Any]]:
     def load() -> int:
         folder = work / "pyoxigraph-store"
         shutil.rmtree(folder, ignore_errors=True)
-        store = ox.Store(str(folder))
+        store = ox.Store() if in_memory else ox.Store(str(folder))
         store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=data_graph)
         for path in resources.ontology_files():
             store.bulk_load(
@@ -271,6 +285,7 @@ def pyoxigraph_steps(data: Path, work: Path) -> dict[str, Callable[[], Any]]:
 
     return {
         "load": load,
+        "who-backs-whom": lambda: select(queries.named_query("who-backs-whom").text),
         "backers-of": backers_of,
         "count-backers": lambda: select(queries.named_query("backers-per-recipient").text),
         "export-turtle": export_turtle,
@@ -294,12 +309,25 @@ def jena_steps(data: Path, _work: Path) -> dict[str, Callable[[], Any]]:
     return {"validate": validate, "_figures": lambda: figures}
 
 
+def selftest_steps(_data: Path, _work: Path) -> dict[str, Callable[[], Any]]:
+    """For tests/test_bench.py: a step that no signal stops, between two that work."""
+
+    def stuck() -> int:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(3600)
+        return 0
+
+    return {"load": lambda: 1, "stuck": stuck, "after": lambda: 2}
+
+
 WORKERS: dict[str, Callable[[Path, Path], dict[str, Callable[[], Any]]]] = {
     "rdflib": rdflib_steps,
     "oxigraph": oxigraph_steps,
     "pyoxigraph": pyoxigraph_steps,
+    "pyoxigraph-memory": lambda data, work: pyoxigraph_steps(data, work, in_memory=True),
     "virtuoso": virtuoso_steps,
     "jena": jena_steps,
+    "selftest": selftest_steps,
 }
 
 
@@ -310,6 +338,7 @@ def worker(engine: str, data: Path, steps: list[str], timeout: float) -> None:
         for step in steps:
             if step not in available:
                 continue
+            print(json.dumps({"start": step}), flush=True)
             outcome = measure(step, available[step], timeout)
             if engine == "jena" and outcome["status"] == "ok":
                 # Jena runs as its own process: its figures, not this worker's.
@@ -324,32 +353,92 @@ def worker(engine: str, data: Path, steps: list[str], timeout: float) -> None:
 
 
 def run_engine(
-    engine: str, data: Path, steps: list[str], timeout: float
+    engine: str, data: Path, steps: list[str], timeout: float, grace: float = 60.0
 ) -> Iterator[dict[str, Any]]:
-    command = [
-        sys.executable,
-        __file__,
-        "--worker",
-        engine,
-        "--data",
-        str(data),
-        "--steps",
-        ",".join(steps),
-        "--step-timeout",
-        str(timeout),
-    ]
-    budget = timeout * len(steps) + 120
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=budget)
-        output = done.stdout
-        if done.returncode != 0:
-            sys.stderr.write(f"[{engine}] exit {done.returncode}: {done.stderr[-400:]}\n")
-    except subprocess.TimeoutExpired as expired:
-        out = expired.stdout
-        output = out.decode() if isinstance(out, bytes) else (out or "")
-    for line in output.splitlines():
-        with contextlib.suppress(ValueError):
-            yield json.loads(line)
+    """Run ``engine``'s steps in worker processes; yield each step's outcome.
+
+    The worker says when it starts a step. A step that runs ``timeout`` seconds (and a
+    minute's grace) past its start (``grace``) is reported as a timeout and its worker killed; a new
+    worker loads again and goes on with the steps after it."""
+    remaining = list(steps)
+    reported: set[str] = set()
+    while remaining:
+        todo = remaining if remaining[0] == "load" or "load" not in steps else ["load", *remaining]
+        command = [
+            sys.executable,
+            __file__,
+            "--worker",
+            engine,
+            "--data",
+            str(data),
+            "--steps",
+            ",".join(todo),
+            "--step-timeout",
+            str(timeout),
+        ]
+        with tempfile.TemporaryFile("w+") as errors:
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, bufsize=0)
+            assert process.stdout is not None
+            current: str | None = None
+            started, deadline = time.monotonic(), time.monotonic() + max(timeout, 600.0)
+            killed = False
+            for line in _lines(process.stdout, lambda: deadline):
+                if line is None:  # past the deadline
+                    process.kill()
+                    killed = True
+                    break
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue
+                if "start" in message:
+                    current, started = message["start"], time.monotonic()
+                    deadline = started + timeout + grace
+                    continue
+                current = None
+                step = message["step"]
+                if step in remaining:
+                    remaining.remove(step)
+                if step not in reported:
+                    reported.add(step)
+                    yield message
+                if step == "load" and message["status"] != "ok":
+                    remaining = []
+            process.wait()
+            if process.returncode not in (0, None) and not killed:
+                errors.seek(0)
+                sys.stderr.write(f"[{engine}] exit {process.returncode}: {errors.read()[-400:]}\n")
+        if killed and current is not None:
+            if current not in reported:
+                reported.add(current)
+                yield {
+                    "step": current,
+                    "status": "timeout",
+                    "seconds": round(time.monotonic() - started, 3),
+                    "peak_mib": None,
+                }
+            remaining = [step for step in remaining if step != current]
+            continue
+        break  # the worker ended: steps it did not report are steps this engine lacks
+
+
+def _lines(stream: Any, deadline: Callable[[], float]) -> Iterator[bytes | None]:
+    """The lines a worker writes, as they come (read unbuffered, so that a line is never
+    left waiting in a buffer); None once ``deadline()`` has passed with no line."""
+    pending = b""
+    while True:
+        ready, _, _ = select.select([stream], [], [], 1.0)
+        if not ready:
+            if time.monotonic() > deadline():
+                yield None
+                return
+            continue
+        chunk = os.read(stream.fileno(), 65536)
+        if not chunk:
+            return
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        yield from lines
 
 
 def _cell(outcome: dict[str, Any] | None, baseline: dict[str, Any] | None) -> str:

@@ -11,7 +11,7 @@ claims that differ stay apart (and ``disputed`` lists them). The time rules are 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -181,13 +181,16 @@ def claims(
     details: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     narrow = {k: v for k, v in bindings.items() if k in ("from", "to")}
     wanted = kind is None or kind == CKG.SupportClaim
-    for row in kg.select("support-kinds", narrow).rows if wanted else []:
+    asked = [("relations", bindings), *([("support-kinds", narrow)] if wanted else [])]
+    stated, *supported = kg.select_all(asked)
+    for row in supported[0].rows if supported else []:
         for detail in ("kind", "against", "via"):
             value = _text(row[detail])
             if value is not None and value not in details[str(row["claim"])][detail]:
                 details[str(row["claim"])][detail].append(value)
     found: dict[tuple[str, str, str], Claim] = {}
-    for row in kg.select("relations", bindings).rows:
+    # The query gives its rows in no set order; every store gives them in this one.
+    for row in sorted(stated.rows, key=_relation_order):
         key = (str(row["claim"]), str(row["from"]), str(row["to"]))
         if key in found:  # a second label or quote: keep the first
             continue
@@ -216,10 +219,21 @@ def claims(
             office=_text(row["office"]),
             according_to=_text(row["according_to"]),
             support=tuple(sorted(extra.get("kind", []))),
-            against=tuple(extra.get("against", [])),
-            via=tuple(extra.get("via", [])),
+            against=tuple(sorted(extra.get("against", []))),
+            via=tuple(sorted(extra.get("via", []))),
         )
     return list(found.values())
+
+
+_ORDER = ("kind", "from_label", "to_label", "start", "source", "claim")
+
+
+def _relation_order(row: Mapping[str, Node | None]) -> tuple[str, ...]:
+    """A row of relations.rq by kind, sides, start, source and claim, then by every other
+    value (which of two labels or quotes of one claim is kept must not depend on the store)."""
+    first = tuple("" if row[name] is None else str(row[name]) for name in _ORDER)
+    rest = tuple("" if value is None else str(value) for name, value in sorted(row.items()))
+    return first + rest
 
 
 def relations(found: Iterable[Claim], *, as_of: date | None, include_ended: bool) -> list[Relation]:

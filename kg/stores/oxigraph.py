@@ -54,13 +54,20 @@ def to_rdflib(term: Any) -> Node | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return _iri(term.value)
     if isinstance(term, ox.Literal):
         language = term.language
         return _literal(term.value, None if language else term.datatype.value, language)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise QueryError(f"unsupported term in an answer: {term!r}")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _iri(value: str) -> URIRef:
+    """An rdflib URIRef, made once per distinct IRI: answers repeat kinds, statuses,
+    sources and the actor asked about, and rdflib checks every IRI it is given."""
+    return URIRef(value)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -153,6 +160,7 @@ class OxigraphStore(Store):
     """The three graphs in Oxigraph: in a folder (``path``), or in memory (``path=None``)."""
 
     kind = "oxigraph"
+    concurrent = True  # pyoxigraph evaluates a query without the GIL
 
     def __init__(self, path: Path | None = None, *, read_only: bool = True) -> None:
         self.path = path

@@ -101,8 +101,11 @@ def measure(name: str, work: Callable[[], Any], timeout: float) -> dict[str, Any
     signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     started = time.perf_counter()
+    own_peak: float | None = None
     try:
         found = work()
+        if isinstance(found, tuple):  # (count, the peak of the process the step started)
+            found, own_peak = found
         outcome: dict[str, Any] = {"status": "ok"}
         if found is not None:
             outcome["count"] = found
@@ -115,7 +118,7 @@ def measure(name: str, work: Callable[[], Any], timeout: float) -> dict[str, Any
     outcome.update(
         step=name,
         seconds=round(time.perf_counter() - started, 3),
-        peak_mib=round(_status("VmHWM"), 1),
+        peak_mib=round(own_peak if own_peak is not None else _status("VmHWM"), 1),
     )
     return outcome
 
@@ -173,9 +176,17 @@ def _kg_steps(kg_open: Callable[[], Any], cold: list[str] | None) -> dict[str, C
     }
     if cold is not None:
 
-        def cold_cli() -> int:
-            done = subprocess.run(cold, capture_output=True, text=True, check=True)
-            return max(0, len(done.stdout.splitlines()) - 2)
+        def cold_cli() -> tuple[int, float]:
+            # The new process's own peak (wait4), not this worker's, which holds the graph.
+            with tempfile.TemporaryFile("w+") as out:
+                process = subprocess.Popen(cold, stdout=out, stderr=subprocess.DEVNULL)
+                _, status, usage = os.wait4(process.pid, 0)
+                process.returncode = os.waitstatus_to_exitcode(status)
+                if process.returncode != 0:
+                    raise RuntimeError(f"{' '.join(cold)}: exit {process.returncode}")
+                out.seek(0)
+                rows = max(0, len(out.read().splitlines()) - 2)
+            return rows, usage.ru_maxrss / 1024
 
         steps["cold-cli"] = cold_cli
     return steps

@@ -11,7 +11,7 @@ claims that differ stay apart (and ``disputed`` lists them). The time rules are 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -170,27 +170,45 @@ def claims(
     subject: URIRef | None = None,
     object: URIRef | None = None,
 ) -> list[Claim]:
-    """The claims of ``kind`` (all kinds if None) read from ``subject`` to ``object``."""
-    bindings: dict[str, Identifier] = {}
-    if kind is not None:
-        bindings["kind"] = kind
+    """The claims of ``kind`` (all kinds if None) read from ``subject`` to ``object``.
+
+    relations.rq is asked one claim class at a time (the store's working memory stays that
+    of one class), with support-kinds.rq beside it; rows are kept as tuples until the
+    claims are made."""
+    narrow: dict[str, Identifier] = {}
     if subject is not None:
-        bindings["from"] = subject
+        narrow["from"] = subject
     if object is not None:
-        bindings["to"] = object
+        narrow["to"] = object
+    kinds = (
+        [kind]
+        if kind is not None
+        else [URIRef(str(r["kind"])) for r in kg.select("relation-kinds").rows]
+    )
+    asked: list[tuple[str, Mapping[str, Identifier]]] = [
+        ("relations", {"kind": k, **narrow}) for k in kinds
+    ]
+    if kind is None or kind == CKG.SupportClaim:
+        asked.append(("support-kinds", narrow))
     details: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    narrow = {k: v for k, v in bindings.items() if k in ("from", "to")}
-    wanted = kind is None or kind == CKG.SupportClaim
-    asked = [("relations", bindings), *([("support-kinds", narrow)] if wanted else [])]
-    stated, *supported = kg.select_all(asked)
-    for row in supported[0].rows if supported else []:
-        for detail in ("kind", "against", "via"):
-            value = _text(row[detail])
-            if value is not None and value not in details[str(row["claim"])][detail]:
-                details[str(row["claim"])][detail].append(value)
+    columns: list[str] = []
+    stated: list[tuple[Node | None, ...]] = []
+    for name, answer in kg.select_each(asked):
+        if name == "relations":
+            columns = answer.columns
+            stated.extend(tuple(row[c] for c in columns) for row in answer.rows)
+            continue
+        for row in answer.rows:
+            for detail in ("kind", "against", "via"):
+                value = _text(row[detail])
+                if value is not None and value not in details[str(row["claim"])][detail]:
+                    details[str(row["claim"])][detail].append(value)
     found: dict[tuple[str, str, str], Claim] = {}
     # The query gives its rows in no set order; every store gives them in this one.
-    for row in sorted(stated.rows, key=_relation_order):
+    ordered = sorted(stated, key=_relation_order(columns))
+    del stated
+    for values in ordered:
+        row = dict(zip(columns, values, strict=True))
         key = (str(row["claim"]), str(row["from"]), str(row["to"]))
         if key in found:  # a second label or quote: keep the first
             continue
@@ -228,12 +246,19 @@ def claims(
 _ORDER = ("kind", "from_label", "to_label", "start", "source", "claim")
 
 
-def _relation_order(row: Mapping[str, Node | None]) -> tuple[str, ...]:
-    """A row of relations.rq by kind, sides, start, source and claim, then by every other
-    value (which of two labels or quotes of one claim is kept must not depend on the store)."""
-    first = tuple("" if row[name] is None else str(row[name]) for name in _ORDER)
-    rest = tuple("" if value is None else str(value) for name, value in sorted(row.items()))
-    return first + rest
+def _relation_order(
+    columns: Sequence[str],
+) -> Callable[[tuple[Node | None, ...]], tuple[str, ...]]:
+    """The sort key of a row of relations.rq (a tuple in the order of ``columns``): by kind,
+    sides, start, source and claim, then by every other value (which of two labels or
+    quotes of one claim is kept must not depend on the store)."""
+    first = [columns.index(name) for name in _ORDER]
+    rest = [columns.index(name) for name in sorted(columns)]
+
+    def key(values: tuple[Node | None, ...]) -> tuple[str, ...]:
+        return tuple("" if values[i] is None else str(values[i]) for i in first + rest)
+
+    return key
 
 
 def relations(found: Iterable[Claim], *, as_of: date | None, include_ended: bool) -> list[Relation]:

@@ -44,7 +44,7 @@ class Store(abc.ABC):
     #: "memory", "oxigraph" or "endpoint": for messages and benchmark tables.
     kind: str = ""
     #: Whether queries may run in threads side by side (the store releases the GIL and is
-    #: safe to share): KnowledgeGraph.select_all then runs them at once.
+    #: safe to share): KnowledgeGraph.select_each then runs two at once.
     concurrent: bool = False
 
     @abc.abstractmethod

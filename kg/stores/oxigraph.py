@@ -51,16 +51,15 @@ OX_FORMATS = {
 
 def to_rdflib(term: Any) -> Node | None:
     """A pyoxigraph term as the rdflib term the memory store would give."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return _iri(term.value)
-    if isinstance(term, ox.Literal):
-        language = term.language
-        return _literal(term.value, None if language else term.datatype.value, language)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    raise QueryError(f"unsupported term in an answer: {term!r}")
+    try:
+        return _CONVERT[type(term)](term)
+    except KeyError:
+        raise QueryError(f"unsupported term in an answer: {term!r}") from None
+
+
+def _from_literal(term: ox.Literal) -> Literal:
+    language = term.language
+    return _literal(term.value, None if language else term.datatype.value, language)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -80,6 +79,16 @@ def _literal(value: str, datatype: str | None, language: str | None) -> Literal:
     if datatype is None or datatype == _XSD_STRING:
         return Literal(value)
     return Literal(value, datatype=URIRef(datatype))
+
+
+# By the exact type of the term: one dict lookup instead of a chain of isinstance tests
+# (converting the rows of an answer took half the time so).
+_CONVERT: dict[type, Callable[[Any], Node | None]] = {
+    ox.NamedNode: lambda term: _iri(term.value),
+    ox.Literal: _from_literal,
+    ox.BlankNode: lambda term: BNode(term.value),
+    type(None): lambda _term: None,
+}
 
 
 def triple_to_rdflib(subject: Any, predicate: Any, object_: Any) -> Triple:
@@ -233,8 +242,8 @@ class OxigraphStore(Store):
             raise QueryError("expected a SELECT or ASK query, not CONSTRUCT or DESCRIBE")
         columns = [v.value for v in result.variables]
         rows: list[dict[str, Node | None]] = []
-        for solution in result:
-            rows.append({name: to_rdflib(solution[name]) for name in columns})
+        for solution in result:  # a solution gives its values in the order of the columns
+            rows.append(dict(zip(columns, map(to_rdflib, solution), strict=True)))
             if max_rows is not None and len(rows) >= max_rows:
                 break
         return QueryRows(columns=columns, rows=rows)

@@ -177,19 +177,27 @@ def _kg_steps(kg_open: Callable[[], Any], cold: list[str] | None) -> dict[str, C
     if cold is not None:
 
         def cold_cli() -> tuple[int, float]:
-            # The new process's own peak (wait4), not this worker's, which holds the graph.
-            with tempfile.TemporaryFile("w+") as out:
-                process = subprocess.Popen(cold, stdout=out, stderr=subprocess.DEVNULL)
-                _, status, usage = os.wait4(process.pid, 0)
-                process.returncode = os.waitstatus_to_exitcode(status)
-                if process.returncode != 0:
-                    raise RuntimeError(f"{' '.join(cold)}: exit {process.returncode}")
-                out.seek(0)
-                rows = max(0, len(out.read().splitlines()) - 2)
-            return rows, usage.ru_maxrss / 1024
+            # The new process's own peak. Not this worker's wait4(): a child forked from the
+            # worker counts the worker's memory (the graph) in its peak. A small launcher
+            # starts kg and reports its child's peak on the last line of standard error.
+            done = subprocess.run(
+                [sys.executable, "-c", _LAUNCHER, *cold], capture_output=True, text=True
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(cold)}: exit {done.returncode}")
+            peak_kib = int(done.stderr.strip().splitlines()[-1])
+            return max(0, len(done.stdout.splitlines()) - 2), peak_kib / 1024
 
         steps["cold-cli"] = cold_cli
     return steps
+
+
+_LAUNCHER = (
+    "import resource, subprocess, sys; "
+    "code = subprocess.run(sys.argv[1:]).returncode; "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "sys.exit(code)"
+)
 
 
 def rdflib_steps(data: Path, _work: Path) -> dict[str, Callable[[], Any]]:

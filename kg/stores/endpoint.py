@@ -80,6 +80,7 @@ import json
 import os
 import re
 import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -111,6 +112,12 @@ UPDATE_CHUNK = 2_000
 DEADLOCK_RETRIES = 2
 #: Rows per page when reading a graph, unless the server's own row limit is lower.
 PAGE_ROWS = 100_000
+
+# rdflib's SPARQL parser (pyparsing) is not safe to run in two threads at once: kg validate
+# sends two checks at a time, and a parse then failed now and then with "SPARQL syntax
+# error: Param.postParse2() missing 1 required positional argument: 'tokenList'". Queries
+# are parsed one at a time; the server still answers two at once.
+_PARSING = threading.Lock()
 
 _XSD_STRING = str(XSD.string)
 _XSD_BOOLEAN = str(XSD.boolean)
@@ -827,7 +834,8 @@ class EndpointStore(Store):
         bindings: Mapping[str, Identifier],
         graphs: Sequence[URIRef] = GRAPHS,
     ) -> tuple[str, QueryShape]:
-        prepared = queries.prepare(text, allow_network=self.allow_network)  # SERVICE, FROM
+        with _PARSING:
+            prepared = queries.prepare(text, allow_network=self.allow_network)  # SERVICE, FROM
         for name in _named_graphs(prepared.algebra):
             if name not in graphs:
                 # Virtuoso reads any graph a query names, and with named-graph-uri it answers

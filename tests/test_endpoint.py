@@ -48,17 +48,17 @@ CKG = "https://w3id.org/conflict-kg/ontology#"
 RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 
 
-def _load_bench_virtuoso() -> ModuleType:
-    path = REPO / "bench" / "virtuoso.py"
-    spec = importlib.util.spec_from_file_location("bench_virtuoso", path)
+def _bench_module(name: str) -> ModuleType:
+    """bench/NAME.py (bench/ is not a package), as the module bench_NAME."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_virtuoso"] = module
+    sys.modules[f"bench_{name}"] = module
     spec.loader.exec_module(module)
     return module
 
 
-virtuoso = _load_bench_virtuoso()
+virtuoso = _bench_module("virtuoso")
 
 
 def _start(**options: Any) -> Any:
@@ -793,16 +793,6 @@ def test_bundled_queries_give_rdflibs_answer(
 # --- validation: the compiled shapes on the server -----------------------------------------
 
 
-def _synthetic() -> ModuleType:
-    path = REPO / "bench" / "synthetic.py"
-    spec = importlib.util.spec_from_file_location("bench_synthetic", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_synthetic"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_validation_on_the_server_gives_pyshacls_results(tmp_path: Path) -> None:
     """Synthetic data (bench/synthetic.py) with two faults added, validated by the shapes compiled
     to SPARQL on Virtuoso and by pySHACL in memory: the same results.
@@ -817,7 +807,7 @@ def test_validation_on_the_server_gives_pyshacls_results(tmp_path: Path) -> None
     from kg.loading import load_store
 
     data = tmp_path / "synthetic.nt"
-    _synthetic().generate(3000, data)
+    _bench_module("synthetic").generate(3000, data)
     claim = URIRef(CK + "claim-synthetic-1-1-backs")
     faults = [
         (claim, URIRef(CKG + "source"), URIRef(CK + "synthetic-actor-1")),  # sh:class

@@ -225,18 +225,11 @@ def oxigraph_steps(data: Path, work: Path) -> dict[str, Callable[[], Any]]:
 def virtuoso_steps(data: Path, _work: Path) -> dict[str, Callable[[], Any]]:
     import virtuoso
 
-    from kg.graph import KnowledgeGraph, StoreSpec
+    from kg.graph import KnowledgeGraph
     from kg.loading import load_store
 
     server = virtuoso.start()
-    spec = StoreSpec(
-        endpoint=server.sparql_url,
-        update_endpoint=server.update_url,
-        store_endpoint=server.gsp_url,
-        user=server.user,
-        password=server.password,
-        timeout=3600,
-    )
+    spec = server.spec(timeout=3600)
 
     def kg_open() -> Any:
         load_store(spec, [data], replace=True)

@@ -44,6 +44,10 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.graph import StoreSpec
 
 VIRTUOSO_BINARY = "virtuoso-t"
 ISQL_BINARY = "isql-vt"
@@ -224,6 +228,20 @@ class Virtuoso:
         """The Graph Store HTTP Protocol as ``dba`` (HTTP Digest); takes ``?graph=`` (and
         Virtuoso's own ``?graph-uri=``)."""
         return f"{self.base_url}/sparql-graph-crud-auth"
+
+    def spec(self, timeout: float = 60.0) -> StoreSpec:
+        """The kg.graph.StoreSpec that points kg at this server (queries, updates, Graph
+        Store Protocol, credentials)."""
+        from kg.graph import StoreSpec
+
+        return StoreSpec(
+            endpoint=self.sparql_url,
+            update_endpoint=self.update_url,
+            store_endpoint=self.gsp_url,
+            user=self.user,
+            password=self.password,
+            timeout=timeout,
+        )
 
     @property
     def log_file(self) -> Path:

@@ -57,10 +57,11 @@ def resolve(kg: KnowledgeGraph, text: str, cls: URIRef = CKG.Actor, what: str = 
             return Named(iri, _label(rows, iri))
         raise UnknownName(f"no {what} has the IRI {text}")
     wanted = normalise(text)
-    found = _lookup(kg, cls, {"key": Literal(wanted)}) if wanted else {}
+    types = {row["type"] for row in kg.select("subclasses", {"class": cls}).rows}
+    found = _lookup(kg, types, {"key": Literal(wanted)}) if wanted else {}
     if not found and wanted:
         # "Astana" for "Astana process": the first words of a name, if they fit one thing.
-        found = _lookup(kg, cls, {"prefix": Literal(wanted + " ")})
+        found = _lookup(kg, types, {"prefix": Literal(wanted + " ")})
     if len(found) == 1:
         [(thing, label)] = found.items()
         return Named(thing, label)
@@ -70,7 +71,7 @@ def resolve(kg: KnowledgeGraph, text: str, cls: URIRef = CKG.Actor, what: str = 
             for t, label in sorted(found.items(), key=lambda i: (i[1], str(i[0])))
         )
         raise AmbiguousName(f"{text!r} names more than one {what}: {choices}")
-    every = _of_class(kg, cls, kg.select("name-lookup").rows)
+    every = [row for row in kg.select("name-lookup").rows if row["type"] in types]
     labels: dict[str, set[str]] = {}
     for row in every:
         labels.setdefault(str(row["key"]), set()).add(_label([row], URIRef(str(row["thing"]))))
@@ -80,22 +81,17 @@ def resolve(kg: KnowledgeGraph, text: str, cls: URIRef = CKG.Actor, what: str = 
     raise UnknownName(f"no {what} is called {text!r}{hint}")
 
 
-def _lookup(kg: KnowledgeGraph, cls: URIRef, bound: dict[str, Literal]) -> dict[URIRef, str]:
-    """The things of ``cls`` whose folded name is (or starts with) the bound key, with the
-    label to show."""
-    rows = _of_class(kg, cls, kg.select("name-lookup", bound).rows)
+def _lookup(
+    kg: KnowledgeGraph, types: set[Node | None], bound: dict[str, Literal]
+) -> dict[URIRef, str]:
+    """The things of one of ``types`` (the class asked for and those under it, from
+    subclasses.rq) whose folded name is (or starts with) the bound key, with the label to
+    show."""
+    rows = [row for row in kg.select("name-lookup", bound).rows if row["type"] in types]
     by_thing: dict[URIRef, list[dict[str, Node | None]]] = {}
     for row in rows:
         by_thing.setdefault(URIRef(str(row["thing"])), []).append(row)
     return {thing: _label(found, thing) for thing, found in by_thing.items()}
-
-
-def _of_class(
-    kg: KnowledgeGraph, cls: URIRef, rows: list[dict[str, Node | None]]
-) -> list[dict[str, Node | None]]:
-    """The rows about things of ``cls`` or of a class under it."""
-    types = {row["type"] for row in kg.select("subclasses", {"class": cls}).rows}
-    return [row for row in rows if row["type"] in types]
 
 
 def _label(rows: list[dict[str, Node | None]], thing: URIRef) -> str:

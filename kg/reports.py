@@ -205,9 +205,8 @@ def claims(
                     details[str(row["claim"])][detail].append(value)
     found: dict[tuple[str, str, str], Claim] = {}
     # The query gives its rows in no set order; every store gives them in this one.
-    ordered = sorted(stated, key=_relation_order(columns))
-    del stated
-    for values in ordered:
+    stated.sort(key=_relation_order(columns))
+    for values in stated:
         row = dict(zip(columns, values, strict=True))
         key = (str(row["claim"]), str(row["from"]), str(row["to"]))
         if key in found:  # a second label or quote: keep the first

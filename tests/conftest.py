@@ -108,14 +108,7 @@ class StoreRig:
 
     def spec(self, files: tuple[str, ...]) -> StoreSpec:
         if self.kind == "endpoint":
-            server = self.server
-            return StoreSpec(
-                endpoint=server.sparql_url,
-                update_endpoint=server.update_url,
-                store_endpoint=server.gsp_url,
-                user=server.user,
-                password=server.password,
-            )
+            return self.server.spec()
         if files not in self.stores:
             self.stores[files] = self.folder / f"store-{len(self.stores)}"
         return StoreSpec(folder=self.stores[files])

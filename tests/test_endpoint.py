@@ -803,7 +803,6 @@ def test_validation_on_the_server_gives_pyshacls_results(tmp_path: Path) -> None
     triples where pySHACL found none. The two checks run at a time also parse their queries
     at once, which rdflib's parser cannot (an error now and then)."""
     from kg import validation
-    from kg.graph import StoreSpec
     from kg.loading import load_store
 
     data = tmp_path / "synthetic.nt"
@@ -819,13 +818,7 @@ def test_validation_on_the_server_gives_pyshacls_results(tmp_path: Path) -> None
     expected = validation.validate_kg(reference, engine="pyshacl").results
 
     with running() as started:
-        spec = StoreSpec(
-            endpoint=started.sparql_url,
-            update_endpoint=started.update_url,
-            store_endpoint=started.gsp_url,
-            user=started.user,
-            password=started.password,
-        )
+        spec = started.spec()
         load_store(spec, [data], replace=True)
         on_server = KnowledgeGraph.open(store=spec)
         on_server.store.add(DATA_GRAPH, faults)

@@ -232,11 +232,14 @@ class StoreSpec:
                 user=self.user,
                 password=self.password,
                 timeout=self.timeout,
+                allow_network=allow_network,
             )
         if self.folder is not None:
             from kg.stores.oxigraph import OxigraphStore
 
-            return OxigraphStore(self.folder, read_only=not writable)
+            store = OxigraphStore(self.folder, read_only=not writable)
+            store.allow_network = allow_network
+            return store
         return MemoryStore(allow_network=allow_network)
 
 

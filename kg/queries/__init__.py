@@ -139,12 +139,26 @@ def _walk(node: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
+def engine_text(text: str, *, allow_network: bool = False) -> str:
+    """The text an engine runs for the query ``text``: its canonical form, in which no parser
+    can find a comment, string or escape another reads otherwise; NetworkRefused if it has
+    SERVICE, FROM or LOAD outside strings and IRIs, unless ``allow_network``."""
+    from kg.queries import guard
+
+    return guard.checked(text, allow_network=allow_network)
+
+
+@functools.lru_cache(maxsize=256)
 def prepare(text: str, *, allow_network: bool = False) -> Query:
     """Parse a SPARQL query and refuse what would reach the network, unless allowed.
 
-    The check runs on the parsed query, so spellings such as ``SERV\\u0049CE`` are caught.
-    Prepared queries are kept (rdflib runs one many times), so each text is parsed once.
-    Raises QueryError for a syntax error or an update, NetworkRefused for SERVICE or FROM.
+    The text is first written in the one form every engine reads the same way
+    (:func:`kg.queries.guard.checked`, which refuses SERVICE, FROM and LOAD outside strings
+    and IRIs); rdflib then parses that text, and the parsed query is checked again, so
+    spellings such as ``SERV\\u0049CE`` are caught twice. Engines other than rdflib run the
+    same canonical text (:func:`engine_text`). Prepared queries are kept (rdflib runs one
+    many times), so each text is parsed once. Raises QueryError for a syntax error or an
+    update, NetworkRefused for SERVICE, FROM or LOAD.
     """
     # rdflib's SPARQL parser is imported when a query is first checked: importing it takes
     # a third of a second that a report on a store does not need.
@@ -155,8 +169,9 @@ def prepare(text: str, *, allow_network: bool = False) -> Query:
 
     # rdflib would fetch the graph named in FROM <...>; MemoryStore turns it on only if asked.
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    safe = engine_text(text, allow_network=allow_network)
     try:
-        parsed = parseQuery(text)
+        parsed = parseQuery(safe)
     except ParseException as error:
         raise QueryError(
             f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
@@ -173,8 +188,8 @@ def prepare(text: str, *, allow_network: bool = False) -> Query:
         for node in _walk(body):
             if node.name == "ServiceGraphPattern":
                 raise NetworkRefused(
-                    f"SERVICE {node.get('term').n3()} in a query would reach the network "
-                    "and is refused; pass --allow-network to allow it"
+                    "SERVICE in a query would reach the network and is refused; pass "
+                    "--allow-network to allow it"
                 )
     try:
         prepared: Query = translateQuery(parsed, initNs=PREFIXES)

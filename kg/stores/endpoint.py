@@ -843,6 +843,8 @@ class EndpointStore(Store):
         bindings: Mapping[str, Identifier],
         graphs: Sequence[URIRef] = GRAPHS,
     ) -> tuple[str, QueryShape]:
+        # The server gets the canonical text, the one the network check read.
+        text = queries.engine_text(text, allow_network=self.allow_network)
         with _PARSING:
             prepared = queries.prepare(text, allow_network=self.allow_network)  # SERVICE, FROM
         for name in _named_graphs(prepared.algebra):

@@ -170,6 +170,8 @@ class OxigraphStore(Store):
 
     kind = "oxigraph"
     concurrent = True  # pyoxigraph evaluates a query without the GIL
+    # Oxigraph runs SERVICE itself: off unless the user asks (kg.graph.StoreSpec.connect).
+    allow_network = False
 
     def __init__(self, path: Path | None = None, *, read_only: bool = True) -> None:
         self.path = path
@@ -221,6 +223,8 @@ class OxigraphStore(Store):
             else {"default_graph": [_graph(g) for g in graphs]}
         )
         try:
+            # The canonical text: the one the network check read (kg.queries.guard).
+            text = queries.engine_text(text, allow_network=self.allow_network)
             return self.store.query(with_values(text, bindings), prefixes=queries.PREFIXES, **scope)
         except SyntaxError as error:
             raise QueryError(f"Oxigraph cannot parse the query: {error}") from None

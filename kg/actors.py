@@ -31,6 +31,9 @@ class Named:
     label: str
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _as_iri(text: str) -> URIRef | None:
     if re.fullmatch(r"https?://\S+|urn:\S+", text):
         return URIRef(text)
@@ -48,6 +51,9 @@ def resolve(kg: KnowledgeGraph, text: str, cls: URIRef = CKG.Actor, what: str = 
     unknown name reads every key, for suggestions."""
     if not text.strip():
         raise UnknownName(f"an empty name names no {what}")
+    if _SURROGATE.search(text):  # bytes that were not UTF-8, kept by the shell's decoding
+        shown = text.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+        raise UnknownName(f"no {what} is called '{shown}': the name is not valid UTF-8 text")
     if text.strip().startswith("<") and text.strip().endswith(">"):
         text = text.strip()[1:-1]
     iri = _as_iri(text.strip())

@@ -32,8 +32,13 @@ CORPUS: list[tuple[str, str, int]] = [
     ("\\u first letter", "SELECT * {{ \\u0053ERVICE <{url}a> {{ ?s ?p ?o }} }}", REFUSED),
     ("\\u lower hex", "SELECT * {{ servic\\u0065 <{url}a> {{ ?s ?p ?o }} }}", REFUSED),
     ("\\U eight digits", "SELECT * {{ \\U00000053ERVICE <{url}a> {{ ?s ?p ?o }} }}", REFUSED),
-    ("every letter escaped", "SELECT * {{ " + "".join(f"\\u{ord(c):04X}" for c in "SERVICE")
-     + " <{url}a> {{ ?s ?p ?o }} }}", REFUSED),
+    (
+        "every letter escaped",
+        "SELECT * {{ "
+        + "".join(f"\\u{ord(c):04X}" for c in "SERVICE")
+        + " <{url}a> {{ ?s ?p ?o }} }}",
+        REFUSED,
+    ),
     ("SILENT", "SELECT * {{ SERVICE SILENT <{url}a> {{ ?s ?p ?o }} }}", REFUSED),
     ("silent lower", "SELECT * {{ service silent <{url}a> {{ ?s ?p ?o }} }}", REFUSED),
     ("variable", "SELECT * {{ VALUES ?e {{ <{url}a> }} SERVICE ?e {{ ?s ?p ?o }} }}", REFUSED),
@@ -73,7 +78,7 @@ CORPUS: list[tuple[str, str, int]] = [
         'VALUES ?y {{ "}} # " }}\n}}',
         RAN,
     ),
-    ("\\u0022 opening a string", 'SELECT * {{ BIND(\\u0022 ' + S + ' \\u0022 AS ?x) }}', RAN),
+    ("\\u0022 opening a string", "SELECT * {{ BIND(\\u0022 " + S + " \\u0022 AS ?x) }}", RAN),
     ("brace in a string", 'SELECT * {{ BIND("}}" AS ?x) ' + S + " }}", REFUSED),
     ("'#' in a string", 'SELECT * {{ BIND("#" AS ?x) ' + S + " }}", REFUSED),
     ("'#' in a single-quoted string", "SELECT * {{ BIND('#' AS ?x) " + S + " }}", REFUSED),

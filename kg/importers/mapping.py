@@ -255,6 +255,10 @@ def load_mapping(path: Path, vocabulary: Vocabulary) -> MappingSpec:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise BadImport(f"{path}: not valid TOML ({error})") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise BadImport(
+            f"{path}: not a mapping (arrays or tables nested too deep to read)"
+        ) from None
     problems = Problems(path)
     spec = MappingSpec(path)
     _Reader(spec, problems, vocabulary).read(document)

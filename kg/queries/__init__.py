@@ -199,6 +199,7 @@ def prepare(text: str, *, allow_network: bool = False) -> Query:
 
 
 _IRI = re.compile(r"<([^<>\"{}|^`\\\s]*)>")
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _CURIE = re.compile(r"([A-Za-z][\w.-]*)?:([\w.-]*)")
 _QUOTED = re.compile(r'"(.*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(\S+))?', re.DOTALL)
 
@@ -210,7 +211,12 @@ def parse_value(value: str) -> Identifier:
     ``"text"@lang`` and ``"text"^^xsd:type`` give literals; a bare integer, decimal or
     ISO date (2017-09-01) gives a typed literal; anything else a plain string.
     """
+    if any("\ud800" <= ch <= "\udfff" for ch in value):  # bytes that were not UTF-8
+        shown = value.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+        raise QueryError(f"--param {shown}: the value is not valid UTF-8 text")
     if m := _IRI.fullmatch(value):
+        if not _ABSOLUTE.match(m.group(1)):  # no base to resolve it against, on any store
+            raise QueryError(f"--param {value}: not an absolute IRI (write <scheme:...>)")
         return URIRef(m.group(1))
     if m := _QUOTED.fullmatch(value):
         lexical, lang, datatype = m.groups()

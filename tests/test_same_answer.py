@@ -1,0 +1,100 @@
+"""The same bad value gets the same one-line answer on every store.
+
+Each of these passed on one store and failed on the other (issue 12, item 8): an empty IRI
+bound with --param, bytes that are not UTF-8 in --of or --param; and a mapping nested
+5,000 deep ended in a traceback (item 7).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.graph import StoreSpec
+from kg.loading import load_store
+from tests.conftest import TESTS
+
+STORES = ["memory", "oxigraph"]
+QUERY = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+
+
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("same") / "store"
+    load_store(StoreSpec(folder=folder), [])
+    return folder
+
+
+def _kg(store: str, folder: Path, args: list[str]) -> tuple[int, str]:
+    env = {"KG_STORE": str(folder)} if store == "oxigraph" else {}
+    result = CliRunner().invoke(cli, args, env=env)
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ["query", "-e", QUERY, "--param", "s=<>"],
+            3,
+            "--param <>: not an absolute IRI (write <scheme:...>)",
+        ),
+        (
+            ["query", "-e", QUERY, "--param", "s=<a/b>"],
+            3,
+            "--param <a/b>: not an absolute IRI (write <scheme:...>)",
+        ),
+        (
+            ["query", "-e", QUERY, "--param", "s=\udcff\udcfe"],
+            3,
+            "--param \\xff\\xfe: the value is not valid UTF-8 text",
+        ),
+        (
+            ["report", "backers", "--of", "Ira\udcffn"],
+            6,
+            "no actor is called 'Ira\\xffn': the name is not valid UTF-8 text",
+        ),
+        (
+            ["report", "actor", "\udcc3"],
+            6,
+            "no actor is called '\\xc3': the name is not valid UTF-8 text",
+        ),
+    ],
+)
+def test_a_bad_value_gets_one_answer_everywhere(
+    store: str, bundled_store: Path, args: list[str], code: int, message: str
+) -> None:
+    exit_code, output = _kg(store, bundled_store, args)
+    assert (exit_code, output) == (code, f"Error: {message}\n")
+
+
+@pytest.mark.parametrize(
+    "nested",
+    ["a = " + "[" * 5000 + "]" * 5000, "a = " + "{b=" * 5000 + "1" + "}" * 5000],
+    ids=["arrays", "inline tables"],
+)
+def test_a_mapping_nested_5000_deep_is_one_line(tmp_path: Path, nested: str) -> None:
+    mapping = tmp_path / "deep.toml"
+    mapping.write_text(nested + "\n", encoding="utf-8")
+    out = tmp_path / "out.ttl"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "import",
+            "csv",
+            str(TESTS / "data" / "claims-table.csv"),
+            "--mapping",
+            str(mapping),
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 8, result.output
+    assert result.output == (
+        f"Error: {mapping}: not a mapping (arrays or tables nested too deep to read)\n"
+    )
+    assert not out.exists()

@@ -39,6 +39,26 @@ def generated(tmp: Path) -> None:
         out.write(PREFIXES + 'ck:a a ckg:State ; rdfs:label "')
         out.write("x" * 50_000_000)
         out.write('" .\n')
+    # Inputs that one store took and the other refused, or that took minutes (issue 12).
+    (tmp / "integer-100k-digits.ttl").write_text(
+        PREFIXES + 'ck:a a ckg:State ; rdfs:label "A" ; rdfs:comment ' + "1" * 100_000 + " .\n",
+        encoding="utf-8",
+    )
+    (tmp / "number-5001-digits.jsonld").write_text(
+        '{"@id": "https://w3id.org/conflict-kg/id/a", "https://example.org/n": '
+        + "1" * 5001 + "}\n",
+        encoding="utf-8",
+    )
+    (tmp / "nested-100k.jsonld").write_text(
+        '{"@id": "https://w3id.org/conflict-kg/id/a", "https://example.org/p": '
+        + "[" * 100_000 + "]" * 100_000 + "}\n",
+        encoding="utf-8",
+    )
+    with (tmp / "prefixes-40k.ttl").open("w", encoding="utf-8") as out:
+        out.write(PREFIXES)
+        for i in range(40_000):
+            out.write(f"@prefix p{i}: <https://example.org/ns/{i}#> .\n")
+        out.write('ck:a a ckg:State ; rdfs:label "A" .\n')
 
 
 @pytest.fixture(scope="module")

@@ -85,7 +85,7 @@ def test_not_utf8_is_a_load_error(tmp_path: Path) -> None:
 def test_ntriples_error_names_the_file(tmp_path: Path) -> None:
     doc = tmp_path / "bad.nt"
     doc.write_text("<https://w3id.org/x> <https://w3id.org/p> .\n", encoding="utf-8")
-    with pytest.raises(DataLoadError, match=r"bad\.nt: not valid nt"):
+    with pytest.raises(DataLoadError, match=r"bad\.nt, line 1: bad syntax"):
         parse_file(doc)
 
 

@@ -123,9 +123,10 @@ class Store(abc.ABC):
         allow_network: bool = False,
         progress: Callable[[int], None] | None = None,
     ) -> None:
-        """Read Turtle, N-Triples, N-Quads or TriG files once without writing anything:
-        DataLoadError for bad syntax, NetworkRefused for owl:imports unless allowed."""
-        from kg.stores.oxigraph import read_quads
+        """Read Turtle, N-Triples, N-Quads, TriG or JSON-LD files once (by
+        :func:`kg.reading.read_quads`) without writing anything: DataLoadError for bad
+        syntax, NetworkRefused for owl:imports or a remote context unless allowed."""
+        from kg.reading import read_quads
 
         for path in paths:
             for _quad in read_quads(path, allow_network=allow_network, progress=progress):
@@ -140,7 +141,8 @@ class Store(abc.ABC):
         progress: Callable[[int], None] | None = None,
     ) -> None:
         """Add files already passed by :meth:`check_files` to ``graph``, in bulk."""
-        from kg.stores.oxigraph import read_quads, triple_to_rdflib
+        from kg.reading import read_quads
+        from kg.stores.oxigraph import triple_to_rdflib
 
         for path in paths:
             quads = read_quads(path, allow_network=allow_network, progress=progress)

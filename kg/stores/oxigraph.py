@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
-import io
 import itertools
 import json
 import os
@@ -18,15 +17,17 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, BinaryIO, cast
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from kg import queries
-from kg.errors import DataLoadError, NetworkRefused, QueryError, StoreError
-from kg.stores.base import GRAPHS, QueryRows, Store, Triple
+from kg.errors import QueryError, StoreError
+from kg.reading import OX_FORMATS as READ_FORMATS
+from kg.reading import _Counting, rdf_format, read_quads  # noqa: F401 - names kept for callers
+from kg.stores.base import QueryRows, Store, Triple
 from kg.stores.values import with_values
 
 MANIFEST = "kg-store.json"
@@ -382,76 +383,6 @@ class OxigraphStore(Store):
         del self.store
 
 
-_SKIPPED_GRAPHS = {ox.NamedNode(str(name)) for name in GRAPHS if name != GRAPHS[1]}
-
-
-def read_quads(
-    path: Path,
-    *,
-    allow_network: bool = False,
-    progress: Callable[[int], None] | None = None,
-    checked: bool = False,
-) -> Iterator[ox.Quad]:
-    """The quads of a Turtle, N-Triples, N-Quads or TriG file, read by Oxigraph's parser
-    (Rust: a lone surrogate or bad syntax is an error with its line). owl:imports is
-    refused unless the network is allowed; the ontology and derived graphs of a `kg export`
-    TriG file are left out, as the in-memory load does. A file that has ``checked`` (read
-    whole once already, without error) is read again without validating IRIs and language
-    tags a second time, in half the time."""
-    fmt = _ox_format(path)
-    try:
-        with _Counting(path.open("rb"), progress) as stream:
-            source = cast(IO[bytes], stream)
-            # Blank nodes get new names, as rdflib gives them: _:b1 of two files is two nodes.
-            base = path.resolve().as_uri()
-            for quad in ox.parse(
-                source, fmt, base_iri=base, rename_blank_nodes=True, lenient=checked
-            ):
-                if quad.predicate == OWL_IMPORTS and not allow_network:
-                    raise NetworkRefused(
-                        f"{path}: owl:imports {quad.object} would fetch another document "
-                        "and is refused; load that file too, or pass --allow-network"
-                    )
-                if quad.graph_name in _SKIPPED_GRAPHS:
-                    continue
-                yield quad
-    except SyntaxError as error:
-        raise DataLoadError(f"{path}, line {error.lineno}: bad syntax ({error.msg})") from None
-    except FileNotFoundError:
-        raise DataLoadError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataLoadError(f"{path}: is a folder, not a file") from None
-    except UnicodeDecodeError as error:
-        raise DataLoadError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise DataLoadError(f"{path}: cannot be read ({error.strerror or error})") from None
-
-
 def _ox_format(path: Path) -> ox.RdfFormat:
-    from kg.graph import rdf_format
-
-    fmt = rdf_format(path)
-    if fmt not in OX_FORMATS:
-        raise DataLoadError(f"{path}: bulk loading reads .ttl .nt .nq .trig, not {fmt}")
-    return OX_FORMATS[fmt]
-
-
-class _Counting(io.RawIOBase):
-    """A binary file that reports how many bytes have been read, for a progress bar."""
-
-    def __init__(self, stream: IO[bytes], progress: Callable[[int], None] | None) -> None:
-        self.stream = stream
-        self.progress = progress
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        n = self.stream.readinto(buffer)  # type: ignore[attr-defined]
-        if n and self.progress is not None:
-            self.progress(n)
-        return int(n or 0)
-
-    def close(self) -> None:
-        self.stream.close()
-        super().close()
+    """Oxigraph's format for ``path`` (the reader itself is kg.reading.read_quads)."""
+    return READ_FORMATS[rdf_format(path)]

@@ -20,8 +20,9 @@ So a relation that ended "in July 2017" is current but flagged "may have ended" 
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -65,12 +66,23 @@ def weakest(standings: Iterable[Standing]) -> Standing:
     return min(standings, key=_CERTAINTY.index)
 
 
+# An xsd:date: an optional minus, a year of four or more digits, a month and a day, and
+# perhaps a time zone (ignored: a date is read as a day).
+_XSD_DATE = re.compile(r"(-?)(\d{4,})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?")
+
+
 @dataclass(frozen=True, order=True)
 class TimePoint:
-    """A period of a day, a month or a year, given by its first day."""
+    """A period of a day, a month or a year, given by its first day.
+
+    A valid xsd:date outside the years 1 to 9999 (``-0044-03-15``, ``12017-01-01``), which
+    Python's dates cannot hold, is placed before or after every other date and keeps its
+    own text (``shown``) for display.
+    """
 
     first: date
     precision: Precision
+    shown: str = field(default="", compare=False)
 
     @classmethod
     def of(cls, value: object, precision: object, *, where: str = "") -> TimePoint | None:
@@ -80,29 +92,34 @@ class TimePoint:
         """
         if value is None:
             return None
-        if isinstance(value, datetime):
-            first = value.date()
-        elif isinstance(value, date):
-            first = value
-        else:
-            try:
-                first = date.fromisoformat(str(value)[:10])
-            except ValueError:
-                raise BadValue(
-                    f"{where or 'a claim'} has a date that is not a valid xsd:date "
-                    f"({str(value)!r}); `kg validate` lists every such value"
-                ) from None
         try:
             unit = Precision(str(precision)) if precision else Precision.DAY
         except ValueError:
             raise BadValue(
                 f"{where or 'a claim'} has an unknown date precision ({precision!r})"
             ) from None
-        return cls(first, unit)
+        if isinstance(value, date | datetime):
+            return cls(value.date() if isinstance(value, datetime) else value, unit)
+        text = str(value).strip()
+        m = _XSD_DATE.fullmatch(text)
+        if m is None or not _valid_day(m):
+            raise BadValue(
+                f"{where or 'a claim'} has a date that is not a valid xsd:date "
+                f"({text!r}); `kg validate` lists every such value"
+            )
+        sign, year_text, month, day = m.groups()
+        year = -int(year_text) if sign else int(year_text)
+        if 1 <= year <= 9999:
+            return cls(date(year, int(month), int(day)), unit)
+        shown = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}[unit]
+        label = "-".join([sign + year_text, month, day][: shown + 1])
+        return cls(date.min if year < 1 else date.max, unit, label)
 
     @property
     def last(self) -> date:
         """The last day of the period."""
+        if self.shown:  # outside the years 1 to 9999: a point before or after every date
+            return self.first
         if self.precision is Precision.YEAR:
             return date(self.first.year, 12, 31)
         if self.precision is Precision.MONTH:
@@ -111,10 +128,25 @@ class TimePoint:
         return self.first
 
     def __str__(self) -> str:
+        if self.shown:
+            return self.shown
         text = self.first.isoformat()
         return {Precision.DAY: text, Precision.MONTH: text[:7], Precision.YEAR: text[:4]}[
             self.precision
         ]
+
+
+def _valid_day(m: re.Match[str]) -> bool:
+    """Whether the month and day of an xsd:date exist in its year (XSD 1.1: year 0 is 1 BCE,
+    and the proleptic Gregorian calendar's leap years run on through it)."""
+    sign, year_text, month_text, day_text = m.groups()
+    if len(year_text) > 4 and year_text.startswith("0"):
+        return False  # a year of more than four digits has no leading zero
+    year, month, day = int(year_text) * (-1 if sign else 1), int(month_text), int(day_text)
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return day <= calendar.monthrange(2000 if leap else 2001, month)[1]
 
 
 def period_text(start: TimePoint | None, end: TimePoint | None) -> str:

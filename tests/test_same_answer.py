@@ -7,6 +7,7 @@ bound with --param, bytes that are not UTF-8 in --of or --param; and a mapping n
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,46 @@ def test_a_mapping_nested_5000_deep_is_one_line(tmp_path: Path, nested: str) -> 
         f"Error: {mapping}: not a mapping (arrays or tables nested too deep to read)\n"
     )
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("lexical", "precision", "shown"),
+    [
+        ("-0044-03-15", "day", "-0044-03-15"),
+        ("12017-01-01", "month", "12017-01"),
+        ("0000-02-29", "year", "0000"),  # year 0 is 1 BCE, a leap year
+        ("2017-07-01Z", "day", "2017-07-01"),
+    ],
+)
+def test_valid_xsd_dates_outside_python_years_are_read(
+    lexical: str, precision: str, shown: str
+) -> None:
+    from kg.periods import TimePoint
+
+    point = TimePoint.of(lexical, precision)
+    assert point is not None and str(point) == shown
+
+
+@pytest.mark.parametrize("lexical", ["2017-02-29", "-0001-02-29", "012017-01-01", "2017-13-01"])
+def test_invalid_xsd_dates_are_still_refused(lexical: str) -> None:
+    from kg.errors import BadValue
+    from kg.periods import TimePoint
+
+    with pytest.raises(BadValue, match="not a valid xsd:date"):
+        TimePoint.of(lexical, "day", where="ck:c")
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_far_dates_sort_before_and_after_every_other(store: str, tmp_path: Path) -> None:
+    far = TESTS / "data" / "far-dates.ttl"
+    if store == "oxigraph":
+        load_store(StoreSpec(folder=tmp_path / "s"), [far])
+        args = ["report", "backers", "--include-ended", "--format", "json"]
+    else:
+        args = ["report", "backers", "--include-ended", "--format", "json", "--data", str(far)]
+    exit_code, output = _kg(store, tmp_path / "s", args)
+    assert exit_code == 0, output
+    rows = {row["backer_label"]: row for row in json.loads(output)}
+    assert (rows["Alpha"]["end"], rows["Alpha"]["period"]) == ("12017-01", "–12017-01")
+    # began in 44 BCE and has not ended: current on every day
+    assert (rows["Gamma"]["start"], rows["Gamma"]["standing"]) == ("-0044-03-15", "current")

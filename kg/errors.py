@@ -104,3 +104,10 @@ class PartialResult(KGError):
     it is never passed off as the whole answer."""
 
     exit_code = 12
+
+
+class ShapeError(KGError):
+    """A shape cannot be run exactly by the engine asked for, or is malformed; it is refused
+    before anything is validated."""
+
+    exit_code = 13

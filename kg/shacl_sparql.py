@@ -58,13 +58,14 @@ import pyoxigraph
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import SH
+from rdflib.namespace import OWL, SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from kg.queries import PREFIXES
+from kg.shacl_prebinding import prebinding_problem
 from kg.stores import oxigraph as oxigraph_terms
 from kg.validation import ValidationResult, _named_shape
 
@@ -195,6 +196,7 @@ class UnsupportedShape(ValueError):
         self.shape = shape
         self.construct = construct
         self.where = where
+        self.top: Node = shape  # the targeted shape that holds it
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,29 @@ class _Writer:
             return node.n3()
         raise TypeError(f"no SPARQL constant for {node!r}")
 
+    def same(self, v: str, node: Node) -> str:
+        """A test that ``?v`` is the very term ``node``. A literal that Oxigraph would keep
+        in another form ("1"^^xsd:int as "1"^^xsd:integer, "01"^^xsd:integer as "1") is
+        compared by its lexical form and datatype: Oxigraph folds such a constant in a query
+        too, so that sameTerm would also match what the store holds as "1"^^xsd:integer,
+        which pySHACL, over what the store holds, tells apart from "1"^^xsd:int."""
+        if isinstance(node, Literal) and not oxigraph_keeps(node):
+            kind = (
+                f'LANG(?{v}) = "{node.language}"'
+                if node.language
+                else f"DATATYPE(?{v}) = {self.term(node.datatype or XSD.string)}"
+            )
+            lexical = Literal(str(node)).n3()
+            return f"(isLiteral(?{v}) && STR(?{v}) = {lexical} && {kind})"
+        return f"sameTerm(?{v}, {self.term(node)})"
+
+    def absent(self, v: str, path: str, node: Node) -> str:
+        """A test that ``node`` is not among the values of ``?v`` along ``path``."""
+        if isinstance(node, Literal) and not oxigraph_keeps(node):
+            h = self.fresh("h")
+            return _not_exists(f"?{v} {path} ?{h} . FILTER {self.same(h, node)}")
+        return _not_exists(f"?{v} {path} {self.term(node)}")
+
     def query(self, body: str) -> str:
         """Prefix declarations for the prefixed names ``body`` uses, then ``body``."""
         used = set(re.findall(r"(?<![\w?$:<\"'])([A-Za-z][\w-]*):(?=[A-Za-z_])", body))
@@ -339,6 +364,21 @@ class _Writer:
             if prefix in used
         ]
         return "\n".join([*lines, body])
+
+
+@functools.lru_cache(maxsize=1024)
+def oxigraph_keeps(literal: Literal) -> bool:
+    """Whether Oxigraph keeps ``literal`` as it is written (it stores some as their value:
+    "1"^^xsd:int as "1"^^xsd:integer, "8.0"^^xsd:decimal as "8")."""
+    store = pyoxigraph.Store()
+    node = pyoxigraph.NamedNode("urn:x:x")
+    store.add(pyoxigraph.Quad(node, node, to_oxigraph(literal)))
+    kept = from_oxigraph(next(iter(store)).object)
+    return isinstance(kept, Literal) and (str(kept), kept.datatype, kept.language) == (
+        str(literal),
+        literal.datatype,
+        literal.language,
+    )
 
 
 # A pattern maker: given the name of a variable (without ?), SPARQL text about it.
@@ -362,20 +402,28 @@ class _Compiler:
     shapes: Graph
     writer: _Writer
     checks: list[Check] = field(default_factory=list)
+    refused: list[UnsupportedShape] = field(default_factory=list)
 
     # -- shapes -----------------------------------------------------------------------------
 
-    def compile(self) -> list[Check]:
+    def compile(self, *, partial: bool = False) -> list[Check]:
+        """The checks of every targeted shape. A shape that uses a construct not compiled
+        raises UnsupportedShape, or with ``partial`` is left out whole (none of its checks
+        kept) and its error added to ``refused``."""
         for shape in self._targeted_shapes():
             if self._deactivated(shape):
                 continue
+            before = len(self.checks)
             try:
                 self._shape(shape, self._focus(shape))
             except UnsupportedShape as error:
                 # Name the shape as results do: the named node shape, and the property shape.
-                raise UnsupportedShape(
-                    error.shape, error.construct, self._describe(error.shape)
-                ) from None
+                named = UnsupportedShape(error.shape, error.construct, self._describe(error.shape))
+                named.top = shape
+                if not partial:
+                    raise named from None
+                del self.checks[before:]
+                self.refused.append(named)
         return self.checks
 
     def _describe(self, shape: Node) -> str:
@@ -427,7 +475,10 @@ class _Compiler:
         if nodes:
 
             def listed(v: str) -> str:
-                return f"VALUES ?{v} {{ {' '.join(w.term(n) for n in nodes)} }}"
+                # In a subquery of its own: rdflib drops the rows of a VALUES block that an
+                # OPTIONAL after it does not match (sh:minCount results went missing).
+                values = f"VALUES ?{v} {{ {' '.join(w.term(n) for n in nodes)} }}"
+                return f"{{ SELECT ?{v} WHERE {{ {values} }} }}"
 
             def is_listed(v: str) -> str:
                 return " || ".join(f"sameTerm(?{v}, {w.term(n)})" for n in nodes)
@@ -521,15 +572,36 @@ class _Compiler:
 
     def _refuse_unknown_parameters(self, shape: Node) -> None:
         known = {*TARGETS, *CONSTRAINTS, *DESCRIPTIVE, *NOT_PARAMETERS}
-        for predicate in set(self.shapes.predicates(shape, None)):
+        components = self._components
+        for predicate in sorted(set(self.shapes.predicates(shape, None)), key=str):
             if str(predicate).startswith(str(SH)) and predicate not in known:
                 raise UnsupportedShape(shape, f"sh:{_local(predicate)}")
+            if predicate in components:
+                raise UnsupportedShape(
+                    shape,
+                    f"the SPARQL-based constraint component {components[predicate].n3()} "
+                    f"(its parameter {predicate.n3()})",
+                )
+
+    @functools.cached_property
+    def _components(self) -> dict[Node, Node]:
+        """The parameters of the constraint components the shapes graph declares, each
+        with its component: a shape that uses one is checked by that component's
+        validators (SHACL 6), which are not compiled."""
+        found: dict[Node, Node] = {}
+        # Any node with parameters: a component may be typed by a subclass of
+        # sh:ConstraintComponent, and reading it as one errs on the safe side.
+        for component in set(self.shapes.subjects(SH.parameter, None)):
+            for parameter in self.shapes.objects(component, SH.parameter):
+                for path in self.shapes.objects(parameter, SH.path):
+                    found[path] = component
+        return found
 
     def _severity(self, shape: Node) -> str:
         values = list(self.shapes.objects(shape, SH.severity))
         if len(values) > 1:
             raise UnsupportedShape(shape, "more than one sh:severity")
-        return _local(values[0]) if values else "Violation"
+        return severity_name(values[0]) if values else "Violation"
 
     def _message(self, shape: Node) -> str | None:
         messages = sorted(
@@ -632,8 +704,7 @@ class _Compiler:
         if parameter == SH.hasValue:
             if isinstance(argument, BNode):
                 raise UnsupportedShape(shape, "sh:hasValue with a blank node")
-            has = w.term(argument)
-            absent = f"!sameTerm(?{f}, {has}) && {_not_exists(f'?{f} {path} {has}')}"
+            absent = f"!{w.same(f, argument)} && {w.absent(f, path, argument)}"
             return f"SELECT DISTINCT ?{f} WHERE {{ {focus.enumerate(f)} FILTER ({absent}) }}"
         count = _count(shape, parameter, argument)
         if parameter == SH.minCount and count <= 1:
@@ -710,9 +781,9 @@ class _Compiler:
             if isinstance(argument, BNode):
                 raise UnsupportedShape(shape, "sh:hasValue with a blank node")
             if path is None:
-                body = f"{focus.enumerate(f)} FILTER (!sameTerm(?{f}, {w.term(argument)}))"
-                return f"SELECT DISTINCT ?{f} (?{f} AS ?{VALUE}) WHERE {{ {body} }}", None
-            absent = _not_exists(f"?{f} {path} {w.term(argument)}")
+                body = f"{focus.enumerate(f)} FILTER (!{w.same(f, argument)})"
+                return f"SELECT DISTINCT ?{f} WHERE {{ {body} }}", None  # no value, as pySHACL
+            absent = w.absent(f, path, argument)
             body = f"{focus.enumerate(f)} FILTER {absent}"
             return f"SELECT DISTINCT ?{f} WHERE {{ {body} }}", None
 
@@ -802,7 +873,7 @@ class _Compiler:
                 return "true"
             if all(isinstance(m, URIRef) for m in members):
                 return f"?{v} NOT IN ({', '.join(w.term(m) for m in members)})"
-            return "!(" + " || ".join(f"sameTerm(?{v}, {w.term(m)})" for m in members) + ")"
+            return "!(" + " || ".join(w.same(v, m) for m in members) + ")"
         raise UnsupportedShape(shape, f"sh:{_local(parameter)}")
 
     # -- nested shapes (sh:node) -------------------------------------------------------------
@@ -888,8 +959,8 @@ class _Compiler:
             if isinstance(argument, BNode):
                 raise UnsupportedShape(owner, "sh:hasValue with a blank node")
             if path is None:
-                return f"!sameTerm(?{v}, {w.term(argument)})"
-            return _not_exists(f"?{v} {path} {w.term(argument)}")
+                return f"!{w.same(v, argument)}"
+            return w.absent(v, path, argument)
         if path is None:
             return self._value_nonconforming(owner, parameter, argument, v, v, stack)
         x = w.fresh("x")
@@ -940,12 +1011,8 @@ class _Compiler:
         for variable in ("$currentShape", "$shapesGraph", "$PATH", "?currentShape", "?shapesGraph"):
             if variable in text:
                 raise UnsupportedShape(shape, f"sh:sparql using {variable}")
-        prefixes = "".join(
-            f"PREFIX {self.shapes.value(d, SH.prefix)}: <{self.shapes.value(d, SH.namespace)}>\n"
-            for owner in sorted(self.shapes.objects(constraint, SH.prefixes), key=str)
-            for d in sorted(self.shapes.objects(owner, SH.declare), key=str)
-        )
-        inner = text.replace("$this", "?this")
+        prefixes = prefix_declarations(self.shapes, constraint)
+        inner = re.sub(r"\$this\b", "?this", text)
         try:
             parsed = prepareQuery(prefixes + inner)
         except Exception as error:
@@ -953,6 +1020,10 @@ class _Compiler:
         if parsed.algebra.name != "SelectQuery":
             raise UnsupportedShape(shape, "sh:select that is not a SELECT query")
         algebra = parsed.algebra
+        problem = prebinding_problem(algebra)
+        if problem is not None:
+            # Run once over the graph, such a query finds other rows than per focus node.
+            raise UnsupportedShape(shape, f"sh:select with {problem}")
         used = {str(var) for var in (algebra["_vars"] if "_vars" in algebra else ())}
         projected = [str(var) for var in (algebra["PV"] if "PV" in algebra else ())]
         if "this" not in projected:
@@ -976,7 +1047,7 @@ class _Compiler:
         self.checks.append(
             Check(
                 query=query,
-                shape=_named_shape(self.shapes, constraint),
+                shape=_named_shape(self.shapes, shape),
                 path=None,
                 constraint=str(SH.SPARQLConstraintComponent),
                 severity=self._severity(shape),  # the shape's, as in pySHACL
@@ -984,6 +1055,30 @@ class _Compiler:
                 sparql_based=True,
             )
         )
+
+
+def prefix_declarations(shapes: Graph, constraint: Node) -> str:
+    """PREFIX lines for the sh:declare of the constraint's sh:prefixes, and of what those
+    import (owl:imports, within the shapes graph), as SHACL 5.2.1 reads them."""
+    owners: list[Node] = []
+    todo = sorted(shapes.objects(constraint, SH.prefixes), key=str)
+    while todo:
+        owner = todo.pop(0)
+        if owner not in owners:
+            owners.append(owner)
+            todo.extend(sorted(shapes.objects(owner, OWL.imports), key=str))
+    return "".join(
+        f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+        for owner in owners
+        for d in sorted(shapes.objects(owner, SH.declare), key=str)
+    )
+
+
+def severity_name(severity: Node) -> str:
+    """sh:Violation, sh:Warning and sh:Info by their local name, any other severity (SHACL
+    allows one's own) by its IRI."""
+    text = str(severity)
+    return text[len(str(SH)) :] if text.startswith(str(SH)) else text
 
 
 def _not_exists(pattern: str) -> str:
@@ -1047,6 +1142,19 @@ def compile_shapes(shapes: Graph) -> list[Check]:
 
     Raises UnsupportedShape for a construct that is not compiled."""
     return _Compiler(shapes, _Writer(shapes)).compile()
+
+
+def compile_what_can_be(shapes: Graph) -> tuple[list[Check], list[UnsupportedShape]]:
+    """The checks of the targeted shapes that compile exactly, and the errors of those
+    that do not (each names its shape, through ``top``, and the construct)."""
+    compiler = _Compiler(shapes, _Writer(shapes))
+    checks = compiler.compile(partial=True)
+    return checks, compiler.refused
+
+
+def targeted_shapes(shapes: Graph) -> list[Node]:
+    """The shapes that have targets (explicit, or the implicit class target)."""
+    return _Compiler(shapes, _Writer(shapes))._targeted_shapes()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1179,3 +1287,27 @@ def oxigraph_store(graph: Graph, store: pyoxigraph.Store | None = None) -> pyoxi
         for s, p, o in graph
     )
     return store
+
+
+def oxigraph_keeps_all(literals: Iterable[Literal]) -> bool:
+    """Whether Oxigraph keeps each of ``literals`` as it is written (see
+    :func:`oxigraph_keeps`), tried at once in a store of their own."""
+    distinct = sorted({lit for lit in literals if lit.datatype not in (None, XSD.string)}, key=str)
+    if not distinct:
+        return True
+    store = pyoxigraph.Store()
+    predicate = pyoxigraph.NamedNode("urn:x:p")
+    store.extend(
+        pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:x:{i}"), predicate, to_oxigraph(lit))
+        for i, lit in enumerate(distinct)
+    )
+    for quad in store:
+        kept = from_oxigraph(quad.object)
+        lit = distinct[int(quad.subject.value[len("urn:x:") :])]
+        if not isinstance(kept, Literal) or (str(kept), kept.datatype, kept.language) != (
+            str(lit),
+            lit.datatype,
+            lit.language,
+        ):
+            return False
+    return True

@@ -11,13 +11,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg import queries, resources
+from kg.errors import ShapeError
 from kg.graph import DATA_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph, parse_file
 from kg.stores.memory import MemoryStore
 
@@ -45,6 +46,9 @@ class ValidationReport:
     conforms: bool
     results: list[ValidationResult]
     graph: Graph = field(repr=False)
+    #: What the user should know of how the results were found (a shape that ran with
+    #: pySHACL on a store, for instance), one sentence each.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def violations(self) -> int:
@@ -82,15 +86,26 @@ def _named_shape(shapes: Graph, shape: Node) -> str:
     return str(shape)
 
 
-def shapes_graph() -> Graph:
-    """The bundled SHACL shapes."""
+def shapes_graph(
+    files: Sequence[Path] = (), *, bundled: bool = True, allow_network: bool = False
+) -> Graph:
+    """The bundled SHACL shapes (unless ``bundled`` is false) and those of ``files``.
+
+    Raises DataLoadError naming the file and line of a shapes file that would not load."""
     graph = Graph()
-    for path in resources.shapes_files():
-        graph += parse_file(path)
+    for path in [*(resources.shapes_files() if bundled else ()), *files]:
+        graph += parse_file(path, allow_network=allow_network)
     return graph
 
 
 ENGINES = ("auto", "pyshacl", "sparql")
+TARGET_PREDICATES = (
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.target,
+)
 
 
 def validate(
@@ -99,52 +114,125 @@ def validate(
     add: Sequence[Path] = (),
     allow_network: bool = False,
     engine: str = "pyshacl",
+    shapes: Graph | None = None,
+    integrity: bool | None = None,
 ) -> ValidationReport:
-    """Validate ``paths`` (default: the bundled data), with ``add`` on top, against the
-    bundled shapes.
+    """Validate ``paths`` (default: the bundled data), with ``add`` on top, against
+    ``shapes`` (default: the bundled shapes; see :func:`validate_kg`).
 
-    Raises DataLoadError when a file would not load; returns a report otherwise.
+    Raises DataLoadError when a file would not load, ShapeError when a shape cannot run;
+    returns a report otherwise.
     """
     kg = KnowledgeGraph.open(paths, add=add, derive=False, allow_network=allow_network)
-    return validate_kg(kg, engine=engine)
+    return validate_kg(kg, engine=engine, shapes=shapes, integrity=integrity)
 
 
-def validate_kg(kg: KnowledgeGraph, *, engine: str = "auto") -> ValidationReport:
-    """Validate the ontology and data of ``kg`` (not the derived relations) against the
-    bundled shapes.
+def validate_kg(
+    kg: KnowledgeGraph,
+    *,
+    engine: str = "auto",
+    shapes: Graph | None = None,
+    integrity: bool | None = None,
+) -> ValidationReport:
+    """Validate the ontology and data of ``kg`` (not the derived relations) against
+    ``shapes`` (default: the bundled shapes, from :func:`shapes_graph`). ``integrity``
+    (default: when the bundled shapes are used) also runs the bundled integrity queries
+    ``kg/queries/*-violation.rq``.
 
-    Two engines give the same results (tests/test_shacl_sparql.py compares them on every
-    shape fixture): "pyshacl", the reference, and "sparql", the shapes compiled to one SPARQL
-    query per constraint (kg.shacl_sparql) and run by Oxigraph or the server, which takes
-    seconds where pySHACL takes minutes (1M triples: 4-8 s against pySHACL's 80-126 s).
-    "auto" is pySHACL in memory and SPARQL on a store.
+    Two engines give the same results: "pyshacl", the reference, and "sparql", each shape
+    compiled to one SPARQL query per constraint (kg.shacl_sparql) and run by Oxigraph or the
+    server, which takes seconds where pySHACL takes minutes (1M triples: 4-8 s against
+    pySHACL's 80-126 s). On a store the reference is pySHACL over what the store holds
+    (Oxigraph keeps "1"^^xsd:int as "1"^^xsd:integer). "sparql" raises ShapeError, before
+    anything runs, for a shape it cannot compile exactly (naming the shape and the
+    construct). "auto" is pySHACL in memory; on a store, the compiled shapes, and pySHACL
+    over what the store holds for the shapes that do not compile (said in the report's
+    notes).
     """
     from kg import shacl_sparql  # it builds on this module's results
 
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}")
+    if integrity is None:
+        integrity = shapes is None
+    shapes = shapes if shapes is not None else shapes_graph()
     in_memory = isinstance(kg.store, MemoryStore)
-    if engine == "auto":
-        engine = "pyshacl" if in_memory else "sparql"
+    if engine == "auto" and in_memory:
+        engine = "pyshacl"
     if engine == "pyshacl":
-        data = Graph()
-        data += kg.graph(ONTOLOGY_GRAPH)
-        data += kg.graph(DATA_GRAPH)
-        return _pyshacl(data)
-    if in_memory:
-        select = shacl_sparql.oxigraph_select(
-            shacl_sparql.oxigraph_store(kg.graph(ONTOLOGY_GRAPH) + kg.graph(DATA_GRAPH))
+        return _pyshacl(_content(kg), shapes, integrity=integrity)
+    checks, refused = shacl_sparql.compile_what_can_be(shapes)
+    if refused and engine == "sparql":
+        more = f" (and {len(refused) - 1} more shape(s))" if len(refused) > 1 else ""
+        raise ShapeError(
+            f"{refused[0]}{more}: the sparql engine cannot run it exactly; "
+            "--engine pyshacl (or auto on a store) runs it with pySHACL"
         )
+    fallback: ValidationReport | None = None
+    notes: list[str] = []
+    if refused:
+        # Run first, so that pySHACL's refusal of a malformed shape comes before any query.
+        content = _content(kg)
+        tops = [error.top for error in refused]
+        fallback = _pyshacl(content, only_shapes(shapes, tops), integrity=False)
+        for error in refused:
+            notes.append(
+                f"{error.where} ran with pySHACL over what the store holds "
+                f"({len(content)} triples): {error.construct} is not compiled to SPARQL"
+            )
+    if in_memory:
+        union = kg.graph(ONTOLOGY_GRAPH) + kg.graph(DATA_GRAPH)
+        if shacl_sparql.oxigraph_keeps_all(o for o in union.objects() if isinstance(o, Literal)):
+            select = shacl_sparql.oxigraph_select(shacl_sparql.oxigraph_store(union))
+        else:
+            # Oxigraph would change some literal ("1"^^xsd:int), and with it the results.
+            select = shacl_sparql.rdflib_select(union)
     else:
         store = kg.store
 
         def select(text: str) -> list[dict[str, Node | None]]:
             return store.select(text, {}, graphs=(ONTOLOGY_GRAPH, DATA_GRAPH)).rows
 
-    return _compiled(select)
+    report = _compiled(select, checks, integrity=integrity)
+    if fallback is not None:
+        report.results.extend(fallback.results)
+        report.graph += fallback.graph  # two reports: see --format turtle
+        report = _report(report.results, report.graph)
+    report.notes.extend(notes)
+    return report
 
 
-def _compiled(select: Callable[[str], Iterable[Mapping[str, Node | None]]]) -> ValidationReport:
+def _content(kg: KnowledgeGraph) -> Graph:
+    """The ontology and data of ``kg`` in one rdflib graph (a copy from a store)."""
+    data = Graph()
+    data += kg.graph(ONTOLOGY_GRAPH)
+    data += kg.graph(DATA_GRAPH)
+    return data
+
+
+def only_shapes(shapes: Graph, keep: Sequence[Node]) -> Graph:
+    """A copy of ``shapes`` in which only the targeted shapes ``keep`` have targets (the
+    others stay, for sh:node and the logical constraints to refer to)."""
+    from kg.shacl_sparql import targeted_shapes
+
+    copy = _copy(shapes)
+    class_types = {RDFS.Class, *shapes.subjects(RDFS.subClassOf, RDFS.Class)}
+    for shape in targeted_shapes(shapes):
+        if shape in keep:
+            continue
+        for predicate in TARGET_PREDICATES:
+            copy.remove((shape, predicate, None))
+        for kind in class_types:
+            copy.remove((shape, RDF.type, kind))
+    return copy
+
+
+def _compiled(
+    select: Callable[[str], Iterable[Mapping[str, Node | None]]],
+    checks: Sequence[Any],
+    *,
+    integrity: bool,
+) -> ValidationReport:
     """Validation by the shapes compiled to SPARQL, plus the *-violation.rq queries."""
     from kg import shacl_sparql
 
@@ -152,7 +240,6 @@ def _compiled(select: Callable[[str], Iterable[Mapping[str, Node | None]]]) -> V
     report = BNode()
     results_graph.add((report, RDF.type, SH.ValidationReport))
     results_graph.add((report, SH.conforms, Literal(True)))
-    checks = shacl_sparql.compile_shapes(shapes_graph())
     # Two checks at a time: Oxigraph answers without holding the GIL (6.8 s instead of 7.9 s
     # at 1M triples on two cores), and a server answers two requests at once.
     results = shacl_sparql.run_checks(select, checks, workers=2)
@@ -162,10 +249,10 @@ def _compiled(select: Callable[[str], Iterable[Mapping[str, Node | None]]]) -> V
             URIRef(result.focus_node),
             URIRef(result.path) if result.path and not result.path.startswith("complex") else None,
             result.message,
-            SH[result.severity],
+            _severity_iri(result.severity),
             URIRef(result.shape),
         )
-    for name in queries.bundled_names():
+    for name in queries.bundled_names() if integrity else ():
         if not name.endswith("-violation"):
             continue
         query = queries.named_query(name)
@@ -187,19 +274,45 @@ def _compiled(select: Callable[[str], Iterable[Mapping[str, Node | None]]]) -> V
     return _report(results, results_graph)
 
 
-def _pyshacl(data: Graph) -> ValidationReport:
-    """Validation by pySHACL (the reference), with the SPARQL-based constraints run once."""
+def _pyshacl(data: Graph, shapes: Graph, *, integrity: bool) -> ValidationReport:
+    """Validation by pySHACL (the reference), with the SPARQL-based constraints that may
+    run once over the graph run so."""
     import pyshacl  # imported when needed: it takes a fifth of a second
-
-    shapes = shapes_graph()
-    checks, core_shapes = split_sparql_constraints(shapes)
-    _conforms, results_graph, _text = pyshacl.validate(
-        data,
-        shacl_graph=core_shapes,
-        inference="none",
-        allow_warnings=True,
-        meta_shacl=False,
+    from pyshacl.errors import (
+        ConstraintLoadError,
+        ReportableRuntimeError,
+        ShapeLoadError,
+        ValidationFailure,
     )
+
+    from kg.shacl_sparql import severity_name
+
+    checks, core_shapes = split_sparql_constraints(shapes)
+    # pySHACL runs a SPARQL-based constraint with the data graph's prefixes as well as
+    # those the constraint declares: the shapes' own prefixes count, as in their file.
+    for prefix, namespace in shapes.namespaces():
+        if prefix not in dict(data.namespaces()):
+            data.bind(prefix, namespace)
+    try:
+        _conforms, results_graph, _text = pyshacl.validate(
+            data,
+            shacl_graph=core_shapes,
+            inference="none",
+            allow_warnings=True,
+            meta_shacl=False,
+        )
+    except (
+        ConstraintLoadError,
+        ShapeLoadError,
+        ReportableRuntimeError,
+        ValidationFailure,
+        NotImplementedError,
+    ) as e:
+        reason = " ".join(str(getattr(e, "message", e)).split())
+        raise ShapeError(f"pySHACL refuses the shapes: {reason}") from None
+    if isinstance(results_graph, ValidationFailure):  # handed back, not raised
+        reason = " ".join(str(results_graph.message).split())
+        raise ShapeError(f"pySHACL refuses the shapes: {reason}")
     assert isinstance(results_graph, Graph)
     results: list[ValidationResult] = []
     # Only the report's own results: the nested sh:detail results that pySHACL adds under an
@@ -214,15 +327,22 @@ def _pyshacl(data: Graph) -> ValidationReport:
                 focus_node=str(results_graph.value(node, SH.focusNode)),
                 path=_path_text(results_graph.value(node, SH.resultPath)),
                 message=str(message) if message is not None else "does not conform",
-                severity=_local(results_graph.value(node, SH.resultSeverity) or SH.Violation),
+                severity=severity_name(
+                    results_graph.value(node, SH.resultSeverity) or SH.Violation
+                ),
                 shape=_named_shape(shapes, source_shape) if source_shape is not None else "",
                 constraint=_local(results_graph.value(node, SH.sourceConstraintComponent) or ""),
                 value=str(value) if value is not None else None,
             )
         )
     results.extend(_run_sparql_constraints(checks, data, results_graph))
-    results.extend(_violation_queries(data, results_graph))
+    if integrity:
+        results.extend(_violation_queries(data, results_graph))
     return _report(results, results_graph)
+
+
+def _severity_iri(name: str) -> URIRef:
+    return SH[name] if name in SEVERITY_ORDER else URIRef(name)
 
 
 def _report(results: list[ValidationResult], results_graph: Graph) -> ValidationReport:
@@ -251,8 +371,9 @@ def split_sparql_constraints(shapes: Graph) -> tuple[list[SparqlCheck], Graph]:
     instead of once per focus node as pySHACL does, which takes minutes on large imports.
     The answers are the same: each query matches ``$this`` on the targeted property.
     Returns the checks and the shapes left for pySHACL."""
-    core = Graph()
-    core += shapes
+    from kg.shacl_sparql import prefix_declarations
+
+    core = _copy(shapes)
     checks: list[SparqlCheck] = []
     for shape, constraint in list(shapes.subject_objects(SH.sparql)):
         targets = list(shapes.objects(shape, SH.targetSubjectsOf))
@@ -263,24 +384,47 @@ def split_sparql_constraints(shapes: Graph) -> tuple[list[SparqlCheck], Graph]:
         select = shapes.value(constraint, SH.select)
         if not targets or other_targets or select is None or not isinstance(shape, URIRef):
             continue  # anything else stays with pySHACL
-        prefixes = "".join(
-            f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
-            for owner in shapes.objects(constraint, SH.prefixes)
-            for d in shapes.objects(owner, SH.declare)
-        )
+        prefixes = prefix_declarations(shapes, constraint)
+        query = prefixes + re.sub(r"\$this\b", "?this", str(select))
+        if not _runs_once(query) or (shape, SH.path, None) in shapes:
+            continue  # pySHACL runs it per focus node, pre-binding $this
         severity = shapes.value(constraint, SH.severity) or shapes.value(shape, SH.severity)
         checks.append(
             SparqlCheck(
                 shape=shape,
                 constraint=constraint,
-                query=prefixes + str(select).replace("$this", "?this"),
+                query=query,
                 message=str(shapes.value(constraint, SH.message) or "does not conform"),
                 severity=URIRef(str(severity or SH.Violation)),
                 target_properties=tuple(URIRef(str(t)) for t in targets),
             )
         )
         core.remove((shape, SH.sparql, constraint))
-    return checks, core
+    return (checks, core) if checks else (checks, shapes)
+
+
+def _copy(graph: Graph) -> Graph:
+    """A copy of ``graph`` with its prefixes (pySHACL reads prefixes not declared with
+    sh:declare from the shapes graph's own)."""
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace, override=True, replace=True)
+    copy += graph
+    return copy
+
+
+def _runs_once(query: str) -> bool:
+    """Whether a SPARQL-based constraint's query gives the same rows run once over the
+    graph as run per focus node with $this pre-bound (kg.shacl_prebinding)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    from kg.shacl_prebinding import prebinding_problem
+
+    try:
+        algebra = prepareQuery(query).algebra
+    except Exception:  # noqa: BLE001 - pySHACL then reports the query itself
+        return False
+    return algebra.name == "SelectQuery" and prebinding_problem(algebra) is None
 
 
 def _run_sparql_constraints(

@@ -1,14 +1,17 @@
-"""`kg validate`: exit 0 conforms, 1 violations, 2 a file would not load; three formats."""
+"""`kg validate`: exit 0 conforms, 1 violations, 2 a file would not load, 13 a shape cannot
+run; three formats; --shapes and --add-shapes."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from kg import resources
 from kg.cli import cli
 
 TESTS = Path(__file__).resolve().parent
@@ -94,7 +97,9 @@ def test_malformed_turtle_names_the_line(runner: CliRunner, tmp_path: Path) -> N
     )
     result = runner.invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 2
-    assert result.output.startswith(f"Error: {bad}, line 4: bad syntax (expected '.'")
+    # The reason is the parser's own wording; the file and line are kg's.
+    assert result.output.startswith(f"Error: {bad}, line 4: bad syntax (")
+    assert result.output.count("\n") == 1
     assert "Traceback" not in result.output
 
 
@@ -128,3 +133,145 @@ def test_the_sparql_engine_and_a_store_report_what_pyshacl_reports(tmp_path: Pat
     assert results(*data, "--engine", "sparql") == reference
     load_store(StoreSpec(folder=tmp_path / "store"), broken)
     assert results("--store", str(tmp_path / "store")) == reference
+
+
+# --- --shapes, --add-shapes, and shapes the SPARQL engine does not compile ------------------
+
+SHAPES_HEAD = """
+@prefix ckg: <https://w3id.org/conflict-kg/ontology#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/shapes#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+# Every actor of the bundled data lacks ex:nothing: one result per actor.
+EVERY_ACTOR = (
+    SHAPES_HEAD
+    + """
+ex:EveryActor a sh:NodeShape ; sh:targetClass ckg:Actor ;
+    sh:property [ sh:path ex:nothing ; sh:minCount 1 ; sh:message "no ex:nothing" ] .
+"""
+)
+
+# SPARQL-based constraints whose $this is bound only by pre-binding: run once over the
+# graph (as kg ran them before, on both engines) they find nothing; run per focus node (the
+# 39 subjects of rdfs:subClassOf in the bundled ontology), one row each.
+PREBOUND = {
+    "filter": "SELECT $this WHERE { FILTER (isIRI($this)) }",
+    "bind": "SELECT $this ?value WHERE { BIND ($this AS ?value) }",
+    "exists": "SELECT $this WHERE { FILTER NOT EXISTS { $this ex:nothing ?x } }",
+    "optional": "SELECT $this WHERE { OPTIONAL { $this ex:nothing ?x } FILTER (!BOUND(?x)) }",
+    "subquery": "SELECT $this WHERE { { SELECT $this WHERE { FILTER (isIRI($this)) } } }",
+}
+# Forbidden by SHACL with pre-bound variables (pySHACL refuses them too): exit 13 everywhere.
+FORBIDDEN = {
+    "values": "SELECT $this WHERE { VALUES ?k { 1 } FILTER (isIRI($this)) }",
+    "minus": "SELECT $this WHERE { $this ?p ?o MINUS { $this ex:nothing ?o } }",
+}
+
+
+def sparql_shape(select: str) -> str:
+    return SHAPES_HEAD + f'''
+ex: sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/shapes#" ] .
+ex:Prebound a sh:NodeShape ; sh:targetSubjectsOf rdfs:subClassOf ;
+    sh:sparql [ sh:prefixes ex: ; sh:message "pre-bound" ; sh:select """{select}""" ] .
+'''
+
+
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kg.graph import StoreSpec
+    from kg.loading import load_store
+
+    folder = tmp_path_factory.mktemp("validate") / "store"
+    load_store(StoreSpec(folder=folder), [])
+    return folder
+
+
+def counts(output: str) -> tuple[int, int]:
+    body = json.loads(output)
+    return body["violations"], body["warnings"]
+
+
+def test_shapes_replaces_the_bundled_shapes(runner: CliRunner, tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(EVERY_ACTOR, encoding="utf-8")
+    done = runner.invoke(cli, ["validate", "--shapes", str(shapes), "--format", "json"])
+    assert done.exit_code == 1, done.output
+    body = json.loads(done.output)
+    assert {r["shape"] for r in body["results"]} == {"http://example.org/shapes#EveryActor"}
+    assert body["violations"] > 10
+
+
+def test_add_shapes_keeps_the_bundled_shapes(runner: CliRunner, tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    warning = EVERY_ACTOR.replace("sh:minCount 1 ;", "sh:minCount 1 ; sh:severity sh:Warning ;")
+    shapes.write_text(warning, encoding="utf-8")
+    only = runner.invoke(cli, ["validate", "--shapes", str(shapes), "--format", "json"])
+    added = runner.invoke(cli, ["validate", "--add-shapes", str(shapes), "--format", "json"])
+    # The bundled data conforms to the bundled shapes: the added shape's warnings alone.
+    assert added.exit_code == 0, added.output
+    assert counts(added.output) == counts(only.output)
+    assert counts(added.output)[1] > 10
+    # With broken data, both sets of shapes report.
+    broken = sorted((Path(__file__).parent / "shapes" / "invalid").glob("*.ttl"))[0]
+    bundled = [str(p) for p in resources.data_files()]
+    mixed = runner.invoke(
+        cli, ["validate", *bundled, str(broken), "--add-shapes", str(shapes), "--format", "json"]
+    )
+    shapes_seen = {r["shape"].split("#")[0] for r in json.loads(mixed.output)["results"]}
+    assert shapes_seen == {"http://example.org/shapes", "https://w3id.org/conflict-kg/shapes"}
+
+
+def test_a_shapes_file_that_does_not_load_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "shapes.ttl"
+    bad.write_text(SHAPES_HEAD + "ex:a ex:b\n", encoding="utf-8")
+    done = runner.invoke(cli, ["validate", "--shapes", str(bad)])
+    assert done.exit_code == 2
+    assert done.output.startswith(f"Error: {bad}")
+    assert done.output.count("\n") == 1
+    missing = runner.invoke(cli, ["validate", "--add-shapes", str(tmp_path / "none.ttl")])
+    assert missing.exit_code == 2
+    assert "no such file" in missing.output
+
+
+@pytest.mark.parametrize("kind", sorted(PREBOUND))
+def test_this_bound_by_pre_binding_is_never_silently_lost(
+    runner: CliRunner, tmp_path: Path, bundled_store: Path, kind: str
+) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(sparql_shape(PREBOUND[kind]), encoding="utf-8")
+    args = ["validate", "--shapes", str(shapes), "--format", "json"]
+    reference = runner.invoke(cli, [*args, "--engine", "pyshacl"])
+    assert reference.exit_code == 1, reference.output
+    expected = counts(reference.output)
+    assert expected[0] == 39, kind  # the issue's case
+    # The SPARQL engine cannot run it once over the graph: refused, naming shape and why.
+    refused = runner.invoke(cli, [*args, "--engine", "sparql"])
+    assert refused.exit_code == 13, refused.output
+    assert refused.output.startswith("Error: shape <http://example.org/shapes#Prebound>")
+    assert "sh:select with" in refused.output
+    assert refused.output.count("\n") == 1
+    refused = runner.invoke(cli, [*args, "--engine", "sparql", "--store", str(bundled_store)])
+    assert refused.exit_code == 13, refused.output
+    # auto on a store runs it with pySHACL over what the store holds, and says so.
+    on_store = runner.invoke(cli, [*args, "--store", str(bundled_store)])
+    assert on_store.exit_code == 1, on_store.output
+    assert counts(on_store.stdout) == expected
+    assert "Note: shape <http://example.org/shapes#Prebound> ran with pySHACL" in on_store.stderr
+
+
+@pytest.mark.parametrize("kind", sorted(FORBIDDEN))
+@pytest.mark.parametrize("engine", ["pyshacl", "sparql", "auto"])
+def test_a_query_shacl_forbids_is_refused_by_every_engine(
+    runner: CliRunner, tmp_path: Path, bundled_store: Path, kind: str, engine: str
+) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(sparql_shape(FORBIDDEN[kind]), encoding="utf-8")
+    for where in ([], ["--store", str(bundled_store)]):
+        done = runner.invoke(
+            cli, ["validate", "--shapes", str(shapes), "--engine", engine, *where]
+        )
+        assert done.exit_code == 13, (where, done.output)
+        assert done.output.startswith("Error: ")
+        assert done.output.count("\n") == 1

@@ -143,14 +143,15 @@ def read_quads(
                 continue
             yield quad
     except SyntaxError as error:
+        where = f"{path}, line {error.lineno}" if error.lineno else str(path)
         if _REMOTE_CONTEXT in str(error.msg):
             raise NetworkRefused(
-                f"{path}, line {error.lineno}: a JSON-LD context would be fetched; "
+                f"{where}: a JSON-LD context would be fetched; "
                 "inline the context, or pass --allow-network"
             ) from None
         if "Invalid UTF-8" in str(error.msg):
-            raise DataLoadError(f"{path}, line {error.lineno}: not UTF-8 text") from None
-        raise DataLoadError(f"{path}, line {error.lineno}: bad syntax ({error.msg})") from None
+            raise DataLoadError(f"{where}: not UTF-8 text") from None
+        raise DataLoadError(f"{where}: bad syntax ({error.msg})") from None
     except MemoryError as error:
         if _BUFFER_LIMIT not in str(error):
             raise  # the command's own memory ceiling (kg.limits)
@@ -294,6 +295,7 @@ def _json_ld_by_rdflib(path: Path, text: str) -> Iterator[ox.Quad]:
     """JSON-LD whose context is fetched (only with --allow-network): rdflib reads it; every
     term is checked as Oxigraph's parser would."""
     from rdflib import Dataset
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     from kg.stores.oxigraph import to_oxigraph
 
@@ -306,11 +308,16 @@ def _json_ld_by_rdflib(path: Path, text: str) -> Iterator[ox.Quad]:
     except Exception as error:  # whatever the fetch or the parser raises, the file is at fault
         raise DataLoadError(f"{path}: not valid JSON-LD ({_first_line(error)})") from None
     for s, p, o, g in dataset.quads((None, None, None, None)):
-        try:
-            name = ox.DefaultGraph() if g is None else to_oxigraph(g)
-            yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)
-        except ValueError as error:
-            raise DataLoadError(f"{path}: {o.n3()[:80]} is not valid RDF ({error})") from None
+        terms = []
+        for term in (s, p, o) if g is None or g == DATASET_DEFAULT_GRAPH_ID else (s, p, o, g):
+            try:
+                terms.append(to_oxigraph(term))
+            except ValueError as error:
+                shown = term.n3()
+                shown = shown if len(shown) <= 80 else shown[:77] + "..."
+                raise DataLoadError(f"{path}: {shown} is not valid RDF ({error})") from None
+        graph = terms[3] if len(terms) == 4 else ox.DefaultGraph()
+        yield ox.Quad(terms[0], terms[1], terms[2], graph)
 
 
 def _first_line(error: BaseException) -> str:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from kg import actors, queries
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph, parse_file
+from kg.stores.oxigraph import to_oxigraph
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny.ttl"
 GRAPH = KnowledgeGraph.open([TINY])
@@ -156,3 +157,46 @@ def test_random_csv_rows_import_or_fail_cleanly(rows: list[list[str]]) -> None:
         except KGError as error:
             assert "\n" not in str(error)
             assert not store.exists()  # all or nothing
+
+
+# JSON-LD made of the keywords and values that reach the reader's corners: contexts (local
+# and remote), graphs, lists, language tags, numbers, IRIs that are and are not valid.
+JSON_KEYS = st.sampled_from(
+    ["@id", "@type", "@value", "@language", "@graph", "@list", "@context", "@vocab", "@base",
+     "@reverse", "@index", "@set", "@import", "rdfs:label", "http://x/p", "p", "a b", ""]
+)
+JSON_SCALARS = st.one_of(
+    st.sampled_from(
+        ["http://x/a", "http://x/a b", "_:b", "_:a b", "rdfs:label", "en", "abcdefghi",
+         "http://127.0.0.1:9/c.jsonld", "\ud800", "", "@id", "xsd:integer"]
+    ),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=8),
+)
+JSON_LD = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(JSON_KEYS, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@SETTINGS
+@given(JSON_LD)
+def test_random_jsonld_loads_or_fails_cleanly(document: object) -> None:
+    import json
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.jsonld"
+        path.write_text(json.dumps(document), encoding="utf-8", errors="surrogatepass")
+        try:
+            graph = parse_file(path)
+        except KGError as error:
+            assert str(error).startswith(str(path))
+            assert "\n" not in str(error)
+        else:
+            for triple in graph:  # every term is one Oxigraph would hold
+                for term in triple:
+                    to_oxigraph(term)

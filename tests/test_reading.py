@@ -83,6 +83,28 @@ def test_allow_network_fetches_the_context(listener: Listener, tmp_path: Path) -
     assert listener.connections >= 1
 
 
+IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+OWL_IMPORTS_FILES = {
+    "imports.ttl": "<{ck}a> <{imports}> <{url}o.ttl> .\n",
+    "imports.trig": "<{ck}g> {{ <{ck}a> <{imports}> <{url}o.ttl> . }}\n",
+    "imports.nq": "<{ck}a> <{imports}> <{url}o.ttl> <{ck}g> .\n",
+    "imports.jsonld": '{{"@id": "{ck}a", "{imports}": {{"@id": "{url}o.ttl"}}}}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(OWL_IMPORTS_FILES))
+def test_owl_imports_is_refused_on_every_store(
+    runner: CliRunner, listener: Listener, tmp_path: Path, name: str
+) -> None:
+    doc = tmp_path / name
+    doc.write_text(OWL_IMPORTS_FILES[name].format(ck=CK, imports=IMPORTS, url=listener.url))
+    for command, args in commands(doc, tmp_path / "store").items():
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 4, (command, result.output)
+        assert f"owl:imports <{listener.url}o.ttl> would fetch another document" in result.output
+    assert listener.connections == 0
+
+
 NAMED_GRAPHS = {
     "named.trig": (
         f"<{CK}g1> {{ <{CK}a> <{LABEL}> \"Alpha\" . }}\n"

@@ -11,6 +11,7 @@ from kg.cli_common import store_options
 from kg.errors import StoreError
 from kg.graph import StoreSpec
 from kg.loading import load_store
+from kg.locks import LOCK_WAIT
 
 
 @click.command("load")
@@ -25,16 +26,26 @@ from kg.loading import load_store
     is_flag=True,
     help="Allow owl:imports and JSON-LD @context URLs in the files (refused by default).",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=LOCK_WAIT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another `kg load` into the same store (then exit 11).",
+)
 @store_options
 def load_command(
-    files: tuple[Path, ...], replace: bool, allow_network: bool, store: StoreSpec
+    files: tuple[Path, ...], replace: bool, allow_network: bool, wait: float, store: StoreSpec
 ) -> None:
     """Load RDF files into a persistent store: --store DIR or --endpoint URL.
 
     FILES (.ttl .nt .nq .trig .jsonld; default: the bundled Astana data) are checked, then
     bulk-loaded into the store's data; the bundled ontology is put beside them and the
-    direct relations are derived again. A file at fault (exit 2) or refused for reaching
-    the network (exit 4) leaves the store as it was. Exit 11: the store cannot be opened.
+    direct relations are derived again. All or nothing: a file at fault (exit 2), refused
+    for reaching the network (exit 4), or any other failure leaves the store as it was,
+    and readers see the last complete state until the load is done. A second `kg load`
+    into the same store waits for the first (--wait). Exit 11: the store cannot be opened.
 
         kg load data/*.ttl esd.ttl --store kg-store
         kg report backers --of "Syrian government" --store kg-store
@@ -49,7 +60,12 @@ def load_command(
         show_eta=False,
     ) as bar:
         summary = load_store(
-            store, list(files), replace=replace, allow_network=allow_network, progress=bar.update
+            store,
+            list(files),
+            replace=replace,
+            allow_network=allow_network,
+            progress=bar.update,
+            wait=wait,
         )
     click.echo(
         f"{store.where()}: {summary.files} file(s), {summary.added:,} new triples; the store "

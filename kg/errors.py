@@ -111,3 +111,10 @@ class ShapeError(KGError):
     before anything is validated."""
 
     exit_code = 13
+
+
+class WriterBusy(StoreError):
+    """Another process kept writing the same file or store past the time a writer waits
+    for it; nothing was written."""
+
+    exit_code = 11

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import fcntl
+import errno
 import io
 import os
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -25,6 +24,7 @@ from rdflib import Dataset, Graph
 from kg import queries
 from kg.errors import OutputError
 from kg.graph import DATA_GRAPH, DERIVED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
+from kg.locks import LOCK_WAIT, lock_folder
 from kg.output import safe_cell
 from kg.stores.oxigraph import OX_FORMATS
 
@@ -168,31 +168,56 @@ def _check_parses(path: Path, rdflib_format: str) -> None:
 
 
 @contextlib.contextmanager
-def writer_lock(path: Path, wait: float) -> Iterator[None]:
-    """Lock the folder of ``path`` so that two writers take turns; give up with
-    OutputError after ``wait`` seconds. The folder itself is locked (flock on its
-    descriptor), which leaves no lock file behind; writers of other files in the same
-    folder wait too, for the moment a rename takes."""
-    folder = path.parent if str(path.parent) else Path(".")
+def writer_lock(path: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Lock the folder of ``path`` so that two writers take turns (see :mod:`kg.locks`):
+    the second says on standard error that it waits, and gives up with WriterBusy (exit
+    11) after ``wait`` seconds. Writers of other files in the same folder take turns too.
+    An import holds it from reading its target to replacing it, so that no writer works
+    from a copy that another is about to replace."""
     try:
-        descriptor = os.open(folder, os.O_RDONLY)
+        descriptor = lock_folder(
+            _folder(path),
+            wait,
+            waiting=f"Waiting: another process is writing {path}; waiting up to {wait:g} s "
+            "for it to finish",
+            busy=f"{path}: another process is writing it (waited {wait:g} s); "
+            "try again when it is done",
+        )
     except OSError as error:
         raise OutputError(f"{path}: cannot open its folder ({error.strerror})") from None
     try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise OutputError(
-                        f"{path}: another process is writing it; try again when it is done"
-                    ) from None
-                time.sleep(0.05)
         yield
     finally:
         os.close(descriptor)  # closing releases the lock
+
+
+def _folder(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path(".")
+
+
+def output_target(path: Path) -> Path:
+    """The file that writing ``path`` replaces: a symbolic link is followed (the link is
+    kept and the file it points to replaced). OutputError for a loop of links, a folder
+    that does not exist, or a folder or device in the way."""
+    try:
+        if path.is_symlink():
+            path = path.resolve(strict=False)
+        folder = _folder(path)
+        folder_exists = folder.is_dir()
+        is_dir, exists, is_file = path.is_dir(), path.exists(), path.is_file()
+    except RuntimeError:  # what Python 3.11 raises for a loop of symbolic links
+        raise OutputError(f"{path}: a loop of symbolic links; nothing was written") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise OutputError(f"{path}: a loop of symbolic links; nothing was written") from None
+        raise OutputError(f"{path}: cannot be written ({error.strerror or error})") from None
+    if not folder_exists:
+        raise OutputError(f"{path}: the folder {folder} does not exist")
+    if is_dir:
+        raise OutputError(f"{path}: is a folder")
+    if exists and not is_file:
+        raise OutputError(f"{path}: not a regular file (a device, pipe or socket); not replaced")
+    return path
 
 
 def write_atomically(
@@ -201,26 +226,23 @@ def write_atomically(
     *,
     rdf_format: str | None = None,
     check: Callable[[Path], object] | None = None,
-    lock_wait: float = 30.0,
+    lock_wait: float = LOCK_WAIT,
+    locked: bool = False,
 ) -> None:
     """Replace ``path`` with ``content`` in one step; on any failure the old file stays.
 
     With ``rdf_format`` (an rdflib format name), the written copy is parsed back before it
     replaces the target, so a file that would not load is never put in place; ``check`` is
     any other reader to run on the written copy (it raises if the copy is bad). Writers of
-    the same file take turns (see :func:`writer_lock`).
+    the same file take turns (see :func:`writer_lock`); ``locked`` says that the caller
+    holds that lock already, for the file :func:`output_target` gives.
     """
-    if path.is_symlink():
-        path = path.resolve()  # replace the file the link points to, and keep the link
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: the folder {folder} does not exist")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder")
-    if path.exists() and not path.is_file():
-        raise OutputError(f"{path}: not a regular file (a device, pipe or socket); not replaced")
+    path = output_target(path)
+    if locked:
+        _replace(path, _folder(path), content, rdf_format, check)
+        return
     with writer_lock(path, lock_wait):
-        _replace(path, folder, content, rdf_format, check)
+        _replace(path, _folder(path), content, rdf_format, check)
 
 
 def _replace(

@@ -8,13 +8,16 @@ so a file at fault leaves the store as it was.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import Graph
+
 from kg import resources
-from kg.errors import DataLoadError
+from kg.errors import DataLoadError, KGError, OutputError, StoreError
 from kg.graph import (
     DATA_GRAPH,
     ONTOLOGY_GRAPH,
@@ -23,6 +26,8 @@ from kg.graph import (
     parse_file,
     rdf_format,
 )
+from kg.locks import LOCK_WAIT
+from kg.stores.base import Store
 from kg.stores.oxigraph import OxigraphStore
 
 BULK_FORMATS = ("turtle", "nt", "nquads", "trig")
@@ -63,50 +68,101 @@ def load_store(
     replace: bool = False,
     allow_network: bool = False,
     progress: Callable[[int], None] | None = None,
+    wait: float = LOCK_WAIT,
 ) -> LoadSummary:
-    """Load ``paths`` (default: the bundled data set) into the store ``spec`` names."""
+    """Load ``paths`` (default: the bundled data set) into the store ``spec`` names.
+
+    All or nothing in an Oxigraph folder: the load goes into a new database that becomes
+    the store's only at the end (see :mod:`kg.stores.oxigraph`); a failure at any point
+    leaves the store as it was, and is raised as DataLoadError naming the file Oxigraph
+    would not take, or StoreError. A second writer waits up to ``wait`` seconds.
+    """
     started = time.perf_counter()
     files = list(paths) or resources.data_files()
     _check_paths(files)
     bulk = [p for p in files if rdf_format(p) in BULK_FORMATS]
     others = [p for p in files if p not in bulk]
     # Files rdflib reads (JSON-LD) are parsed whole, and checked, before anything is written.
-    parsed = [parse_file(p, allow_network=allow_network) for p in others]
-    store = spec.connect(writable=True, allow_network=allow_network)
+    parsed = [(p, parse_file(p, allow_network=allow_network)) for p in others]
+    store: Store
+    folder: OxigraphStore | None = None
+    if spec.folder is not None and spec.endpoint is None:
+        store = folder = OxigraphStore(spec.folder, read_only=False, empty=replace, wait=wait)
+        folder.allow_network = allow_network
+    else:
+        store = spec.connect(writable=True, allow_network=allow_network)
     try:
-        kg = KnowledgeGraph(store, allow_network=allow_network)
-        folder = store if isinstance(store, OxigraphStore) else None
-        store.check_files(bulk, allow_network=allow_network, progress=progress)
-        if folder is not None:  # from here on, a cut-short load is seen by the next reader
-            folder.mark("loading")
-        store.clear(ONTOLOGY_GRAPH)
-        kg.load(resources.ontology_files(), graph=ONTOLOGY_GRAPH)
-        if replace:
-            store.clear(DATA_GRAPH)
-        before = store.count(DATA_GRAPH)
-        store.load_files(DATA_GRAPH, bulk, allow_network=allow_network, progress=progress)
-        for graph in parsed:
-            store.add(DATA_GRAPH, graph.triples((None, None, None)))
-        store.drop_overlap(DATA_GRAPH, ONTOLOGY_GRAPH)
-        data = store.count(DATA_GRAPH)
-        derived = kg.derive()
-        if folder is not None:
-            folder.optimize()
-        summary = LoadSummary(
-            files=len(files),
-            added=data - before,
-            data=data,
-            derived=derived,
-            ontology=store.count(ONTOLOGY_GRAPH),
-            seconds=time.perf_counter() - started,
-        )
-        if folder is not None:
-            folder.mark(
-                "ready",
-                files=[str(p) for p in files],
-                added=summary.added,
-                replace=replace,
-            )
-        return summary
+        return _load(store, folder, files, bulk, parsed, replace, allow_network, progress, started)
+    except KGError:
+        raise
+    except Exception as error:  # anything Oxigraph or the disk raises: the store is as it was
+        kept = "; the store is as it was" if folder is not None else ""
+        if isinstance(error, OSError):
+            raise OutputError(
+                f"{spec.where()}: the store could not be written "
+                f"({error.strerror or _first_line(error)}){kept}"
+            ) from error
+        raise StoreError(
+            f"{spec.where()}: the load failed ({type(error).__name__}: {_first_line(error)}){kept}"
+        ) from error
     finally:
         store.close()
+
+
+def _load(
+    store: Store,
+    folder: OxigraphStore | None,
+    files: list[Path],
+    bulk: list[Path],
+    parsed: list[tuple[Path, Graph]],
+    replace: bool,
+    allow_network: bool,
+    progress: Callable[[int], None] | None,
+    started: float,
+) -> LoadSummary:
+    kg = KnowledgeGraph(store, allow_network=allow_network)
+    store.check_files(bulk, allow_network=allow_network, progress=progress)
+    store.clear(ONTOLOGY_GRAPH)
+    kg.load(resources.ontology_files(), graph=ONTOLOGY_GRAPH)
+    if replace and folder is None:  # a folder's new database starts empty instead
+        store.clear(DATA_GRAPH)
+    before = store.count(DATA_GRAPH)
+    for path in bulk:
+        with _refused_by_store(path):
+            store.load_files(DATA_GRAPH, [path], allow_network=allow_network, progress=progress)
+    for path, graph in parsed:
+        with _refused_by_store(path):
+            store.add(DATA_GRAPH, graph.triples((None, None, None)))
+    store.drop_overlap(DATA_GRAPH, ONTOLOGY_GRAPH)
+    data = store.count(DATA_GRAPH)
+    derived = kg.derive()
+    if folder is not None:
+        folder.optimize()
+    ontology = store.count(ONTOLOGY_GRAPH)
+    if folder is not None:
+        folder.commit(files=[str(p) for p in files], added=data - before, replace=replace)
+    return LoadSummary(
+        files=len(files),
+        added=data - before,
+        data=data,
+        derived=derived,
+        ontology=ontology,
+        seconds=time.perf_counter() - started,
+    )
+
+
+@contextlib.contextmanager
+def _refused_by_store(path: Path) -> Iterator[None]:
+    """A term of ``path`` that the store will not take (a reader accepted the file, the
+    store's engine refuses a term of it) is the file's fault: DataLoadError, exit 2."""
+    try:
+        yield
+    except (ValueError, SyntaxError, UnicodeError) as error:
+        raise DataLoadError(
+            f"{path}: the store refuses a term of it ({_first_line(error)}); nothing was loaded"
+        ) from None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -3,12 +3,16 @@ readers beside a writer, and the refusals that keep files and stores apart."""
 
 from __future__ import annotations
 
+import importlib
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import pytest
 from click.testing import CliRunner
+from rdflib import Literal, URIRef
 
 from kg.cli import cli
 from kg.errors import StoreError
@@ -92,12 +96,24 @@ def test_a_file_at_fault_leaves_the_store_as_it_was(
     assert json.loads((store / "kg-store.json").read_text())["state"] == "ready"
 
 
-def test_a_load_cut_short_is_refused_by_readers(tmp_path: Path) -> None:
+def test_a_writer_that_does_not_commit_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert run("load", "--store", str(store))[0] == 0
+    before = counts(store)
     writer = OxigraphStore(store, read_only=False)
-    writer.mark("loading")  # what a killed `kg load` leaves behind
-    writer.close()
+    writer.add(DATA_GRAPH, [(URIRef("http://x/a"), URIRef("http://x/p"), Literal("v"))])
+    assert counts(store) == before  # readers see the last complete state meanwhile
+    writer.close()  # what a failed or killed `kg load` does: no commit
+    assert counts(store) == before
+    assert sorted(p.name for p in store.iterdir()) == ["kg-store.json", "oxigraph-1"]
+
+
+def test_a_load_cut_short_by_an_older_kg_is_refused_by_readers(tmp_path: Path) -> None:
+    # Versions of kg that loaded in place marked the store "loading" while they wrote.
+    store = tmp_path / "store"
+    assert run("load", "--store", str(store))[0] == 0
+    manifest = json.loads((store / "kg-store.json").read_text())
+    (store / "kg-store.json").write_text(json.dumps({**manifest, "state": "loading"}))
     code, out = run("report", "backers", "--store", str(store))
     assert code == 11
     assert "cut short" in out
@@ -105,17 +121,19 @@ def test_a_load_cut_short_is_refused_by_readers(tmp_path: Path) -> None:
     assert run("report", "backers", "--store", str(store))[0] == 0
 
 
-def test_readers_run_beside_a_writer_and_writers_take_no_turns(tmp_path: Path) -> None:
+def test_readers_run_beside_a_writer_and_a_second_writer_waits(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert run("load", "--store", str(store))[0] == 0
     writer = OxigraphStore(store, read_only=False)
     try:
         assert run("report", "backers", "--store", str(store))[0] == 0
-        code, out = run("load", str(TINY), "--store", str(store))
+        code, out = run("load", str(TINY), "--wait", "0.3", "--store", str(store))
         assert code == 11, out
-        assert "another `kg load`" in out
+        assert "Waiting: another `kg load` is writing the store" in out
+        assert "another `kg load` is writing to it (waited 0.3 s)" in out
     finally:
         writer.close()
+    assert run("load", str(TINY), "--wait", "0.3", "--store", str(store))[0] == 0
 
 
 def test_no_store_and_files_with_a_store_are_refused(tmp_path: Path) -> None:
@@ -147,7 +165,8 @@ def test_blank_nodes_of_two_files_stay_apart(tmp_path: Path) -> None:
     one.write_text('_:b <http://x/p> "1" .\n', encoding="utf-8")
     two.write_text('_:b <http://x/p> "2" .\n', encoding="utf-8")
     load_store(StoreSpec(folder=tmp_path / "s"), [one, two])
-    store = pyoxigraph.Store.read_only(str(tmp_path / "s" / "oxigraph"))
+    database = json.loads((tmp_path / "s" / "kg-store.json").read_text())["database"]
+    store = pyoxigraph.Store.read_only(str(tmp_path / "s" / database))
     subjects = {
         q.subject for q in store.quads_for_pattern(None, pyoxigraph.NamedNode("http://x/p"), None)
     }
@@ -194,3 +213,113 @@ def test_the_folded_names_are_those_kept_in_memory(tmp_path: Path) -> None:
         assert keys == {"turkiye", "us backed front", "ahrar al sham", "etat islamique"}
     finally:
         stored.close()
+
+
+# --- a load that fails at any point leaves the store as it was ----------------------------
+
+
+def state(store: Path) -> tuple[list[str], str, tuple[int, int]]:
+    """What a reader can see of a store: its folder, its manifest and its counts."""
+    names = sorted(p.name for p in store.iterdir())
+    return names, (store / "kg-store.json").read_text(), counts(store)
+
+
+def fail(error: BaseException, original: Callable[..., Any]) -> Callable[..., Any]:
+    """``original`` made to raise ``error`` (to_oxigraph: only for the term "v" of the
+    JSON-LD file, as Oxigraph would for a term it refuses)."""
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        if original.__name__ == "to_oxigraph" and str(args[0]) != "v":
+            return original(*args, **kwargs)
+        raise error
+
+    return failing
+
+
+JSON_LD = '{"@id": "http://x/a", "http://x/p": {"@value": "v", "@language": "en"}}'
+
+# (what fails, how, the exit code, words of the message): the engine refusing a term of a
+# file a reader took, the disk, and anything the engine raises in any step of a load.
+FAILURES = [
+    ("kg.stores.oxigraph.to_oxigraph", ValueError("bad language tag"), 2, "a.jsonld"),
+    ("kg.stores.oxigraph.to_oxigraph", SyntaxError("bad IRI"), 2, "a.jsonld"),
+    ("kg.stores.oxigraph.OxigraphStore._bulk", OSError(28, "No space left on device"), 5, "space"),
+    ("kg.stores.oxigraph.OxigraphStore.load_files", SyntaxError("bad IRI"), 2, "tiny.ttl"),
+    ("kg.stores.oxigraph.OxigraphStore.drop_overlap", RuntimeError("RocksDB"), 11, "RocksDB"),
+    ("kg.graph.KnowledgeGraph.derive", ValueError("an engine's mistake"), 11, "ValueError"),
+    ("kg.stores.oxigraph.OxigraphStore.optimize", OSError(5, "I/O error"), 5, "(I/O error)"),
+    ("kg.stores.oxigraph._write_json", OSError(28, "No space left on device"), 5, "space"),
+    ("kg.stores.oxigraph.OxigraphStore.count", KeyError("n"), 11, "KeyError"),
+]
+
+
+@pytest.mark.parametrize(("target", "error", "code", "words"), FAILURES)
+def test_a_load_that_fails_anywhere_leaves_the_store_as_it_was(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    target: str,
+    error: BaseException,
+    code: int,
+    words: str,
+) -> None:
+    store = tmp_path / "store"
+    assert run("load", str(TINY), "--store", str(store))[0] == 0
+    before = state(store)
+    extra = tmp_path / "a.jsonld"
+    extra.write_text(JSON_LD, encoding="utf-8")
+    more = tmp_path / "more.nt"
+    more.write_text('<http://x/b> <http://x/p> "w" .\n', encoding="utf-8")
+    module, _, name = target.rpartition(".")
+    owner: Any = None
+    if module.endswith(("OxigraphStore", "KnowledgeGraph")):
+        module, _, class_name = module.rpartition(".")
+        owner = getattr(importlib.import_module(module), class_name)
+    else:
+        owner = importlib.import_module(module)
+    monkeypatch.setattr(owner, name, fail(error, getattr(owner, name)))
+    exit_code, out = run("load", str(TINY), str(more), str(extra), "--store", str(store))
+    monkeypatch.undo()
+    assert exit_code == code, out
+    [line] = [line for line in out.splitlines() if line.startswith("Error:")]
+    assert words in line and "Traceback" not in out
+    assert state(store) == before
+    assert run("stats", "--store", str(store))[0] == 0
+
+
+def test_bad_manifests_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run("load", str(TINY), "--store", str(store))[0] == 0
+    good = json.loads((store / "kg-store.json").read_text())
+    bad = [
+        ({"format": 2, "state": "ready", "loads": 5}, "'loads' is 5"),
+        ({**good, "loads": [1, 2]}, "'loads'"),
+        ({**good, "state": "done"}, "'state' is \"done\""),
+        ({**good, "state": None}, "'state'"),
+        ({**good, "database": "../../elsewhere"}, "'database'"),
+        ({**good, "database": "/tmp"}, "'database'"),
+        ({**good, "database": 3}, "'database' is 3"),
+    ]
+    for manifest, words in bad:
+        (store / "kg-store.json").write_text(json.dumps(manifest))
+        listing = sorted(p.name for p in store.iterdir())
+        for command in (["load", str(TINY)], ["stats"]):
+            code, out = run(*command, "--store", str(store))
+            assert code == 11, (manifest, out)
+            [line] = out.strip().splitlines()[-1:]
+            assert line.startswith("Error:") and "kg-store.json" in line and words in line, line
+        assert sorted(p.name for p in store.iterdir()) == listing
+    (store / "kg-store.json").write_text(json.dumps(good))
+    assert run("stats", "--store", str(store))[0] == 0
+
+
+def test_a_store_made_before_loads_were_staged_is_read_and_loaded(tmp_path: Path) -> None:
+    # Stores made before kept their database in oxigraph/ and named none in the manifest.
+    store = tmp_path / "store"
+    assert run("load", str(TINY), "--store", str(store))[0] == 0
+    manifest = json.loads((store / "kg-store.json").read_text())
+    (store / manifest.pop("database")).rename(store / "oxigraph")
+    (store / "kg-store.json").write_text(json.dumps(manifest))
+    before = counts(store)
+    assert run("load", "--store", str(store))[0] == 0
+    assert counts(store)[0] > before[0]
+    assert sorted(p.name for p in store.iterdir()) == ["kg-store.json", "oxigraph-1"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import OutputError
+from kg.errors import WriterBusy
 from kg.export import write_atomically, writer_lock
 
 
@@ -57,13 +57,17 @@ def test_a_killed_export_leaves_the_old_file(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == "old content\n"
 
 
-def test_a_second_writer_waits_then_gives_up(tmp_path: Path) -> None:
+def test_a_second_writer_waits_then_gives_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "out.txt"
     target.write_bytes(b"old\n")
     with writer_lock(target, wait=1):
-        with pytest.raises(OutputError, match="another process is writing it"):
+        with pytest.raises(WriterBusy, match="another process is writing it") as refused:
             write_atomically(target, b"new\n", lock_wait=0.2)
+        assert refused.value.exit_code == 11
         assert target.read_bytes() == b"old\n"
+    assert "Waiting: another process is writing" in capsys.readouterr().err
     write_atomically(target, b"new\n", lock_wait=0.2)
     assert target.read_bytes() == b"new\n"
 

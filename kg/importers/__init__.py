@@ -34,6 +34,11 @@ __all__ = [
 
 
 def _run(store: Store, read: Callable[[ActorIndex], Batch]) -> ImportResult:
+    with store.locked():  # from reading the store to replacing it: no import is lost
+        return _merge(store, read)
+
+
+def _merge(store: Store, read: Callable[[ActorIndex], Batch]) -> ImportResult:
     kg, existing = store.open()
     vocabulary = Vocabulary.read(kg)
     index = ActorIndex.read(kg, vocabulary)

@@ -18,6 +18,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from rdflib.term import Node
 
 from kg import resources
 from kg.errors import DataLoadError, InvalidData, OutputError
-from kg.export import write_atomically
+from kg.export import output_target, write_atomically, writer_lock
 from kg.graph import DATA_GRAPH, KnowledgeGraph, parse_file
 from kg.importers.model import Batch
 from kg.output import compact
@@ -64,7 +65,7 @@ class Store:
                 f"{self.path}: a store is a Turtle or N-Triples file ({known}), "
                 f"not {self.path.suffix or 'a file without extension'}"
             )
-        target = self.path.resolve()
+        target = _resolved(output_target(self.path))
         for name in ("data", "ontology", "shapes"):
             try:
                 folder = resources.bundled_dir(name).resolve()
@@ -76,10 +77,17 @@ class Store:
                     "changes; name a file of your own with -o"
                 )
 
+    def locked(self) -> AbstractContextManager[None]:
+        """Hold the store's writer lock from reading it to replacing it (an import that
+        read it before another replaced it would write the other's claims away); a second
+        import waits, saying so, and gives up after ``LOCK_WAIT`` seconds (exit 11)."""
+        self.check()
+        return writer_lock(output_target(self.path))
+
     def _others(self, paths: Sequence[Path]) -> list[Path]:
         """``paths`` without the store itself (it is read once, as the store)."""
-        mine = self.path.resolve()
-        return [p for p in paths if p.resolve() != mine]
+        mine = _resolved(self.path)
+        return [p for p in paths if _resolved(p) != mine]
 
     def open(self) -> tuple[KnowledgeGraph, Graph]:
         """The graph to resolve names against (base data, ontology and store, without
@@ -171,7 +179,8 @@ def write_batch(
     known_actors: set[URIRef],
     same_as: dict[URIRef, URIRef],
 ) -> ImportResult:
-    """Merge ``batch`` into the store, validate, and write; all or nothing.
+    """Merge ``batch`` into the store, validate, and write; all or nothing. Call it inside
+    ``store.locked()``, held since ``existing`` was read.
 
     ``existing`` is the store's content (it is changed in place), ``known_actors`` the actors
     the base data and store had before, ``same_as`` the merges of the alias table. Raises
@@ -215,9 +224,19 @@ def write_batch(
     result.triples_in_store = len(existing)
     _validate(batch, store, existing)
     content = existing.serialize(format=store.rdf_format, encoding="utf-8")
-    write_atomically(store.path, content, rdf_format=store.rdf_format)
+    # The caller holds store.locked() since it read the store.
+    write_atomically(store.path, content, rdf_format=store.rdf_format, locked=True)
     result.written = True
     return result
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` made absolute with its links followed; as it is where a loop of links or
+    an unreadable folder stops that (the file is then refused where it is opened)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _validate(batch: Batch, store: Store, candidate: Graph) -> None:
@@ -232,8 +251,14 @@ def _validate(batch: Batch, store: Store, candidate: Graph) -> None:
         raise OutputError(f"{store.path}: cannot write in {folder} ({error.strerror})") from None
     path = Path(name)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(candidate.serialize(format="nt", encoding="utf-8"))
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(candidate.serialize(format="nt", encoding="utf-8"))
+        except OSError as error:
+            raise OutputError(
+                f"{store.path}: the candidate could not be written in {folder} "
+                f"({error.strerror or error}); nothing was written"
+            ) from None
         report = store.validate(path)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -1,8 +1,13 @@
 """Oxigraph (through pyoxigraph): a persistent store in a folder, or an embedded one in memory.
 
-The folder holds Oxigraph's database (``oxigraph/``) and a manifest (``kg-store.json``) that
-says what was loaded and whether a load was cut short. Commands that only read open the
-database read-only, so any number of them can run while ``kg load`` writes.
+The folder holds Oxigraph's databases (``oxigraph-N/``) and a manifest (``kg-store.json``)
+that names the current one and says what was loaded. A load writes a new database (a copy
+of the current one made of hard links, or an empty one for ``--replace``) and makes it the
+current one by replacing the manifest, in one step, when everything has gone well; a load
+that fails, or is killed, leaves the store as it was. Readers open the current database
+read-only, so any number of them run beside a load and see the last complete state. One
+writer at a time: ``kg load`` locks the folder (flock, see :mod:`kg.locks`), and a reader
+holds a shared lock on the database it reads, so that no writer removes it under it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import functools
 import itertools
 import json
 import os
+import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -25,6 +32,7 @@ from rdflib.term import Identifier, Node
 
 from kg import queries
 from kg.errors import QueryError, StoreError
+from kg.locks import LOCK_WAIT, lock_folder, try_lock
 from kg.reading import OX_FORMATS as READ_FORMATS
 from kg.reading import _Counting, rdf_format, read_quads  # noqa: F401 - names kept for callers
 from kg.stores.base import QueryRows, Store, Triple
@@ -33,7 +41,9 @@ from kg.stores.values import with_values
 MANIFEST = "kg-store.json"
 DATABASE = "oxigraph"
 STORE_FORMAT = 2  # 2: the names graph (ckg:nameKey)
-OPEN_ATTEMPTS = 5
+OPEN_ATTEMPTS = 10
+# A store's databases: "oxigraph" (stores made before loads were staged) or "oxigraph-N".
+_DATABASE_NAME = re.compile(r"oxigraph(-[0-9]{1,9})?")
 BATCH = 100_000  # quads per bulk write: about 180 MB at most (a single batch of 1M: 940 MB)
 OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
 _XSD_STRING = str(XSD.string)
@@ -160,7 +170,51 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             f"{path}: a store made by another version of kg; load the files again into a new "
             "folder with `kg load`"
         )
+    _check_manifest(path, manifest)
     return manifest
+
+
+def _check_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    """Refuse a manifest that kg did not write (edited by hand, by another program), naming
+    its bad field, before anything reads or writes the store."""
+
+    def bad(field: str, wanted: str) -> StoreError:
+        shown = json.dumps(manifest[field])[:60] if field in manifest else "missing"
+        return StoreError(
+            f"{path}: the field {field!r} is {shown}, not {wanted}; load the files again with "
+            f"`kg load --replace ... --store {path.parent}`"
+        )
+
+    if manifest.get("state") not in ("ready", "loading"):
+        raise bad("state", '"ready"')
+    loads = manifest.get("loads", [])
+    if not isinstance(loads, list) or not all(isinstance(load, dict) for load in loads):
+        raise bad("loads", "a list of loads")
+    database = manifest.get("database", DATABASE)
+    if not isinstance(database, str) or not _DATABASE_NAME.fullmatch(database):
+        raise bad("database", "the name of a database folder of the store (oxigraph-N)")
+
+
+def _database(folder: Path, manifest: dict[str, Any]) -> Path:
+    """The store's current database (stores made before loads were staged: oxigraph/)."""
+    return folder / str(manifest.get("database", DATABASE))
+
+
+def _hold(database: Path) -> int | None:
+    """A shared lock on ``database`` for a reader (a writer removes an old database only
+    when nobody holds it), or None when it is gone or being removed."""
+    try:
+        descriptor = os.open(database, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    if try_lock(descriptor, shared=True):
+        return descriptor
+    os.close(descriptor)
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -174,41 +228,125 @@ class OxigraphStore(Store):
     # Oxigraph runs SERVICE itself: off unless the user asks (kg.graph.StoreSpec.connect).
     allow_network = False
 
-    def __init__(self, path: Path | None = None, *, read_only: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        read_only: bool = True,
+        empty: bool = False,
+        wait: float = LOCK_WAIT,
+    ) -> None:
+        """Open the store in ``path`` to read it, or (``read_only=False``) to load it: a
+        writer waits up to ``wait`` seconds for another, and writes a new database that
+        holds the current one (none with ``empty``) until :meth:`commit` makes it the
+        store's; closed without a commit, it leaves the store as it was."""
         self.path = path
         self.read_only = read_only and path is not None
+        self._held: int | None = None  # the descriptor holding this writer's or reader's lock
+        self._staging: Path | None = None  # a writer's new database, until it is committed
+        self._manifest: dict[str, Any] = {}
         if path is None:
             self.store = ox.Store()
-            return
-        if read_only:
+        elif read_only:
+            self._open_reader(path)
+        else:
+            self._open_writer(path, empty=empty, wait=wait)
+
+    def _open_reader(self, path: Path) -> None:
+        reason = "its database is missing"
+        for attempt in range(OPEN_ATTEMPTS):
             manifest = read_manifest(path)
-            if manifest.get("state") != "ready":
+            if manifest.get("state") != "ready":  # left by a version of kg that loaded in place
                 raise StoreError(
                     f"{path}: a `kg load` into this store was cut short, so it may hold part "
                     "of a file; load the files again with `kg load --replace ... --store` "
                     f"{path}"
                 )
-        database = path / DATABASE
-        if not read_only:
+            database = _database(path, manifest)
+            held = _hold(database)
+            # A load that finished meanwhile may have replaced the database: read its own.
+            if held is not None and _database(path, read_manifest(path)) == database:
+                try:
+                    self.store = ox.Store.read_only(str(database))
+                    self._held = held
+                    return
+                except (OSError, RuntimeError) as error:
+                    reason = _first_line(error)
+            if held is not None:
+                os.close(held)
+            time.sleep(0.05 * (attempt + 1))
+        raise StoreError(f"{path}: the store cannot be opened ({reason})")
+
+    def _open_writer(self, path: Path, *, empty: bool, wait: float) -> None:
+        try:
             path.mkdir(parents=True, exist_ok=True)
-        # A reader that opens while a writer starts may find the writer deleting old files
-        # ("Corruption: ... No such file"): that passes in a moment, so try a few times.
-        for attempt in range(OPEN_ATTEMPTS):
-            try:
-                self.store = (
-                    ox.Store.read_only(str(database)) if read_only else ox.Store(str(database))
-                )
-                return
-            except (OSError, RuntimeError) as error:
-                reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-                if "lock" in reason.lower():
+            self._held = lock_folder(
+                path,
+                wait,
+                waiting=f"Waiting: another `kg load` is writing the store {path}; waiting up "
+                f"to {wait:g} s for it to finish",
+                busy=f"{path}: another `kg load` is writing to it (waited {wait:g} s); try "
+                "again when it is done",
+            )
+        except OSError as error:
+            raise StoreError(f"{path}: cannot be used as a store ({error.strerror})") from None
+        try:
+            current: Path | None = None
+            if (path / MANIFEST).exists():
+                self._manifest = read_manifest(path)
+                current = _database(path, self._manifest)
+                if not current.is_dir() and not empty:
                     raise StoreError(
-                        f"{path}: the store cannot be opened (another `kg load` is writing "
-                        "to it; try again when it is done)"
-                    ) from None
-                if attempt + 1 == OPEN_ATTEMPTS:
-                    raise StoreError(f"{path}: the store cannot be opened ({reason})") from None
-                time.sleep(0.2 * (attempt + 1))
+                        f"{path}: its database {current.name} is missing; load the files "
+                        f"again with `kg load --replace ... --store {path}`"
+                    )
+            self._remove_old(keep=current)
+            self._staging = path / f"{DATABASE}-{self._next_number(path)}"
+            if current is not None and not empty:
+                # A checkpoint: hard links to the current files, made in milliseconds.
+                source = ox.Store.read_only(str(current))
+                source.backup(str(self._staging))
+                del source
+            self.store = ox.Store(str(self._staging))
+        except (OSError, RuntimeError) as error:
+            self.close()
+            raise StoreError(f"{path}: the store cannot be opened ({_first_line(error)})") from None
+        except BaseException:
+            self.close()
+            raise
+
+    @staticmethod
+    def _next_number(path: Path) -> int:
+        numbers = [
+            int(entry.name.rpartition("-")[2])
+            for entry in path.iterdir()
+            if _DATABASE_NAME.fullmatch(entry.name) and "-" in entry.name
+        ]
+        return max(numbers, default=0) + 1
+
+    def _remove_old(self, keep: Path | None) -> None:
+        """Remove the databases of the folder that are not current and that no reader holds
+        (a reader that opened before the last load keeps its own until it is done), and
+        what a killed load left: its database and the manifest's temporary copy."""
+        assert self.path is not None
+        for entry in self.path.iterdir():
+            if entry.name.startswith(f".{MANIFEST}.") and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+                continue
+            if entry == keep or entry == self._staging:
+                continue
+            if not _DATABASE_NAME.fullmatch(entry.name) or not entry.is_dir():
+                continue
+            try:
+                descriptor = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
+            except OSError:
+                continue
+            try:
+                if try_lock(descriptor):
+                    shutil.rmtree(entry, ignore_errors=True)
+            finally:
+                os.close(descriptor)
 
     # -- reading
 
@@ -361,26 +499,38 @@ class OxigraphStore(Store):
         self._writable()
         self.store.optimize()
 
-    def mark(self, state: str, **details: Any) -> None:
-        """Record in the manifest whether the store is being loaded or ready."""
-        assert self.path is not None
-        path = self.path / MANIFEST
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            manifest = {"format": STORE_FORMAT, "loads": []}
-        manifest["state"] = state
-        if state == "ready" and details:
-            details["at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-            manifest.setdefault("loads", []).append(details)
-        if details.get("replace"):
-            manifest["loads"] = [details]
-        _write_json(path, manifest)
+    def commit(self, **details: Any) -> None:
+        """Make what this writer loaded the store's state, in one step: the new database is
+        closed, and the manifest that names it replaces the old (readers that opened before
+        keep the old state until they close). ``details`` (files, added, replace) are kept
+        in the manifest's list of loads; ``replace`` empties the list first."""
+        assert self.path is not None and self._staging is not None
+        self.store.flush()
+        del self.store  # closes the database: every write is on disk before it is named
+        details["at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        loads = [] if details.get("replace") else list(self._manifest.get("loads", []))
+        manifest = {
+            **self._manifest,
+            "format": STORE_FORMAT,
+            "state": "ready",
+            "database": self._staging.name,
+            "loads": [*loads, details],
+        }
+        _write_json(self.path / MANIFEST, manifest)
+        self._manifest, current, self._staging = manifest, self._staging, None
+        self._remove_old(keep=current)
 
     def close(self) -> None:
-        if not self.read_only and self.path is not None:
-            self.store.flush()
-        del self.store
+        """Close the store; a writer that did not commit removes its new database, which
+        leaves the store as it was, and lets the next writer in."""
+        if hasattr(self, "store"):
+            del self.store
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+        if self._held is not None:
+            os.close(self._held)  # releases the lock
+            self._held = None
 
 
 def _ox_format(path: Path) -> ox.RdfFormat:

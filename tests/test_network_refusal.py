@@ -94,6 +94,24 @@ CORPUS: list[tuple[str, str, int]] = [
     ("a variable named ?service", "SELECT ?service {{ ?service ?p ?o }}", RAN),
     ("non-breaking space", "SELECT * {{\u00a0" + S + " }}", SYNTAX),
     ("escape naming no character", "SELECT * {{ \\uD800 " + S + " }}", SYNTAX),
+    # found by a red team: no space after the keyword, a digit before it, and SERVICE in
+    # an EXISTS inside a function's arguments (which rdflib keeps apart from its tree)
+    ("SILENT glued on", "SELECT * {{ ?s ?p ?o SERVICESILENT <{url}a> {{ ?a ?b ?c }} }}", REFUSED),
+    (
+        "a prefixed name glued on",
+        "PREFIX : <{url}> SELECT * {{ ?s ?p ?o SERVICE:x {{ ?a ?b ?c }} }}",
+        REFUSED,
+    ),
+    ("a digit before", "SELECT * {{ ?s ?p 1SERVICE <{url}a> {{ ?a ?b ?c }} }}", REFUSED),
+    (
+        "EXISTS in COALESCE",
+        'PREFIX : <{url}> SELECT * {{ BIND("SERVICE <{url}> {{ ?a ?b ?c }}" AS ?z) ?s ?p ?o '
+        "FILTER(COALESCE(EXISTS{{ SERVICE :x {{ ?a ?b ?c }} }})) }} LIMIT 1",
+        REFUSED,
+    ),
+    ("EXISTS in IN", "SELECT * {{ ?s ?p ?o FILTER(true IN (EXISTS {{ " + S + " }})) }}", REFUSED),
+    ("EXISTS in CONCAT", "SELECT * {{ BIND(CONCAT(STR(EXISTS {{ " + S + " }})) AS ?x) }}", REFUSED),
+    ("byte order mark", "\ufeffSELECT * {{ ?s ?p ?o }} LIMIT 1", RAN),
     # datasets and updates
     ("FROM", "SELECT * FROM <{url}g> WHERE {{ ?s ?p ?o }}", REFUSED),
     ("from lower", "select * from <{url}g> where {{ ?s ?p ?o }}", REFUSED),
@@ -182,6 +200,11 @@ def test_the_engine_gets_the_text_the_check_read() -> None:
         'SELECT * { BIND("A\\" AS ?x) " AS ?y) }'
     )
     assert guard.network_words('SELECT * { BIND("SERVICE" AS ?service) }') == []
+    # what a store runs with no rdflib parse (OxigraphStore._query) is refused by the guard
+    for glued in ("SERVICESILENT <x> {}", "1SERVICE <x> {}", "SERVICE:x {}", "SERVICE<x>{}"):
+        assert guard.network_words("SELECT * { ?s ?p " + glued + " }") == ["SERVICE"]
+    for name in ("?from", "$service", "ex:wasDerivedFrom", "ex:service", '"x"@en-from'):
+        assert guard.network_words("SELECT * { ?s ?p " + name + " }") == []
     assert guard.network_words("SELECT * { ?s ?p ?o .service <x> {} }") == ["service"]
 
 

@@ -127,15 +127,20 @@ def load(spec: str) -> NamedQuery:
 
 
 def _walk(node: Any) -> Any:
+    """Every CompValue in a parsed query or its algebra, however deep: in lists, in tuples,
+    and in pyparsing's results (the arguments of COALESCE, IN and CONCAT are kept in those,
+    and an EXISTS there may hold a SERVICE)."""
+    from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list | tuple):
-        for item in node:
-            yield from _walk(item)
+    stack = [node]
+    while stack:  # no recursion: a query nested deep must not exhaust the stack
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | ParseResults):
+            stack.extend(item)
 
 
 @functools.lru_cache(maxsize=256)
@@ -193,9 +198,16 @@ def prepare(text: str, *, allow_network: bool = False) -> Query:
                 )
     try:
         prepared: Query = translateQuery(parsed, initNs=PREFIXES)
-        return prepared
     except Exception as error:  # e.g. an undeclared prefix
         raise QueryError(f"SPARQL error: {error}") from None
+    if not allow_network and any(
+        node.name == "ServiceGraphPattern" for node in _walk(prepared.algebra)
+    ):
+        raise NetworkRefused(
+            "SERVICE in a query would reach the network and is refused; pass "
+            "--allow-network to allow it"
+        )
+    return prepared
 
 
 _IRI = re.compile(r"<([^<>\"{}|^`\\\s]*)>")

@@ -35,10 +35,12 @@ _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": 
 _WRITE = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r"}
 # rdflib would expand these again in the text it is given (it matches \u with 4 or 8 digits).
 _ESCAPE_LOOKALIKE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
-# A keyword, not part of a variable (?from), a prefixed name (ex:from, from:x) or a
-# language tag (@from); a dot before it does not make it part of a name.
+# The keyword anywhere but inside a variable's name (?from), a prefixed name's local part
+# (ex:wasDerivedFrom) or a language tag (@en-from): a letter, "_", "-", "?", "$", ":" or "@"
+# before it. Nothing after it excuses it, since a parser needs no space after a keyword
+# (SERVICESILENT<...>, SERVICE:x), nor does a digit before it (1SERVICE is 1 and SERVICE).
 _NETWORK_WORD = re.compile(
-    r"(?<![A-Za-z0-9_?$:@\u00B7\u00C0-\U000EFFFF])(SERVICE|FROM|LOAD)(?![A-Za-z0-9_:\-])",
+    r"(?<![A-Za-z_\-?$:@\u00B7\u00C0-\U000EFFFF])(SERVICE|FROM|LOAD)",
     re.IGNORECASE,
 )
 MAX_QUERY_CHARS = 1_000_000  # a query of a million characters is data, not a question
@@ -109,7 +111,7 @@ def _read(text: str) -> _Reading:
             f"the query has {len(text):,} characters, more than the {MAX_QUERY_CHARS:,} a "
             "query may have; bind values with --param or load data into the store instead"
         )
-    text = _expand(text)
+    text = _expand(text).removeprefix("\ufeff")  # the byte order mark an editor may add
     out: list[str] = []
     code: list[str] = []
     pending = ""  # the whitespace (or comment) seen since the last token: " " or "\n"
@@ -185,5 +187,8 @@ def checked(text: str, *, allow_network: bool = False) -> str:
                 "FROM": "FROM / FROM NAMED in a query may fetch a remote graph",
                 "LOAD": "LOAD would fetch a graph from the network",
             }[word]
-            raise NetworkRefused(f"{what} and is refused; pass --allow-network to allow it")
+            raise NetworkRefused(
+                f"{what} and is refused (the word {m.group(0)!r}); pass --allow-network "
+                "to allow it"
+            )
     return reading.text

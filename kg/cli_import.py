@@ -17,6 +17,7 @@ from kg.cli_common import (
     format_option,
     show_report,
 )
+from kg.errors import DataLoadError
 
 # How many new actors and name clashes the table output lists.
 SHOWN_ACTORS = 10
@@ -46,6 +47,16 @@ if TYPE_CHECKING:
     from kg.importers import ImportResult
 
 
+def _readable_file(_ctx: click.Context, _param: click.Parameter, path: Path) -> Path:
+    """Refuse an input that is no regular file here, where it is named: a pipe or a device
+    would make the import wait for input that may never come."""
+    if path.exists() and not path.is_file():
+        raise DataLoadError(f"{path}: not a regular file (a device, pipe or socket)")
+    if path.is_symlink() and not path.exists():
+        raise DataLoadError(f"{path}: cannot be read (a symbolic link to nothing, or a loop)")
+    return path
+
+
 @click.group("import", cls=KGGroup)
 def import_group() -> None:
     """Import claims from tables into a store of your own (a Turtle file).
@@ -61,7 +72,12 @@ def import_group() -> None:
 
 
 @import_group.command("ucdp-esd")
-@click.argument("csv_path", metavar="FILE.csv", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument(
+    "csv_path",
+    metavar="FILE.csv",
+    type=click.Path(path_type=Path, dir_okay=False),
+    callback=_readable_file,
+)
 @output_option
 @click.option(
     "--dataset-version",
@@ -97,12 +113,18 @@ def esd_command(
 
 
 @import_group.command("csv")
-@click.argument("csv_path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument(
+    "csv_path",
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    callback=_readable_file,
+)
 @click.option(
     "--mapping",
     "mapping_path",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
+    callback=_readable_file,
     metavar="MAP.toml",
     help="The mapping file: which column is the backer, the recipient, the kind of "
     "relation, dates, source and quote (see the README).",

@@ -54,6 +54,10 @@ def _check_paths(paths: Sequence[Path]) -> None:
             )
         rdf_format(path)  # an unknown extension is refused by name
         if not path.exists():
+            if path.is_symlink():
+                raise DataLoadError(
+                    f"{path}: cannot be read (a symbolic link to nothing, or a loop of links)"
+                )
             raise DataLoadError(f"{path}: no such file")
         if path.is_dir():
             raise DataLoadError(f"{path}: is a folder, not a file")

@@ -111,3 +111,53 @@ def test_exit_codes_of_the_console_script() -> None:
         text=True,
     )
     assert usage.returncode == 2
+
+
+MAPPING = Path(__file__).resolve().parent / "data" / "claims-table.toml"
+TABLE = Path(__file__).resolve().parent / "data" / "claims-table.csv"
+
+
+@pytest.mark.parametrize(
+    ("command", "code", "words"),
+    [
+        # An output that cannot be written: exit 5, naming it.
+        (["export", "-o", "{loop}"], 5, "a loop of symbolic links"),
+        (["import", "csv", "{table}", "--mapping", "{mapping}", "-o", "{loop}"], 5, "loop"),
+        (["export", "-o", "{dangling}"], 5, "does not exist"),
+        (["import", "csv", "{table}", "--mapping", "{mapping}", "-o", "{fifo}.ttl"], 5, "pipe"),
+        # An input that cannot be read: exit 2, naming it (never "could not write").
+        (["import", "csv", "{fifo}.csv", "--mapping", "{mapping}", "-o", "{out}"], 2, "pipe"),
+        (["import", "csv", "{table}", "--mapping", "{fifo}.csv", "-o", "{out}"], 2, "pipe"),
+        (["import", "ucdp-esd", "{loop}", "-o", "{out}"], 2, "cannot be read"),
+        (["load", "{loop}", "--store", "{store}"], 2, "cannot be read"),
+        (["load", "{fifo}.ttl", "--store", "{store}"], 2, "not a regular file"),
+    ],
+)
+def test_files_that_cannot_be_written_or_read_are_one_line(
+    tmp_path: Path, command: list[str], code: int, words: str
+) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    loop = tmp_path / "loop.ttl"
+    loop.symlink_to(loop)
+    (tmp_path / "dangling.ttl").symlink_to(tmp_path / "nowhere" / "x.ttl")
+    for suffix in (".csv", ".ttl"):
+        os.mkfifo(tmp_path / f"fifo{suffix}")
+    names = {
+        "loop": loop,
+        "dangling": tmp_path / "dangling.ttl",
+        "fifo": tmp_path / "fifo",
+        "table": TABLE,
+        "mapping": MAPPING,
+        "out": tmp_path / "out.ttl",
+        "store": tmp_path / "store",
+    }
+    args = [part.format(**names) for part in command]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == code, result.output
+    [line] = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert words in line and "Traceback" not in result.output
+    assert "could not write" not in line or code == 5
+    assert not (tmp_path / "out.ttl").exists() and not (tmp_path / "store").exists()

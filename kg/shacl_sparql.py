@@ -95,6 +95,14 @@ CONSTRAINTS = (
     SH.minExclusive,
     SH.maxInclusive,
     SH.maxExclusive,
+    SH.minLength,
+    SH.maxLength,
+    SH.pattern,
+    SH.languageIn,
+    SH["not"],
+    SH["and"],
+    SH["or"],
+    SH.xone,
     SH.property,
     SH.sparql,
 )
@@ -108,6 +116,7 @@ DESCRIPTIVE = (
     SH.order,
     SH.group,
     SH.defaultValue,
+    SH.flags,  # read with sh:pattern
 )
 # SHACL terms that are no shape parameters at all (rdf:type values, prefix declarations).
 NOT_PARAMETERS = (SH.declare, SH.prefixes, SH.prefix, SH.namespace, SH.select)
@@ -127,7 +136,20 @@ COMPONENT = {
     SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
     SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
     SH.sparql: SH.SPARQLConstraintComponent,
+    SH.minLength: SH.MinLengthConstraintComponent,
+    SH.maxLength: SH.MaxLengthConstraintComponent,
+    SH.pattern: SH.PatternConstraintComponent,
+    SH.languageIn: SH.LanguageInConstraintComponent,
+    SH["not"]: SH.NotConstraintComponent,
+    SH["and"]: SH.AndConstraintComponent,
+    SH["or"]: SH.OrConstraintComponent,
+    SH.xone: SH.XoneConstraintComponent,
 }
+# The logical constraints (SHACL 4.6): whether each value conforms to other shapes.
+LOGICAL = (SH["not"], SH["and"], SH["or"], SH.xone)
+# Constraints decided in Python for each value, by pySHACL's rule (STRING_TESTS): the query
+# returns every value.
+STRING_CONSTRAINTS = (SH.minLength, SH.maxLength, SH.pattern, SH.languageIn)
 
 # The constraints on a property shape's whole set of values, not on each value.
 COUNTED = (SH.minCount, SH.maxCount, SH.hasValue)
@@ -205,8 +227,20 @@ class ValueTest:
     rdflib's reading of a literal: ``kind`` is ``datatype`` or a range parameter's local
     name (``minInclusive``, ...), ``argument`` the datatype or the bound."""
 
-    kind: TypingLiteral["datatype", "minInclusive", "minExclusive", "maxInclusive", "maxExclusive"]
+    kind: TypingLiteral[
+        "datatype",
+        "minInclusive",
+        "minExclusive",
+        "maxInclusive",
+        "maxExclusive",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "languageIn",
+    ]
     argument: Node
+    #: sh:flags of a sh:pattern; the languages of sh:languageIn, in lower case.
+    options: tuple[str, ...] = ()
 
     def fails(self, value: Node | None) -> bool:
         """Whether pySHACL reports ``value`` for this constraint."""
@@ -215,6 +249,8 @@ class ValueTest:
         if self.kind == "datatype":
             assert isinstance(self.argument, URIRef)
             return not datatype_matches(value, self.argument)
+        if self.kind in STRING_TESTS:
+            return not STRING_TESTS[self.kind](value, self.argument, self.options)
         return not in_range(value, SH[self.kind], self.argument)
 
 
@@ -268,6 +304,58 @@ def datatype_matches(value: Node, datatype: URIRef) -> bool:
     if datatype == RDF.langString and value.language:
         return _value_has_class(value, datatype)
     return False
+
+
+def _as_string(value: Node) -> str:
+    """A value node as pySHACL's string constraints read it (value_node_to_string)."""
+    if isinstance(value, Literal) and value.value is not None:
+        if value.datatype in (None, RDF.langString, XSD.string):
+            return str(value.value)
+    return str(value)
+
+
+def _long_enough(value: Node, bound: Node, _options: tuple[str, ...]) -> bool:
+    assert isinstance(bound, Literal)
+    if bound.value == 0:
+        return True
+    return not isinstance(value, BNode) and len(_as_string(value)) >= int(bound.value)
+
+
+def _short_enough(value: Node, bound: Node, _options: tuple[str, ...]) -> bool:
+    assert isinstance(bound, Literal)
+    return not isinstance(value, BNode) and len(_as_string(value)) <= int(bound.value)
+
+
+@functools.lru_cache(maxsize=256)
+def _regex(pattern: str, flags: str) -> re.Pattern[str]:
+    # pySHACL reads two flags of XPath's (i, m) and the pattern as a Python regex.
+    return re.compile(pattern, (re.I if "i" in flags else 0) | (re.M if "m" in flags else 0))
+
+
+def _matches(value: Node, pattern: Node, options: tuple[str, ...]) -> bool:
+    if isinstance(value, BNode):
+        return False
+    assert isinstance(pattern, Literal)
+    text = str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 else str(
+        pattern
+    )
+    return _regex(text, options[0] if options else "").search(_as_string(value)) is not None
+
+
+def _language_in(value: Node, _argument: Node, languages: tuple[str, ...]) -> bool:
+    if not isinstance(value, Literal) or not value.language:
+        return False
+    tag = str(value.language).lower()
+    return "*" in languages or tag in languages or tag.split("-")[0] in languages
+
+
+# pySHACL's string-based constraints (string_based_constraints.py): whether a value passes.
+STRING_TESTS: dict[str, Callable[[Node, Node, tuple[str, ...]], bool]] = {
+    "minLength": _long_enough,
+    "maxLength": _short_enough,
+    "pattern": _matches,
+    "languageIn": _language_in,
+}
 
 
 def _value_has_class(value: Literal, datatype: URIRef) -> bool:
@@ -418,7 +506,8 @@ class _Compiler:
                 self._shape(shape, self._focus(shape))
             except UnsupportedShape as error:
                 # Name the shape as results do: the named node shape, and the property shape.
-                named = UnsupportedShape(error.shape, error.construct, self._describe(error.shape))
+                where = self._describe(error.shape, shape)
+                named = UnsupportedShape(error.shape, error.construct, where)
                 named.top = shape
                 if not partial:
                     raise named from None
@@ -426,8 +515,10 @@ class _Compiler:
                 self.refused.append(named)
         return self.checks
 
-    def _describe(self, shape: Node) -> str:
+    def _describe(self, shape: Node, top: Node) -> str:
         named = _named_shape(self.shapes, shape)
+        if named == str(shape) and isinstance(shape, BNode):
+            named = str(top)  # a blank shape in a list (sh:or, ...): named by the targeted one
         text = f"shape <{named}>"
         if isinstance(shape, BNode):
             path = self.shapes.value(shape, SH.path)
@@ -551,7 +642,16 @@ class _Compiler:
                 for constraint in values:
                     self._sparql(shape, constraint, focus, path_text)
                 continue
-            if parameter in (SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["in"]):
+            if parameter in (
+                SH.minCount,
+                SH.maxCount,
+                SH.datatype,
+                SH.nodeKind,
+                SH["in"],
+                SH.minLength,
+                SH.maxLength,
+                SH.languageIn,
+            ):
                 if len(values) > 1:
                     raise UnsupportedShape(shape, f"more than one {_local(parameter)}")
             for value in values:
@@ -806,6 +906,8 @@ class _Compiler:
             failing = f"?{f} {w.term(argument)} ?{value} ."
         elif parameter == SH.node:
             failing = f"FILTER ({self._nonconforming(shape, argument, value, stack=(shape,))})"
+        elif parameter in LOGICAL:
+            failing = f"FILTER ({self._logical(shape, parameter, argument, value, (shape,))})"
         elif parameter == SH.datatype:
             if not isinstance(argument, URIRef):
                 raise UnsupportedShape(shape, f"sh:datatype {argument.n3()} (not an IRI)")
@@ -817,6 +919,9 @@ class _Compiler:
                 raise UnsupportedShape(shape, f"sh:{_local(parameter)} {argument.n3()}")
             test = ValueTest(_local(parameter), argument)  # type: ignore[arg-type]
             failing = f"FILTER ({self._range_candidate(parameter, argument, value)})"
+        elif parameter in STRING_CONSTRAINTS:
+            test = self._string_test(shape, parameter, argument)
+            failing = ""
         else:
             failing = f"FILTER ({self._value_violation(shape, parameter, argument, value)})"
         if path is None:
@@ -828,6 +933,36 @@ class _Compiler:
         found = f"SELECT ?{f} ?{VALUE} WHERE {{ ?{f} {path} ?{VALUE} . {failing} }}"
         query = f"SELECT DISTINCT ?{f} ?{VALUE} WHERE {{ {{ {found} }} FILTER ({focus.test(f)}) }}"
         return query, test
+
+    def _string_test(self, shape: Node, parameter: URIRef, argument: Node) -> ValueTest:
+        """The ValueTest of sh:minLength, sh:maxLength, sh:pattern or sh:languageIn, or
+        UnsupportedShape for an argument pySHACL would refuse or read otherwise."""
+        name = _local(parameter)
+        if parameter in (SH.minLength, SH.maxLength):
+            if not (isinstance(argument, Literal) and isinstance(argument.value, int)):
+                raise UnsupportedShape(shape, f"sh:{name} {argument.n3()} (not an integer)")
+            if argument.value < 0:
+                raise UnsupportedShape(shape, f"sh:{name} below zero")
+            return ValueTest(name, argument)  # type: ignore[arg-type]
+        if parameter == SH.pattern:
+            flags = sorted(self.shapes.objects(shape, SH.flags), key=str)
+            if len(list(self.shapes.objects(shape, SH.pattern))) > 1 or len(flags) > 1:
+                raise UnsupportedShape(shape, "more than one sh:pattern or sh:flags")
+            if not isinstance(argument, Literal) or any(not isinstance(f, Literal) for f in flags):
+                raise UnsupportedShape(shape, "sh:pattern or sh:flags that is not a literal")
+            options = (str(flags[0]).lower(),) if flags else ()
+            try:
+                _regex(str(argument), options[0] if options else "")
+            except re.error as error:
+                raise UnsupportedShape(shape, f"sh:pattern {argument.n3()} ({error})") from None
+            return ValueTest("pattern", argument, options)
+        try:
+            members = list(Collection(self.shapes, argument))
+        except Exception:  # noqa: BLE001 - a broken list: pySHACL refuses it
+            raise UnsupportedShape(shape, "sh:languageIn that is not a list") from None
+        if any(not (isinstance(m, Literal) and isinstance(m.value, str)) for m in members):
+            raise UnsupportedShape(shape, "sh:languageIn with a member that is not a string")
+        return ValueTest("languageIn", argument, tuple(str(m).lower() for m in members))
 
     def _datatype_violation(self, datatype: URIRef, v: str) -> tuple[str, bool]:
         """A SPARQL condition true of every value node that fails sh:datatype, and whether
@@ -891,6 +1026,44 @@ class _Compiler:
         if self.shapes.value(shape, SH.path) is not None:
             raise UnsupportedShape(owner, f"sh:node {shape.n3()}, a property shape")
         return self._nonconforming_parts(owner, shape, v, None, stack + (shape,))
+
+    def _logical(
+        self, owner: Node, parameter: URIRef, argument: Node, v: str, stack: tuple[Node, ...]
+    ) -> str:
+        """A SPARQL condition true when ``?v`` fails sh:not, sh:and, sh:or or sh:xone."""
+        if parameter == SH["not"]:
+            return f"!({self._member_nonconforming(owner, argument, v, stack)})"
+        try:
+            members = list(Collection(self.shapes, argument))
+        except Exception:  # noqa: BLE001 - a broken list: pySHACL refuses it
+            raise UnsupportedShape(owner, f"sh:{_local(parameter)} that is not a list") from None
+        failing = [self._member_nonconforming(owner, m, v, stack) for m in members]
+        if parameter == SH["and"]:
+            return " || ".join(f"({c})" for c in failing) or "false"
+        if parameter == SH["or"]:
+            return " && ".join(f"({c})" for c in failing) or "true"
+        conforming = " + ".join(f"IF({c}, 0, 1)" for c in failing) or "0"
+        return f"({conforming}) != 1"
+
+    def _member_nonconforming(
+        self, owner: Node, member: Node, v: str, stack: tuple[Node, ...]
+    ) -> str:
+        """A SPARQL condition true when ``?v`` does not conform to ``member``, a node shape
+        or a property shape (about the values of ``?v`` along its path)."""
+        if self.shapes.value(member, SH.path) is None:
+            return self._nonconforming(owner, member, v, stack)
+        if member in stack or len(stack) > 20:
+            raise UnsupportedShape(owner, f"shape {member.n3()} (a recursive shape)")
+        if self._deactivated(member):
+            return "false"
+        self._refuse_unknown_parameters(member)
+        if self.shapes.value(member, SH.sparql) is not None:
+            raise UnsupportedShape(owner, "sh:sparql inside a shape of a logical constraint")
+        if self._zero_length(member):
+            raise UnsupportedShape(
+                owner, "a path that may take no step inside a shape of a logical constraint"
+            )
+        return self._nonconforming_parts(owner, member, v, self._path(member), stack + (member,))
 
     def _nonconforming_parts(
         self, owner: Node, shape: Node, v: str, path: str | None, stack: tuple[Node, ...]
@@ -985,6 +1158,8 @@ class _Compiler:
             return f"EXISTS {{ ?{focus} {w.term(argument)} ?{x} }}"
         if parameter == SH.node:
             return self._nonconforming(owner, argument, x, stack)
+        if parameter in LOGICAL:
+            return self._logical(owner, parameter, argument, x, stack)
         if parameter == SH.datatype:
             assert isinstance(argument, URIRef)
             condition, exact = self._datatype_violation(argument, x)
@@ -993,7 +1168,7 @@ class _Compiler:
                     owner, f"sh:datatype {argument.n3()} inside a shape used by sh:node"
                 )
             return condition
-        if parameter in RANGE_TESTS:
+        if parameter in RANGE_TESTS or parameter in STRING_CONSTRAINTS:
             raise UnsupportedShape(owner, f"sh:{_local(parameter)} inside a shape used by sh:node")
         return self._value_violation(owner, parameter, argument, x)
 
@@ -1133,6 +1308,14 @@ def _default_message(parameter: URIRef, argument: Node, path: str | None) -> str
         SH.minExclusive: f"has a value{where} that is not above {what}",
         SH.maxInclusive: f"has a value{where} that is not at most {what}",
         SH.maxExclusive: f"has a value{where} that is not below {what}",
+        SH.minLength: f"has a value{where} shorter than {what} characters",
+        SH.maxLength: f"has a value{where} longer than {what} characters",
+        SH.pattern: f"has a value{where} that does not match {what}",
+        SH.languageIn: f"has a value{where} that is not in one of the languages allowed",
+        SH["not"]: f"has a value{where} that conforms to the shape {what}",
+        SH["and"]: f"has a value{where} that does not conform to all of the shapes given",
+        SH["or"]: f"has a value{where} that conforms to none of the shapes given",
+        SH.xone: f"has a value{where} that does not conform to exactly one of the shapes given",
     }
     return wording.get(parameter, "does not conform")
 

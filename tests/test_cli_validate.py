@@ -275,3 +275,38 @@ def test_a_query_shacl_forbids_is_refused_by_every_engine(
         assert done.exit_code == 13, (where, done.output)
         assert done.output.startswith("Error: ")
         assert done.output.count("\n") == 1
+
+
+# A SPARQL-based constraint component (SHACL 6): each value of ex:needs must be an rdfs:label
+# of the focus node. The bundled actors have no such label: one violation per actor.
+COMPONENT = (
+    SHAPES_HEAD
+    + '''
+ex: sh:declare [ sh:prefix "rdfs" ; sh:namespace "http://www.w3.org/2000/01/rdf-schema#" ] .
+ex:LabelComponent a sh:ConstraintComponent ;
+    sh:parameter [ sh:path ex:label ] ;
+    sh:validator [ a sh:SPARQLAskValidator ; sh:prefixes ex: ;
+        sh:ask "ASK { $value rdfs:label $label }" ] .
+ex:LabelledActor a sh:NodeShape ; sh:targetClass ckg:Actor ; ex:label "no such label" .
+'''
+)
+
+
+def test_a_sparql_based_constraint_component_is_never_skipped(
+    runner: CliRunner, tmp_path: Path, bundled_store: Path
+) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(COMPONENT, encoding="utf-8")
+    args = ["validate", "--shapes", str(shapes), "--format", "json"]
+    reference = runner.invoke(cli, [*args, "--engine", "pyshacl"])
+    assert reference.exit_code == 1, reference.output
+    assert counts(reference.output)[0] > 10
+    refused = runner.invoke(cli, [*args, "--engine", "sparql", "--store", str(bundled_store)])
+    assert refused.exit_code == 13, refused.output
+    assert "SPARQL-based constraint component <http://example.org/shapes#LabelComponent>" in (
+        refused.output
+    )
+    on_store = runner.invoke(cli, [*args, "--store", str(bundled_store)])
+    assert on_store.exit_code == 1, on_store.output
+    assert counts(on_store.stdout) == counts(reference.output)
+    assert "ran with pySHACL over what the store holds" in on_store.stderr

@@ -11,6 +11,7 @@ import json
 import math
 import os
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -34,22 +35,78 @@ from kg.export import (
     serialize,
 )
 from kg.graph import KnowledgeGraph
-from kg.limits import DEFAULT_LIMIT, DEFAULT_TIMEOUT, answer_within
+from kg.limits import (
+    DEFAULT_LIMIT,
+    DEFAULT_MAX_MEMORY,
+    DEFAULT_TIME_LIMIT,
+    DEFAULT_TIMEOUT,
+    Ceiling,
+    answer_within,
+    parse_size,
+    query_file_size,
+    query_text_size,
+    set_ceiling,
+    size_text,
+    stop_reason,
+    supervise,
+)
 from kg.stats import graph_stats
 from kg.validation import ENGINES, ValidationReport, shapes_graph, validate, validate_kg
 
 
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="conflict-kg")
-def cli() -> None:
+@click.option(
+    "--time-limit",
+    envvar="KG_TIME_LIMIT",
+    type=click.FloatRange(min=0, max=365 * 24 * 3600),
+    callback=lambda _ctx, _param, value: _finite(value),
+    default=DEFAULT_TIME_LIMIT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop any command that runs longer than this (exit 9); 0: no limit. [env: KG_TIME_LIMIT]",
+)
+@click.option(
+    "--max-memory",
+    envvar="KG_MAX_MEMORY",
+    callback=lambda _ctx, _param, value: _size(value),
+    default=size_text(DEFAULT_MAX_MEMORY).replace(" ", "").removesuffix("iB"),
+    show_default=True,
+    metavar="SIZE",
+    help="Stop any command that needs more memory than this (exit 10): 512M, 4G; 0: no "
+    "limit. [env: KG_MAX_MEMORY]",
+)
+@click.pass_context
+def cli(ctx: click.Context, time_limit: float, max_memory: int | None) -> None:
     """conflict-kg: who backs whom in a war, who mediates, who is allied with or fights
     whom, which agreements were made, since when, and according to which source.
 
     Without --data every command works on the bundled data set (the 2017 Astana talks on
-    Syria). Example:
+    Syria). Every command is stopped past --time-limit (exit 9) or --max-memory (exit 10).
+    Example:
 
         kg query who-backs-whom
     """
+    ceiling = Ceiling(seconds=time_limit or None, memory=max_memory)
+    if isinstance(ctx.obj, _Run) and ctx.obj.watched:
+        # Only the console script forks a watcher: not a test's CliRunner, nor a library.
+        supervise(ceiling)
+    else:
+        set_ceiling(ceiling)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """How ``main`` runs the group: ``watched`` under the ceilings of kg.limits."""
+
+    watched: bool = False
+
+
+def _size(value: str) -> int | None:
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 @cli.command("validate")
@@ -221,9 +278,12 @@ def query_command(
         return
     if (query_spec is None) == (expression is None):
         raise click.UsageError("give either a query NAME or FILE, or -e TEXT (one of them)")
-    query = (
-        queries.from_text(expression) if expression is not None else queries.load(query_spec or "")
-    )
+    if expression is not None:
+        query_text_size(expression, "query (-e)")
+        query = queries.from_text(expression)
+    else:
+        query_file_size(Path(query_spec or ""))
+        query = queries.load(query_spec or "")
     bindings = queries.parse_params(list(params), query)
     kg = source.open()
     answer = answer_within(kg, query, bindings, timeout=timeout, limit=limit)
@@ -349,7 +409,7 @@ def main() -> None:
     try:
         try:
             # Not standalone: an OSError while writing standard output reaches us below.
-            code = cli(prog_name="kg", standalone_mode=False)
+            code = cli(prog_name="kg", standalone_mode=False, obj=_Run(watched=True))
         finally:
             sys.stdout.flush()
         if isinstance(code, int) and code:
@@ -369,6 +429,14 @@ def main() -> None:
         _quiet_stdout()
         click.echo(f"Error: could not write the output ({error.strerror or error})", err=True)
         sys.exit(OutputError.exit_code)
+    except BaseException as error:
+        # A ceiling passed outside a command's own code (while writing its output).
+        stop = stop_reason(error)
+        if stop is None:
+            raise
+        _quiet_stdout()
+        click.echo(f"Error: {stop}", err=True)
+        sys.exit(stop.exit_code)
 
 
 def _quiet_stdout() -> None:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from kg import output, reports
+from kg import limits, output, reports
 from kg.errors import KGError, StoreError
 from kg.graph import KnowledgeGraph, StoreSpec
 
@@ -23,7 +23,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class KGGroup(click.Group):
-    """A group that turns library errors into one line on stderr and their exit code."""
+    """A group that turns library errors, a ceiling passed (time, memory) and a bad option
+    into one line on stderr and their exit code."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            raise one_line(error) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -31,6 +44,28 @@ class KGGroup(click.Group):
         except KGError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except click.UsageError as error:
+            raise one_line(error) from None
+        except BaseException as error:
+            stop = limits.stop_reason(error)  # the time limit's SIGALRM, a MemoryError
+            if stop is None:
+                raise
+            click.echo(f"Error: {stop}", err=True)
+            ctx.exit(stop.exit_code)
+
+
+def one_line(error: click.UsageError) -> click.ClickException:
+    """A usage error (a bad option, a missing argument) as one ``Error:`` line, exit 2,
+    instead of click's usage block."""
+    where = error.ctx.command_path if error.ctx is not None else "kg"
+    line = " ".join(error.format_message().split()).rstrip(".")
+    return _UsageLine(f"{line} (see '{where} --help')")
+
+
+class _UsageLine(click.ClickException):
+    """A usage error shown as one line (ClickException.show prints ``Error: message``)."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)

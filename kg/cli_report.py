@@ -39,9 +39,16 @@ def report_group() -> None:
 @click.option(
     "--max-hops",
     type=click.IntRange(min=1, max=10),
-    default=4,
+    default=reports.MAX_HOPS,
     show_default=True,
     help="With --indirect: the longest chain followed.",
+)
+@click.option(
+    "--max-chains",
+    type=click.IntRange(min=1),
+    default=reports.MAX_CHAINS,
+    show_default=True,
+    help="With --indirect: refuse (exit 10) rather than list more chains than this.",
 )
 @as_of_options
 @data_options
@@ -51,12 +58,16 @@ def backers_command(
     by: str | None,
     indirect: bool,
     max_hops: int,
+    max_chains: int,
     as_of: Any,
     include_ended: bool,
     source: GraphSource,
     fmt: str,
 ) -> None:
     """Who backs whom: backer, recipient, kind of support, period, status and sources.
+
+    With --indirect, chains of backing too (A backs B while B backs C): one row per path
+    of actors whose links held at the same time, with the period they all held.
 
     kg report backers --by "United States" --as-of 2017-09-01 --include-ended
     """
@@ -70,6 +81,7 @@ def backers_command(
             include_ended=include_ended,
             indirect=indirect,
             max_hops=max_hops,
+            max_chains=max_chains,
         ),
         fmt,
     )

@@ -106,6 +106,18 @@ class PartialResult(KGError):
     exit_code = 12
 
 
+class TimeLimit(KGError):
+    """A command ran longer than its time limit (--time-limit, KG_TIME_LIMIT) and was stopped."""
+
+    exit_code = 9
+
+
+class TooBig(KGError):
+    """An input or an answer is bigger than its ceiling (memory, query text, server answer)."""
+
+    exit_code = 10
+
+
 class ShapeError(KGError):
     """A shape cannot be run exactly by the engine asked for, or is malformed; it is refused
     before anything is validated."""

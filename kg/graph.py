@@ -242,10 +242,10 @@ class KnowledgeGraph:
     ) -> QueryRows | Graph:
         """Run any query: rows for SELECT and ASK, a graph for CONSTRUCT and DESCRIBE.
 
-        With ``max_rows``, stop reading a SELECT answer after that many rows.
+        With ``max_rows``, stop reading the answer after that many rows (or triples).
         """
         if self._form(query) in ("CONSTRUCT", "DESCRIBE"):
-            graph = self.store.construct(query.text, dict(bindings or {}))
+            graph = self.store.construct(query.text, dict(bindings or {}), max_triples=max_rows)
             for prefix, namespace in queries.PREFIXES.items():
                 graph.bind(prefix, namespace)
             return graph

@@ -1,28 +1,281 @@
-"""Running a user's query under a time limit and a row limit that actually stop the work.
+"""Limits that hold: a ceiling on time and memory for every command, and a time limit and a
+row limit for a user's query.
 
-rdflib has no query timeout, and a SPARQL engine in the same process cannot be interrupted
-safely, so the query runs in a child process (forked: it shares the opened graph without
-copying) that is killed when the time is up. The child stops reading results one row past
-the limit. Either way the answer is all or nothing: a stopped query prints nothing and
-ends with its own exit code (9 for the time limit, 10 for the row limit).
+**Every command** runs in a child process that a small watcher (the process the user
+started) keeps under two ceilings: ``--time-limit`` (KG_TIME_LIMIT, default one hour) and
+``--max-memory`` (KG_MAX_MEMORY, default 4 GiB). At the time limit the child gets SIGALRM,
+which stops the Python code where it is (``finally`` blocks run, locks are released) with
+one line and exit 9; a child still busy in native code (a long Oxigraph query) after a few
+seconds more is killed, and the watcher prints that line. Memory is the proportional
+resident anonymous memory (``Pss_Anon`` of /proc/PID/smaps_rollup) of the child and every
+process it started, read ten times a second: past the ceiling the watcher kills them all
+and prints one line, exit 10. The watcher measures rather than the child limiting itself
+(RLIMIT_AS) because Oxigraph's Rust code aborts the process with a stack dump when an
+allocation fails, instead of raising MemoryError; and the address space of a process that
+maps a store's files is far larger than the memory it uses. A MemoryError that Python
+raises is turned into the same line and exit code.
+
+**A user's query** (``kg query``) runs in a child process too (forked: it shares the opened
+graph without copying) that is killed when its ``--timeout`` is up; parsing and the network
+check happen in that child, so a query text that is slow to parse is stopped like one that
+is slow to run. The child stops reading results, rows or triples, one past ``--limit``.
+Either way the answer is all or nothing: a stopped query prints nothing and ends with its
+own exit code (9 for the time limit, 10 for the row limit). A query text longer than
+MAX_QUERY_BYTES is refused before it is read any further.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import re
+import signal
+import sys
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
 
 from rdflib import Graph
 from rdflib.term import Identifier
 
-from kg.errors import KGError, QueryError, QueryTimeout, TooManyRows
+from kg.errors import KGError, QueryError, QueryTimeout, TimeLimit, TooBig, TooManyRows
 from kg.graph import KnowledgeGraph, QueryRows
 from kg.queries import NamedQuery
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_LIMIT = 100_000
+
+#: The longest query text read (-e TEXT or a FILE): 1 MiB. A bundled query is some KB; a
+#: 199 KB query took 66 s to parse, a 20 MB literal 36 s and 2.4 GB.
+MAX_QUERY_BYTES = 1 << 20
+
+#: Every command's ceilings unless --time-limit/--max-memory or the environment say
+#: otherwise: the 1M-triple benchmark's slowest command (kg metrics) takes about 260 s and
+#: 930 MiB, so an hour and 4 GiB leave room for ten times that data, and stop a runaway
+#: command before it takes the machine.
+DEFAULT_TIME_LIMIT = 3600.0
+DEFAULT_MAX_MEMORY = 4 << 30
+#: How long a child that got SIGALRM may take to stop by itself before it is killed.
+GRACE_SECONDS = 5.0
+#: How often the watcher reads the memory in use.
+POLL_SECONDS = 0.1
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_size(text: str) -> int | None:
+    """A memory size such as ``512M``, ``4G`` or ``1.5GiB`` (powers of 1024) in bytes;
+    ``0`` or ``none`` mean no ceiling (None). Raises ValueError for anything else."""
+    if text.strip().lower() in ("0", "none", "off"):
+        return None
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*", text.upper())
+    if match is None:
+        raise ValueError(f"{text!r} is not a size such as 512M or 4G")
+    size = int(float(match.group(1)) * _UNITS[match.group(2)])
+    if size < 1 << 20:
+        raise ValueError(f"{text!r} is less than 1M")
+    return size
+
+
+def size_text(size: int) -> str:
+    """A size in bytes as the user would write it: 4 GiB, 512 MiB."""
+    for unit in ("T", "G", "M", "K"):
+        if size >= _UNITS[unit] and size % _UNITS[unit] == 0:
+            return f"{size // _UNITS[unit]} {unit}iB"
+    return f"{size / (1 << 20):.1f} MiB"
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """The most time (seconds) and memory (bytes) a command may take; None: no ceiling."""
+
+    seconds: float | None = DEFAULT_TIME_LIMIT
+    memory: int | None = DEFAULT_MAX_MEMORY
+
+    def time_message(self) -> str:
+        """The one line said when the time is up."""
+        return (
+            f"the command ran longer than {self.seconds:g} s (--time-limit or KG_TIME_LIMIT) "
+            "and was stopped"
+        )
+
+    def memory_message(self) -> str:
+        """The one line said when the memory ceiling is passed."""
+        where = size_text(self.memory) if self.memory is not None else "the available memory"
+        return (
+            f"the command needed more than {where} of memory (--max-memory or KG_MAX_MEMORY) "
+            "and was stopped"
+        )
+
+
+#: The ceiling of the command running in this process (set by :func:`supervise`), for the
+#: messages of errors raised where it is passed.
+current = Ceiling()
+
+
+class _TimeUp(BaseException):
+    """Raised by SIGALRM in the child. Not an Exception, so that code which turns any
+    Exception into its own error (a query that 'failed') lets it through."""
+
+
+def _alarm(_signum: int, _frame: FrameType | None) -> None:
+    raise _TimeUp
+
+
+def stop_reason(error: BaseException) -> KGError | None:
+    """The one-line error for a ceiling passed in this process (the SIGALRM of the time
+    limit, a MemoryError), or None for any other exception."""
+    if isinstance(error, _TimeUp):
+        return TimeLimit(current.time_message())
+    if isinstance(error, MemoryError):
+        return TooBig(current.memory_message())
+    return None
+
+
+def set_ceiling(ceiling: Ceiling) -> None:
+    """Make ``ceiling`` the one of this process: its messages, and the largest answer read
+    from a SPARQL server (an eighth of the memory: it takes some five times its size once
+    converted)."""
+    from kg.stores import endpoint
+
+    global current
+    current = ceiling
+    endpoint.MAX_ANSWER_BYTES = (
+        ceiling.memory // 8 if ceiling.memory is not None else DEFAULT_MAX_MEMORY // 8
+    )
+
+
+def supervise(ceiling: Ceiling) -> None:
+    """Run the rest of this command in a child process kept under ``ceiling``; this
+    process only watches it, and exits with its exit code (or 9 or 10 with one line on
+    standard error when it had to be stopped). Returns in the child only."""
+    set_ceiling(ceiling)
+    if ceiling.seconds is None and ceiling.memory is None:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        if ceiling.seconds is not None:
+            signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, ceiling.seconds)
+        return
+    _watch(pid, ceiling)
+
+
+def _watch(pid: int, ceiling: Ceiling) -> NoReturn:
+    # Ctrl-C reaches the child too (same process group): it stops and says so; a TERM or
+    # HUP sent to this process is passed on.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda number, _frame: _send(pid, number))
+    start = time.monotonic()
+    killed_at: float | None = None
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            if killed_at is not None and os.WIFSIGNALED(status):
+                _say(ceiling.time_message())
+                os._exit(TimeLimit.exit_code)
+            os._exit(
+                os.waitstatus_to_exitcode(status)
+                if os.WIFEXITED(status)
+                else 128 + os.WTERMSIG(status)
+            )
+        now = time.monotonic()
+        if ceiling.memory is not None:
+            family = _family(pid)
+            if sum(_memory(p) for p in family) > ceiling.memory:
+                for member in family:
+                    _send(member, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                _say(ceiling.memory_message())
+                os._exit(TooBig.exit_code)
+        if (
+            ceiling.seconds is not None
+            and killed_at is None
+            and now - start > ceiling.seconds + GRACE_SECONDS
+        ):
+            for member in _family(pid):
+                _send(member, signal.SIGKILL)
+            killed_at = now
+        time.sleep(POLL_SECONDS)
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(f"Error: {line}\n")
+    sys.stderr.flush()
+
+
+def _send(pid: int, signum: int) -> None:
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _family(pid: int) -> list[int]:
+    """``pid`` and every process it started (and they started), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        # The name between parentheses may hold spaces and parentheses: split after it.
+        fields = stat[stat.rfind(")") + 2 :].split()
+        parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    family, todo = [], [pid]
+    while todo:
+        member = todo.pop()
+        family.append(member)
+        todo.extend(parents.get(member, []))
+    return family
+
+
+def _memory(pid: int) -> int:
+    """The anonymous memory a process uses, its shared pages split among their sharers
+    (a forked query child shares the opened graph), in bytes; 0 if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^Pss_Anon:\s+(\d+) kB", text, re.M) or re.search(
+        r"^Pss:\s+(\d+) kB", text, re.M
+    )
+    return int(found.group(1)) * 1024 if found else 0
+
+
+# --- a user's query ------------------------------------------------------------------------
+
+
+def query_text_size(text: str, where: str) -> None:
+    """Refuse a query text longer than MAX_QUERY_BYTES (TooBig), naming ``where``."""
+    if len(text) > MAX_QUERY_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_QUERY_BYTES:
+        raise TooBig(
+            f"{where}: the query text is longer than {size_text(MAX_QUERY_BYTES)}; "
+            "bind long values with --param or put the data in a file to load"
+        )
+
+
+def query_file_size(path: Path) -> None:
+    """Refuse a query file longer than MAX_QUERY_BYTES (TooBig) before reading it; a name
+    that is not a file is left to the caller."""
+    try:
+        size = path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return
+    if size > MAX_QUERY_BYTES:
+        raise TooBig(
+            f"{path}: the query file is longer than {size_text(MAX_QUERY_BYTES)} "
+            f"({size:,} bytes); bind long values with --param or put the data in a file to load"
+        )
 
 
 def _child(
@@ -33,6 +286,7 @@ def _child(
     pipe: Connection,
 ) -> None:
     try:
+        _stop_constructs_at(limit + 1)
         answer = kg.answer(query, bindings, max_rows=limit + 1)
         if isinstance(answer, Graph):
             if len(answer) > limit:
@@ -45,10 +299,33 @@ def _child(
             pipe.send(("rows", answer))
     except KGError as error:
         pipe.send(("error", error))
+    except MemoryError:
+        pipe.send(("error", TooBig(current.memory_message())))
     except Exception as error:  # an engine failure: report it as a query error
         pipe.send(("error", QueryError(f"{query.name}: the query failed ({error})")))
     finally:
         pipe.close()
+
+
+def _stop_constructs_at(most: int) -> None:
+    """Make rdflib stop building a CONSTRUCT graph at ``most`` triples. rdflib builds the
+    whole graph before it returns it (a cross product took 1.7 GB); this runs in the
+    query's own child process, which ends with the query, so nothing else sees the change."""
+    from rdflib.plugins.sparql import evaluate, evalutils
+
+    original = evaluate.evalConstructQuery
+
+    def bounded(ctx: Any, query: Any) -> Any:
+        template = query.template or query.p.p.triples
+        graph = Graph()
+        for solution in evaluate.evalPart(ctx, query.p):
+            graph += evalutils._fillTemplate(template, solution)
+            if len(graph) >= most:
+                break
+        return {"type_": "CONSTRUCT", "graph": graph}
+
+    bounded.__wrapped__ = original  # type: ignore[attr-defined]
+    evaluate.evalConstructQuery = bounded
 
 
 def answer_within(
@@ -60,11 +337,9 @@ def answer_within(
     limit: int = DEFAULT_LIMIT,
 ) -> QueryRows | Graph:
     """Run ``query`` like :meth:`KnowledgeGraph.answer`, stopped after ``timeout`` seconds
-    (QueryTimeout) or when the answer passes ``limit`` rows or triples (TooManyRows)."""
-    # Parse and check (network refusal, syntax) here, so those errors need no child.
-    from kg.queries import prepare
-
-    prepare(query.text, allow_network=kg.allow_network)
+    (QueryTimeout; parsing included) or when the answer passes ``limit`` rows or triples
+    (TooManyRows)."""
+    query_text_size(query.text, query.name)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
@@ -94,8 +369,8 @@ def _result(query: NamedQuery, kind: str, payload: Any, limit: int) -> QueryRows
         raise payload
     if kind == "too-many":
         raise TooManyRows(
-            f"{query.name}: the answer has more than {limit} rows (--limit); add LIMIT to "
-            "the query or raise --limit; no answer was printed"
+            f"{query.name}: the answer has more than {limit} rows or triples (--limit); add "
+            "LIMIT to the query or raise --limit; no answer was printed"
         )
     if kind == "graph":
         graph = Graph()

@@ -62,8 +62,12 @@ class Store(abc.ABC):
         stop reading after that many rows."""
 
     @abc.abstractmethod
-    def construct(self, text: str, bindings: Mapping[str, Identifier]) -> Graph:
-        """Run a CONSTRUCT or DESCRIBE query over the union of the three graphs."""
+    def construct(
+        self, text: str, bindings: Mapping[str, Identifier], *, max_triples: int | None = None
+    ) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query over the union of the three graphs. With
+        ``max_triples``, stop reading after that many triples (rdflib builds the whole
+        graph first: kg.limits bounds it)."""
 
     @abc.abstractmethod
     def add(self, graph: URIRef, triples: Iterable[Triple]) -> int:

@@ -95,7 +95,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier, Node
 
 from kg import queries
-from kg.errors import PartialResult, QueryError, QueryTimeout, StoreError
+from kg.errors import PartialResult, QueryError, QueryTimeout, StoreError, TooBig
 from kg.stores.base import GRAPHS, QueryRows, Store, Triple
 
 SPARQL_JSON = "application/sparql-results+json"
@@ -114,6 +114,12 @@ DEADLOCK_RETRIES = 2
 PAGE_ROWS = 100_000
 #: Triples per page when writing a graph as Turtle or N-Triples (kg export).
 DUMP_TRIPLES = 50_000
+#: The largest answer read from the server, in bytes; past it TooBig (exit 10). An answer
+#: takes some five times its size once converted (a 210 MB answer took 2.7 GB), so the
+#: CLI sets this to an eighth of its memory ceiling (512 MiB by default: kg.limits).
+MAX_ANSWER_BYTES = 512 << 20
+#: Bytes read from the server at a time.
+_READ_BYTES = 1 << 20
 
 # rdflib's SPARQL parser (pyparsing) is not safe to run in two threads at once: kg validate
 # sends two checks at a time, and a parse then failed now and then with "SPARQL syntax
@@ -452,6 +458,8 @@ def term_from_json(value: Mapping[str, Any]) -> Node:
     text = value.get("value")
     if not isinstance(text, str):
         raise StoreError(f"the server sent a term without a value: {dict(value)!r:.80}")
+    if not text.isascii():
+        _unicode(text)
     if kind == "uri":
         return URIRef(text)
     if kind == "bnode":
@@ -459,14 +467,41 @@ def term_from_json(value: Mapping[str, Any]) -> Node:
     if kind in ("literal", "typed-literal"):
         lang = value.get("xml:lang") or value.get("lang")
         if lang:
+            if not isinstance(lang, str) or not _LANGTAG.fullmatch(lang):
+                raise StoreError(f"the server sent a bad language tag {lang!r:.40}")
             return Literal(text, lang=lang)
         datatype = value.get("datatype")
+        if datatype is not None and not isinstance(datatype, str):
+            raise StoreError(f"the server sent a bad datatype {datatype!r:.40}")
+        if isinstance(datatype, str) and not datatype.isascii():
+            _unicode(datatype)
         if not datatype or datatype in (_XSD_STRING, _RDF_LANG_STRING):
             return Literal(text)
         if datatype == _XSD_BOOLEAN:  # Virtuoso sends booleans as 1 and 0 in JSON
             text = {"1": "true", "0": "false"}.get(text, text)
         return Literal(text, datatype=URIRef(datatype))
-    raise StoreError(f"the server sent a term of unknown type {kind!r}")
+    raise StoreError(f"the server sent a term of unknown type {kind!r:.40}")
+
+
+def _unicode(text: str) -> None:
+    """Refuse text that is not Unicode (a lone surrogate such as ``\\ud800`` from a JSON
+    escape): it could be neither printed nor written."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise StoreError(
+            f"the server sent a value that is not Unicode text (a lone surrogate): {text!r:.60}"
+        ) from None
+
+
+def _json_terms(found: dict[str, Any]) -> Any:
+    """json's object hook: a SPARQL JSON term becomes its rdflib term as soon as it is
+    read, so a big answer never exists as Python dicts as well (a 210 MB answer took
+    2.7 GB so). A term is an object whose "type" and "value" are both plain strings; a
+    row whose variables are named ?type and ?value holds terms there, not strings."""
+    if type(found.get("type")) is str and type(found.get("value")) is str:
+        return term_from_json(found)
+    return found
 
 
 # --- HTTP ---------------------------------------------------------------------------------
@@ -516,6 +551,29 @@ def _first_line(body: bytes) -> str:
         if line and not line.lower().startswith(("<!doctype", "http/1")):
             return line[:300]
     return ""
+
+
+def _read(answer: Any, where: str) -> bytes:
+    """The body of an answer, refused (TooBig) past MAX_ANSWER_BYTES."""
+    most = MAX_ANSWER_BYTES
+    length = answer.headers.get("Content-Length")
+    if length and length.strip().isdigit() and int(length) > most:
+        raise _too_big(where, most)
+    parts: list[bytes] = []
+    size = 0
+    while part := answer.read(_READ_BYTES):
+        size += len(part)
+        if size > most:
+            raise _too_big(where, most)
+        parts.append(part)
+    return b"".join(parts)
+
+
+def _too_big(where: str, most: int) -> TooBig:
+    return TooBig(
+        f"{where}: the server's answer is larger than {most >> 20} MiB (an eighth of "
+        "--max-memory); ask for less (a LIMIT, a narrower report) or raise --max-memory"
+    )
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -670,11 +728,11 @@ class EndpointStore(Store):
         where = self._where(url)
         try:
             with self._opener.open(request, timeout=self.timeout) as answer:
-                return _Response(answer.status, answer.headers, answer.read())
+                return _Response(answer.status, answer.headers, _read(answer, where))
         except urllib.error.HTTPError as error:
             with contextlib.closing(error):
                 try:
-                    body = error.read()
+                    body = error.read(64 << 10)  # an error page: its first line is shown
                 except (OSError, http.client.HTTPException):
                     body = b""
                 return _Response(error.code, error.headers, body)
@@ -799,11 +857,14 @@ class EndpointStore(Store):
 
     @staticmethod
     def _json(response: _Response, where: str) -> dict[str, Any]:
+        """The SPARQL JSON answer, its terms already rdflib terms (see _json_terms)."""
         try:
-            answer = json.loads(response.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            answer = json.loads(response.body, object_hook=_json_terms)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             kind = response.header("Content-Type") or "no content type"
             raise StoreError(f"{where}: the answer is not SPARQL JSON ({kind})") from None
+        except StoreError as error:
+            raise StoreError(f"{where}: {error}") from None
         if not isinstance(answer, dict):
             raise StoreError(f"{where}: the answer is not SPARQL JSON")
         return answer
@@ -821,7 +882,7 @@ class EndpointStore(Store):
             )
             try:
                 answer = self._json(self._query(probe, SPARQL_JSON, anytime=False), self.url)
-                value = answer["results"]["bindings"][0]["rows"]["value"]
+                value = str(answer["results"]["bindings"][0]["rows"])
                 self._server_max_rows = int(value) if int(value) > 0 else None
             except (StoreError, KeyError, IndexError, TypeError, ValueError):
                 self._server_max_rows = None  # not Virtuoso, or it has no limit set
@@ -885,13 +946,22 @@ class EndpointStore(Store):
         response = self._query(query, SPARQL_JSON, graphs)
         where = self._where(self.url)
         answer = self._json(response, where)
-        if "boolean" in answer:
-            return QueryRows(columns=["ask"], rows=[{"ask": Literal(bool(answer["boolean"]))}])
+        if shape.form == "ASK":
+            if not isinstance(answer.get("boolean"), bool):
+                raise StoreError(f"{where}: the answer to an ASK query is not true or false")
+            return QueryRows(columns=["ask"], rows=[{"ask": Literal(answer["boolean"])}])
         try:
             columns = [str(v) for v in answer["head"].get("vars", [])]
             found = answer["results"]["bindings"]
         except (KeyError, AttributeError, TypeError):
             raise StoreError(f"{where}: the answer is not SPARQL JSON results") from None
+        if not isinstance(found, list):
+            raise StoreError(f"{where}: the answer is not SPARQL JSON results")
+        if missing := [name for name in self._projected(text) if name not in columns]:
+            raise StoreError(
+                f"{where}: the answer lacks the variable(s) "
+                f"{', '.join('?' + name for name in missing)} of the query"
+            )
         if max_rows is not None and len(found) >= max_rows:
             found = found[:max_rows]  # the first rows are right even if the server cut later
         else:
@@ -908,16 +978,33 @@ class EndpointStore(Store):
                     "(Virtuoso's ResultSetMaxRows) and the answer may have more; it is not used"
                 )
         rows: list[dict[str, Node | None]] = []
-        for binding in found:
-            rows.append(
-                {
-                    name: term_from_json(binding[name]) if name in binding else None
-                    for name in columns
-                }
-            )
+        for number, binding in enumerate(found, start=1):
+            if not isinstance(binding, dict):
+                raise StoreError(f"{where}: row {number} of the answer is not a JSON object")
+            row = {name: binding.get(name) for name in columns}
+            for name, value in row.items():
+                if value is not None and not isinstance(value, Node):
+                    raise StoreError(
+                        f"{where}: row {number} of the answer has ?{name} = {value!r:.60}, "
+                        "not an RDF term"
+                    )
+            rows.append(row)
         return QueryRows(columns=columns, rows=rows)
 
-    def construct(self, text: str, bindings: Mapping[str, Identifier]) -> Graph:
+    def _projected(self, text: str) -> list[str]:
+        """The variables a SELECT query's answer must name (the query is parsed already:
+        this is the parser's cache)."""
+        with _PARSING:
+            prepared = queries.prepare(
+                queries.engine_text(text, allow_network=self.allow_network),
+                allow_network=self.allow_network,
+            )
+        return [str(name) for name in prepared.algebra.get("PV") or []]
+
+    def construct(
+        self, text: str, bindings: Mapping[str, Identifier], *, max_triples: int | None = None
+    ) -> Graph:
+        # max_triples: the answer is read whole (it is bounded by MAX_ANSWER_BYTES).
         graph, cut_at = self._construct(text, bindings)
         if cut_at is not None:
             raise PartialResult(
@@ -1016,7 +1103,7 @@ class EndpointStore(Store):
         )
         answer = self._json(response, self._where(self.url))
         try:
-            return int(answer["results"]["bindings"][0]["n"]["value"])
+            return int(str(answer["results"]["bindings"][0]["n"]))
         except (KeyError, IndexError, TypeError, ValueError):
             raise StoreError(f"{self._where(self.url)}: the count is not a number") from None
 
@@ -1034,14 +1121,21 @@ class EndpointStore(Store):
                 [graph],
                 anytime=False,
             )
-            found = self._json(response, where).get("results", {}).get("bindings", [])
+            try:
+                found = self._json(response, where)["results"]["bindings"]
+            except (KeyError, TypeError):
+                raise StoreError(f"{where}: the answer is not SPARQL JSON results") from None
             if not found:
                 break
             for row in found:
                 try:
-                    s, p, o = (term_from_json(row[name]) for name in ("s", "p", "o"))
-                except KeyError:
+                    s, p, o = (row[name] for name in ("s", "p", "o"))
+                except (KeyError, TypeError):
                     raise StoreError(f"{where}: a row of the graph lacks ?s, ?p or ?o") from None
+                if not (
+                    isinstance(s, URIRef | BNode) and isinstance(p, URIRef) and isinstance(o, Node)
+                ):
+                    raise StoreError(f"{where}: a row of the graph is not a triple: {row!r:.80}")
                 yield s, p, o
             offset += len(found)
         if offset != expected:

@@ -69,7 +69,9 @@ class MemoryStore(Store):
             return _rows(view.query(queries.prepare(text)), max_rows)
         return _rows(self._run(text, bindings), max_rows)
 
-    def construct(self, text: str, bindings: Mapping[str, Identifier]) -> Graph:
+    def construct(
+        self, text: str, bindings: Mapping[str, Identifier], *, max_triples: int | None = None
+    ) -> Graph:
         result = self._run(text, bindings)
         graph = Graph()
         if result.graph is not None:

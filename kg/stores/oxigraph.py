@@ -391,13 +391,17 @@ class OxigraphStore(Store):
                 break
         return QueryRows(columns=columns, rows=rows)
 
-    def construct(self, text: str, bindings: Mapping[str, Identifier]) -> Graph:
+    def construct(
+        self, text: str, bindings: Mapping[str, Identifier], *, max_triples: int | None = None
+    ) -> Graph:
         result = self._query(text, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
         graph = Graph()
         for triple in result:
             graph.add(triple_to_rdflib(triple.subject, triple.predicate, triple.object))
+            if max_triples is not None and len(graph) >= max_triples:
+                break
         return graph
 
     def count(self, graph: URIRef) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,9 +97,11 @@ def test_a_file_at_fault_leaves_the_store_as_it_was(
     assert json.loads((store / "kg-store.json").read_text())["state"] == "ready"
 
 
-def test_a_writer_that_does_not_commit_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+def test_a_writer_that_does_not_commit_leaves_the_store_as_it_was(
+    tmp_path: Path, tiny_store: Path
+) -> None:
     store = tmp_path / "store"
-    assert run("load", "--store", str(store))[0] == 0
+    shutil.copytree(tiny_store, store)
     before = counts(store)
     writer = OxigraphStore(store, read_only=False)
     writer.add(DATA_GRAPH, [(URIRef("http://x/a"), URIRef("http://x/p"), Literal("v"))])
@@ -108,22 +111,26 @@ def test_a_writer_that_does_not_commit_leaves_the_store_as_it_was(tmp_path: Path
     assert sorted(p.name for p in store.iterdir()) == ["kg-store.json", "oxigraph-1"]
 
 
-def test_a_load_cut_short_by_an_older_kg_is_refused_by_readers(tmp_path: Path) -> None:
+def test_a_load_cut_short_by_an_older_kg_is_refused_by_readers(
+    tmp_path: Path, tiny_store: Path
+) -> None:
     # Versions of kg that loaded in place marked the store "loading" while they wrote.
     store = tmp_path / "store"
-    assert run("load", "--store", str(store))[0] == 0
+    shutil.copytree(tiny_store, store)
     manifest = json.loads((store / "kg-store.json").read_text())
     (store / "kg-store.json").write_text(json.dumps({**manifest, "state": "loading"}))
     code, out = run("report", "backers", "--store", str(store))
     assert code == 11
     assert "cut short" in out
-    assert run("load", "--replace", "--store", str(store))[0] == 0
+    assert run("load", str(TINY), "--replace", "--store", str(store))[0] == 0
     assert run("report", "backers", "--store", str(store))[0] == 0
 
 
-def test_readers_run_beside_a_writer_and_a_second_writer_waits(tmp_path: Path) -> None:
+def test_readers_run_beside_a_writer_and_a_second_writer_waits(
+    tmp_path: Path, tiny_store: Path
+) -> None:
     store = tmp_path / "store"
-    assert run("load", "--store", str(store))[0] == 0
+    shutil.copytree(tiny_store, store)
     writer = OxigraphStore(store, read_only=False)
     try:
         assert run("report", "backers", "--store", str(store))[0] == 0
@@ -218,6 +225,14 @@ def test_the_folded_names_are_those_kept_in_memory(tmp_path: Path) -> None:
 # --- a load that fails at any point leaves the store as it was ----------------------------
 
 
+@pytest.fixture(scope="module")
+def tiny_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding tests/data/tiny.ttl, for tests to copy."""
+    store = tmp_path_factory.mktemp("tiny") / "store"
+    assert run("load", str(TINY), "--store", str(store))[0] == 0
+    return store
+
+
 def state(store: Path) -> tuple[list[str], str, tuple[int, int]]:
     """What a reader can see of a store: its folder, its manifest and its counts."""
     names = sorted(p.name for p in store.iterdir())
@@ -256,6 +271,7 @@ FAILURES = [
 @pytest.mark.parametrize(("target", "error", "code", "words"), FAILURES)
 def test_a_load_that_fails_anywhere_leaves_the_store_as_it_was(
     tmp_path: Path,
+    tiny_store: Path,
     monkeypatch: pytest.MonkeyPatch,
     target: str,
     error: BaseException,
@@ -263,7 +279,7 @@ def test_a_load_that_fails_anywhere_leaves_the_store_as_it_was(
     words: str,
 ) -> None:
     store = tmp_path / "store"
-    assert run("load", str(TINY), "--store", str(store))[0] == 0
+    shutil.copytree(tiny_store, store)
     before = state(store)
     extra = tmp_path / "a.jsonld"
     extra.write_text(JSON_LD, encoding="utf-8")
@@ -286,9 +302,11 @@ def test_a_load_that_fails_anywhere_leaves_the_store_as_it_was(
     assert run("stats", "--store", str(store))[0] == 0
 
 
-def test_bad_manifests_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+def test_bad_manifests_are_refused_before_anything_is_written(
+    tmp_path: Path, tiny_store: Path
+) -> None:
     store = tmp_path / "store"
-    assert run("load", str(TINY), "--store", str(store))[0] == 0
+    shutil.copytree(tiny_store, store)
     good = json.loads((store / "kg-store.json").read_text())
     bad = [
         ({"format": 2, "state": "ready", "loads": 5}, "'loads' is 5"),
@@ -312,14 +330,18 @@ def test_bad_manifests_are_refused_before_anything_is_written(tmp_path: Path) ->
     assert run("stats", "--store", str(store))[0] == 0
 
 
-def test_a_store_made_before_loads_were_staged_is_read_and_loaded(tmp_path: Path) -> None:
+def test_a_store_made_before_loads_were_staged_is_read_and_loaded(
+    tmp_path: Path, tiny_store: Path
+) -> None:
     # Stores made before kept their database in oxigraph/ and named none in the manifest.
     store = tmp_path / "store"
-    assert run("load", str(TINY), "--store", str(store))[0] == 0
+    shutil.copytree(tiny_store, store)
     manifest = json.loads((store / "kg-store.json").read_text())
     (store / manifest.pop("database")).rename(store / "oxigraph")
     (store / "kg-store.json").write_text(json.dumps(manifest))
     before = counts(store)
-    assert run("load", "--store", str(store))[0] == 0
-    assert counts(store)[0] > before[0]
+    more = tmp_path / "more.nt"
+    more.write_text('<http://x/b> <http://x/p> "w" .\n', encoding="utf-8")
+    assert run("load", str(more), "--store", str(store))[0] == 0
+    assert counts(store)[0] == before[0] + 1
     assert sorted(p.name for p in store.iterdir()) == ["kg-store.json", "oxigraph-1"]

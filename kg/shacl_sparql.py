@@ -103,6 +103,11 @@ CONSTRAINTS = (
     SH["and"],
     SH["or"],
     SH.xone,
+    SH.equals,
+    SH.uniqueLang,
+    SH.closed,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
     SH.property,
     SH.sparql,
 )
@@ -117,6 +122,9 @@ DESCRIPTIVE = (
     SH.group,
     SH.defaultValue,
     SH.flags,  # read with sh:pattern
+    SH.ignoredProperties,  # read with sh:closed
+    SH.qualifiedValueShape,  # read with sh:qualifiedMinCount and sh:qualifiedMaxCount
+    SH.qualifiedValueShapesDisjoint,
 )
 # SHACL terms that are no shape parameters at all (rdf:type values, prefix declarations).
 NOT_PARAMETERS = (SH.declare, SH.prefixes, SH.prefix, SH.namespace, SH.select)
@@ -144,7 +152,15 @@ COMPONENT = {
     SH["and"]: SH.AndConstraintComponent,
     SH["or"]: SH.OrConstraintComponent,
     SH.xone: SH.XoneConstraintComponent,
+    SH.equals: SH.EqualsConstraintComponent,
+    SH.uniqueLang: SH.UniqueLangConstraintComponent,
+    SH.closed: SH.ClosedConstraintComponent,
+    SH.qualifiedMinCount: SH.QualifiedMinCountConstraintComponent,
+    SH.qualifiedMaxCount: SH.QualifiedMaxCountConstraintComponent,
 }
+# Constraints compiled only where a targeted shape (or its sh:property) holds them: not in a
+# shape that sh:node or a logical constraint refers to.
+TOP_LEVEL_ONLY = (SH.equals, SH.uniqueLang, SH.closed, SH.qualifiedMinCount, SH.qualifiedMaxCount)
 # The logical constraints (SHACL 4.6): whether each value conforms to other shapes.
 LOGICAL = (SH["not"], SH["and"], SH["or"], SH.xone)
 # Constraints decided in Python for each value, by pySHACL's rule (STRING_TESTS): the query
@@ -274,6 +290,8 @@ class Check:
     message: str
     value_test: ValueTest | None = None
     sparql_based: bool = False
+    #: The result's path is the row's ``?path`` (sh:closed: the property not allowed).
+    row_path: bool = False
 
     @property
     def label(self) -> str:
@@ -667,6 +685,7 @@ class _Compiler:
                         severity=severity,
                         message=message or _default_message(parameter, value, path_text),
                         value_test=test,
+                        row_path=parameter == SH.closed,
                     )
                 )
 
@@ -877,6 +896,10 @@ class _Compiler:
                 )
             return f"SELECT ?{f} WHERE {{ {{ {found} }} FILTER ({focus.test(f)}) }}", None
 
+        if parameter in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
+            return self._qualified(shape, parameter, argument, focus, path), None
+        if parameter in TOP_LEVEL_ONLY:
+            return self._top_level(shape, parameter, argument, focus, path), None
         if parameter == SH.hasValue:
             if isinstance(argument, BNode):
                 raise UnsupportedShape(shape, "sh:hasValue with a blank node")
@@ -933,6 +956,122 @@ class _Compiler:
         found = f"SELECT ?{f} ?{VALUE} WHERE {{ ?{f} {path} ?{VALUE} . {failing} }}"
         query = f"SELECT DISTINCT ?{f} ?{VALUE} WHERE {{ {{ {found} }} FILTER ({focus.test(f)}) }}"
         return query, test
+
+    def _qualified(
+        self, shape: Node, parameter: URIRef, argument: Node, focus: Focus, path: str | None
+    ) -> str:
+        """sh:qualifiedMinCount or sh:qualifiedMaxCount: the focus nodes whose number of
+        values that conform to the sh:qualifiedValueShape (and, with
+        sh:qualifiedValueShapesDisjoint, to none of the sibling shapes) is out of bounds;
+        one result per qualified value shape, as pySHACL gives them."""
+        w = self.writer
+        f = FOCUS
+        name = _local(parameter)
+        if path is None:
+            raise UnsupportedShape(shape, f"sh:{name} on a node shape")
+        if self._zero_length(shape):
+            raise UnsupportedShape(shape, f"sh:{name} on a path that may take no step")
+        count = _count(shape, parameter, argument)
+        value_shapes = sorted(self.shapes.objects(shape, SH.qualifiedValueShape), key=str)
+        if not value_shapes:
+            raise UnsupportedShape(shape, f"sh:{name} without sh:qualifiedValueShape")
+        disjoint = any(
+            isinstance(d, Literal) and d.value is True
+            for d in self.shapes.objects(shape, SH.qualifiedValueShapesDisjoint)
+        )
+        branches: list[str] = []
+        for value_shape in value_shapes:
+            siblings: set[Node] = set()
+            if disjoint:
+                for parent in self.shapes.subjects(SH.property, shape):
+                    for other in self.shapes.objects(parent, SH.property):
+                        siblings.update(self.shapes.objects(other, SH.qualifiedValueShape))
+                siblings.discard(value_shape)
+            v = w.fresh("v")
+            stack = (shape,)
+            counted = [f"!({self._member_nonconforming(shape, value_shape, v, stack)})"]
+            counted += [
+                f"({self._member_nonconforming(shape, s, v, stack)})"
+                for s in sorted(siblings, key=str)
+            ]
+            n = w.fresh("n")
+            compare = "<" if parameter == SH.qualifiedMinCount else ">"
+            per_focus = (
+                f"SELECT ?{f} (COUNT(DISTINCT ?{v}) AS ?{n}) WHERE {{ {focus.enumerate(f)} "
+                f"OPTIONAL {{ ?{f} {path} ?{v} . FILTER ({' && '.join(counted)}) }} }} "
+                f"GROUP BY ?{f}"
+            )
+            branches.append(f"{{ {{ {per_focus} }} FILTER (?{n} {compare} {count}) }}")
+        return f"SELECT ?{f} WHERE {{ {' UNION '.join(branches)} }}"
+
+    def _top_level(
+        self, shape: Node, parameter: URIRef, argument: Node, focus: Focus, path: str | None
+    ) -> str | None:
+        """The query of sh:equals, sh:uniqueLang or sh:closed (pySHACL's results: the
+        values of one set missing from the other; one result per language tag used twice;
+        each triple of the focus node whose predicate the shape does not name)."""
+        w = self.writer
+        f = FOCUS
+        name = _local(parameter)
+        if path is not None and self._zero_length(shape):
+            raise UnsupportedShape(shape, f"sh:{name} on a path that may take no step")
+        if not isinstance(argument, URIRef | Literal):
+            raise UnsupportedShape(shape, f"sh:{name} {argument.n3()}")
+        if parameter == SH.equals:
+            if not isinstance(argument, URIRef):
+                raise UnsupportedShape(shape, f"sh:equals {argument.n3()} (not an IRI)")
+            other = w.term(argument)
+            if path is None:
+                missing = f"{focus.enumerate(f)} FILTER NOT EXISTS {{ ?{f} {other} ?{f} }} "
+                extra = f"{focus.enumerate(f)} ?{f} {other} ?{VALUE} . "
+                return (
+                    f"SELECT DISTINCT ?{f} ?{VALUE} WHERE {{ "
+                    f"{{ {missing} BIND (?{f} AS ?{VALUE}) }} UNION "
+                    f"{{ {extra} FILTER (!sameTerm(?{VALUE}, ?{f})) }} }}"
+                )
+            found = (
+                f"SELECT ?{f} ?{VALUE} WHERE {{ "
+                f"{{ ?{f} {path} ?{VALUE} . FILTER NOT EXISTS {{ ?{f} {other} ?{VALUE} }} }} "
+                f"UNION {{ ?{f} {other} ?{VALUE} . FILTER NOT EXISTS {{ ?{f} {path} ?{VALUE} }} }}"
+                " }"
+            )
+            return (
+                f"SELECT DISTINCT ?{f} ?{VALUE} WHERE {{ {{ {found} }} "
+                f"FILTER ({focus.test(f)}) }}"
+            )
+        if not (isinstance(argument, Literal) and isinstance(argument.value, bool)):
+            raise UnsupportedShape(shape, f"sh:{name} {argument.n3()} (not a boolean)")
+        if argument.value is False:
+            return None
+        if parameter == SH.uniqueLang:
+            if path is None:
+                raise UnsupportedShape(shape, "sh:uniqueLang on a node shape")
+            a, b = w.fresh("a"), w.fresh("b")
+            twice = (
+                f"SELECT DISTINCT ?{f} (LCASE(LANG(?{a})) AS ?{w.fresh('lang')}) WHERE {{ "
+                f"?{f} {path} ?{a} . ?{f} {path} ?{b} . "
+                f'FILTER (LANG(?{a}) != "" && !sameTerm(?{a}, ?{b}) '
+                f"&& LCASE(LANG(?{a})) = LCASE(LANG(?{b}))) }}"
+            )
+            return f"SELECT ?{f} WHERE {{ {{ {twice} }} FILTER ({focus.test(f)}) }}"
+        if path is not None:
+            raise UnsupportedShape(shape, "sh:closed on a property shape")
+        allowed: list[Node] = []
+        for prop in self.shapes.objects(shape, SH.property):
+            allowed.extend(p for p in self.shapes.objects(prop, SH.path) if isinstance(p, URIRef))
+        for ignored in self.shapes.objects(shape, SH.ignoredProperties):
+            try:
+                allowed.extend(Collection(self.shapes, ignored))
+            except Exception:  # noqa: BLE001 - a broken list: pySHACL refuses it
+                raise UnsupportedShape(shape, "sh:ignoredProperties that is not a list") from None
+        if any(not isinstance(p, URIRef) for p in allowed):
+            raise UnsupportedShape(shape, "sh:ignoredProperties with a member that is no IRI")
+        names = ", ".join(w.term(p) for p in sorted(set(allowed), key=str))
+        outside = f"FILTER (?path NOT IN ({names}))" if names else ""
+        return (
+            f"SELECT DISTINCT ?{f} ?path ?{VALUE} WHERE {{ "
+            f"{focus.enumerate(f)} ?{f} ?path ?{VALUE} . {outside} }}"
+        )
 
     def _string_test(self, shape: Node, parameter: URIRef, argument: Node) -> ValueTest:
         """The ValueTest of sh:minLength, sh:maxLength, sh:pattern or sh:languageIn, or
@@ -1168,7 +1307,9 @@ class _Compiler:
                     owner, f"sh:datatype {argument.n3()} inside a shape used by sh:node"
                 )
             return condition
-        if parameter in RANGE_TESTS or parameter in STRING_CONSTRAINTS:
+        if parameter in RANGE_TESTS or parameter in STRING_CONSTRAINTS or (
+            parameter in TOP_LEVEL_ONLY
+        ):
             raise UnsupportedShape(owner, f"sh:{_local(parameter)} inside a shape used by sh:node")
         return self._value_violation(owner, parameter, argument, x)
 
@@ -1177,15 +1318,24 @@ class _Compiler:
     def _sparql(self, shape: Node, constraint: Node, focus: Focus, path: str | None) -> None:
         if self._deactivated(constraint):
             return
-        if path is not None:
-            raise UnsupportedShape(shape, "sh:sparql on a property shape ($PATH)")
         selects = list(self.shapes.objects(constraint, SH.select))
         if len(selects) != 1:
             raise UnsupportedShape(shape, "sh:sparql without exactly one sh:select")
         text = str(selects[0])
-        for variable in ("$currentShape", "$shapesGraph", "$PATH", "?currentShape", "?shapesGraph"):
+        for variable in ("$currentShape", "$shapesGraph", "?currentShape", "?shapesGraph"):
             if variable in text:
                 raise UnsupportedShape(shape, f"sh:sparql using {variable}")
+        if path is not None:
+            # SHACL 5.3.1: $PATH stands for the property shape's path, as SPARQL text.
+            self.writer.prefixed = False
+            try:
+                path_sparql = self._path(shape)
+            finally:
+                self.writer.prefixed = True
+            assert path_sparql is not None
+            text = re.sub(r"\$PATH\b", lambda _m: path_sparql, text)
+        elif re.search(r"\$PATH\b", text):
+            raise UnsupportedShape(shape, "sh:sparql using $PATH on a node shape")
         prefixes = prefix_declarations(self.shapes, constraint)
         inner = re.sub(r"\$this\b", "?this", text)
         try:
@@ -1223,7 +1373,7 @@ class _Compiler:
             Check(
                 query=query,
                 shape=_named_shape(self.shapes, shape),
-                path=None,
+                path=path,
                 constraint=str(SH.SPARQLConstraintComponent),
                 severity=self._severity(shape),  # the shape's, as in pySHACL
                 message=message,
@@ -1316,6 +1466,11 @@ def _default_message(parameter: URIRef, argument: Node, path: str | None) -> str
         SH["and"]: f"has a value{where} that does not conform to all of the shapes given",
         SH["or"]: f"has a value{where} that conforms to none of the shapes given",
         SH.xone: f"has a value{where} that does not conform to exactly one of the shapes given",
+        SH.equals: f"has a value{where} that is not also a value of {what}, or the reverse",
+        SH.uniqueLang: f"has more than one value{where} in one language",
+        SH.closed: "has a property that the shape does not allow",
+        SH.qualifiedMinCount: f"has fewer than {argument} values{where} of the qualified shape",
+        SH.qualifiedMaxCount: f"has more than {argument} values{where} of the qualified shape",
     }
     return wording.get(parameter, "does not conform")
 
@@ -1366,6 +1521,8 @@ def results_of(check: Check, rows: Iterable[Row]) -> Iterator[ValidationResult]:
         if check.value_test is not None and not check.value_test.fails(value):
             continue
         path = check.path
+        if check.row_path and isinstance(row.get("path"), URIRef):
+            path = str(row.get("path"))
         if check.sparql_based:
             path_value = row.get("path")
             if isinstance(path_value, URIRef):

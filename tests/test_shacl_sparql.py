@@ -381,16 +381,20 @@ def test_checks_run_in_parallel_give_the_same_results() -> None:
 @pytest.mark.parametrize(
     ("shape", "construct"),
     [
-        ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .", "sh:closed"),
         (
             "ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
-            "sh:property [ sh:path ex:p ; sh:uniqueLang true ] .",
-            "sh:uniqueLang",
+            "sh:property [ sh:path ex:p ; sh:closed true ] .",
+            "sh:closed on a property shape",
+        ),
+        (
+            "ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
+            "sh:property [ sh:path ex:p ; sh:lessThan ex:q ] .",
+            "sh:lessThan",
         ),
         (
             "ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
             "sh:or ( [ sh:path ex:p ; sh:equals ex:q ] ) .",
-            "sh:equals",
+            "sh:equals inside a shape used by sh:node",
         ),
         (
             "ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; "

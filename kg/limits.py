@@ -3,10 +3,11 @@ row limit for a user's query.
 
 **Every command** runs in a child process that a small watcher (the process the user
 started) keeps under two ceilings: ``--time-limit`` (KG_TIME_LIMIT, default one hour) and
-``--max-memory`` (KG_MAX_MEMORY, default 4 GiB). At the time limit the child gets SIGALRM,
-which stops the Python code where it is (``finally`` blocks run, locks are released) with
-one line and exit 9; a child still busy in native code (a long Oxigraph query) after a few
-seconds more is killed, and the watcher prints that line. Memory is the proportional
+``--max-memory`` (KG_MAX_MEMORY, default 8 GiB, or half the machine's memory if less). At
+the time limit the child gets SIGALRM, which stops the Python code where it is
+(``finally`` blocks run, locks are released) with one line and exit 9; a child still busy
+in native code (a long Oxigraph query) a few seconds later is killed, and the watcher
+prints that line. Memory is the proportional
 resident anonymous memory (``Pss_Anon`` of /proc/PID/smaps_rollup) of the child and every
 process it started, read ten times a second: past the ceiling the watcher kills them all
 and prints one line, exit 10. The watcher measures rather than the child limiting itself
@@ -53,12 +54,24 @@ DEFAULT_LIMIT = 100_000
 #: 199 KB query took 66 s to parse, a 20 MB literal 36 s and 2.4 GB.
 MAX_QUERY_BYTES = 1 << 20
 
+
+def _half_the_memory(most: int = 8 << 30) -> int:
+    """Half the machine's memory in steps of 256 MiB, at most ``most``."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return most
+    step = 256 << 20
+    return max(step, min(most, physical // 2 // step * step))
+
+
 #: Every command's ceilings unless --time-limit/--max-memory or the environment say
-#: otherwise: the 1M-triple benchmark's slowest command (kg metrics) takes about 260 s and
-#: 930 MiB, so an hour and 4 GiB leave room for ten times that data, and stop a runaway
+#: otherwise. At 1M triples the slowest command (kg metrics) takes about 260 s and 1 GiB,
+#: and rdflib in memory needs up to 3.2 GiB (kg export, BENCHMARKS.md): an hour and 8 GiB
+#: (or half the machine's memory, if that is less) let such work pass and stop a runaway
 #: command before it takes the machine.
 DEFAULT_TIME_LIMIT = 3600.0
-DEFAULT_MAX_MEMORY = 4 << 30
+DEFAULT_MAX_MEMORY = _half_the_memory()
 #: How long a child that got SIGALRM may take to stop by itself before it is killed.
 GRACE_SECONDS = 5.0
 #: How often the watcher reads the memory in use.
@@ -138,15 +151,13 @@ def stop_reason(error: BaseException) -> KGError | None:
 
 def set_ceiling(ceiling: Ceiling) -> None:
     """Make ``ceiling`` the one of this process: its messages, and the largest answer read
-    from a SPARQL server (an eighth of the memory: it takes some five times its size once
-    converted)."""
+    from a SPARQL server (a sixteenth of the memory: a 210 MB answer took 1.2 to 1.7 GB
+    once converted, and kg query passes its rows from one process to another)."""
     from kg.stores import endpoint
 
     global current
     current = ceiling
-    endpoint.MAX_ANSWER_BYTES = (
-        ceiling.memory // 8 if ceiling.memory is not None else DEFAULT_MAX_MEMORY // 8
-    )
+    endpoint.MAX_ANSWER_BYTES = (ceiling.memory or DEFAULT_MAX_MEMORY) // 16
 
 
 def supervise(ceiling: Ceiling) -> None:

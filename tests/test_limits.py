@@ -298,15 +298,15 @@ def _uri(value: str) -> dict[str, str]:
 
 
 def test_an_answer_bigger_than_its_ceiling_is_refused(fake_server: FakeServer) -> None:
-    # --max-memory 16M lets a server's answer take 2 MiB; this one is 3 MB.
+    # --max-memory 32M lets a server's answer take 2 MiB; this one is 3 MB.
     fake_server.answer(["s"], [{"s": _uri(f"http://x/{i:020d}")} for i in range(60_000)])
-    args = ["--max-memory", "16M", "query", "-e", "SELECT ?s WHERE { ?s ?p ?o }"]
+    args = ["--max-memory", "32M", "query", "-e", "SELECT ?s WHERE { ?s ?p ?o }"]
     for length in (True, False):  # announced, or sent in chunks without a length
         fake_server.length = length
         result = CliRunner().invoke(cli, [*args, "--endpoint", fake_server.url])
         assert result.exit_code == 10, result.output
         line = one_error_line(result.output)
-        assert "the server's answer is larger than 2 MiB (an eighth of --max-memory)" in line
+        assert "the server's answer is larger than 2 MiB (a sixteenth of --max-memory)" in line
     # Within the ceiling it is read.
     result = CliRunner().invoke(
         cli, [*args[2:], "--endpoint", fake_server.url, "--format", "csv", "--limit", "100000"]

@@ -115,8 +115,9 @@ PAGE_ROWS = 100_000
 #: Triples per page when writing a graph as Turtle or N-Triples (kg export).
 DUMP_TRIPLES = 50_000
 #: The largest answer read from the server, in bytes; past it TooBig (exit 10). An answer
-#: takes some five times its size once converted (a 210 MB answer took 2.7 GB), so the
-#: CLI sets this to an eighth of its memory ceiling (512 MiB by default: kg.limits).
+#: takes five to eight times its size once converted (a 210 MB answer took 1.2-1.7 GB, and
+#: 2.7 GB before its terms were converted while parsed), so the CLI sets this to a
+#: sixteenth of its memory ceiling (kg.limits).
 MAX_ANSWER_BYTES = 512 << 20
 #: Bytes read from the server at a time.
 _READ_BYTES = 1 << 20
@@ -571,7 +572,7 @@ def _read(answer: Any, where: str) -> bytes:
 
 def _too_big(where: str, most: int) -> TooBig:
     return TooBig(
-        f"{where}: the server's answer is larger than {most >> 20} MiB (an eighth of "
+        f"{where}: the server's answer is larger than {most >> 20} MiB (a sixteenth of "
         "--max-memory); ask for less (a LIMIT, a narrower report) or raise --max-memory"
     )
 

@@ -326,8 +326,35 @@ def test_bad_manifests_are_refused_before_anything_is_written(
             [line] = out.strip().splitlines()[-1:]
             assert line.startswith("Error:") and "kg-store.json" in line and words in line, line
         assert sorted(p.name for p in store.iterdir()) == listing
+    (store / "kg-store.json").write_text("[" * 100_000 + "]" * 100_000)
+    for command in (["load", str(TINY)], ["stats"]):
+        code, out = run(*command, "--store", str(store))
+        assert code == 11 and "kg-store.json: cannot be read (nested too deeply)" in out, out
+    (store / "kg-store.json").write_text(json.dumps({**good, "database": "oxigraph-5"}))
+    code, out = run("stats", "--store", str(store))
+    assert code == 11 and "its database oxigraph-5 is missing" in out, out
+    code, out = run("load", str(TINY), "--store", str(store))
+    assert code == 11 and "oxigraph-5 is missing" in out and "--replace" in out, out
     (store / "kg-store.json").write_text(json.dumps(good))
     assert run("stats", "--store", str(store))[0] == 0
+
+
+def test_a_load_removes_only_the_databases_it_made(tmp_path: Path, tiny_store: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(tiny_store, store)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep").write_text("mine")
+    (store / "oxigraph-7").symlink_to(elsewhere)  # put there by hand
+    (store / "notes.txt").write_text("mine")
+    assert run("load", str(TINY), "--store", str(store))[0] == 0
+    assert (elsewhere / "keep").read_text() == "mine"
+    assert sorted(p.name for p in store.iterdir()) == [
+        "kg-store.json",
+        "notes.txt",
+        "oxigraph-7",
+        "oxigraph-8",
+    ]
 
 
 def test_a_store_made_before_loads_were_staged_is_read_and_loaded(

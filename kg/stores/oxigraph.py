@@ -43,7 +43,7 @@ DATABASE = "oxigraph"
 STORE_FORMAT = 2  # 2: the names graph (ckg:nameKey)
 OPEN_ATTEMPTS = 10
 # A store's databases: "oxigraph" (stores made before loads were staged) or "oxigraph-N".
-_DATABASE_NAME = re.compile(r"oxigraph(-[0-9]{1,9})?")
+_DATABASE_NAME = re.compile(r"oxigraph(-[0-9]{1,18})?")
 BATCH = 100_000  # quads per bulk write: about 180 MB at most (a single batch of 1M: 940 MB)
 OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
 _XSD_STRING = str(XSD.string)
@@ -165,6 +165,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         ) from None
     except (OSError, ValueError) as error:
         raise StoreError(f"{path}: cannot be read ({error})") from None
+    except RecursionError:
+        raise StoreError(f"{path}: cannot be read (nested too deeply)") from None
     if not isinstance(manifest, dict) or manifest.get("format") != STORE_FORMAT:
         raise StoreError(
             f"{path}: a store made by another version of kg; load the files again into a new "
@@ -263,9 +265,13 @@ class OxigraphStore(Store):
                     f"{path}"
                 )
             database = _database(path, manifest)
+            reason = f"its database {database.name} is missing"
             held = _hold(database)
             # A load that finished meanwhile may have replaced the database: read its own.
-            if held is not None and _database(path, read_manifest(path)) == database:
+            still = _database(path, read_manifest(path)) == database
+            if held is None and still and not database.exists():
+                break  # not a load replacing it: the folder is gone
+            if held is not None and still:
                 try:
                     self.store = ox.Store.read_only(str(database))
                     self._held = held
@@ -336,7 +342,9 @@ class OxigraphStore(Store):
                 continue
             if entry == keep or entry == self._staging:
                 continue
-            if not _DATABASE_NAME.fullmatch(entry.name) or not entry.is_dir():
+            if not _DATABASE_NAME.fullmatch(entry.name) or entry.is_symlink():
+                continue  # a link was put there by hand: what it points to is not ours
+            if not entry.is_dir():
                 continue
             try:
                 descriptor = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)

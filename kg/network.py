@@ -19,6 +19,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.errors import BadValue
 from kg.graph import KnowledgeGraph
 from kg.output import compact
 from kg.reports import claims, relations
@@ -42,7 +43,12 @@ def edge_kinds(kg: KnowledgeGraph) -> dict[str, EdgeKind]:
     for row in kg.select("network-kinds").rows:
         iri = str(row["kind"])
         name = row["direct_label"] or row["label"] or compact(iri)
-        kinds[iri] = EdgeKind(iri, str(name), str(row["edge"]) == DIRECTED, int(str(row["sign"])))
+        try:
+            sign = int(str(row["sign"]))
+        except ValueError:
+            text = f"{compact(iri)}: its edge sign is not an integer ({row['sign']!r:.60})"
+            raise BadValue(text) from None
+        kinds[iri] = EdgeKind(iri, str(name), str(row["edge"]) == DIRECTED, sign)
     return kinds
 
 

@@ -333,8 +333,9 @@ BAD_ANSWERS = {
         ["query", "-e", "SELECT ?s WHERE { ?s ?p ?o }"],
         ["report", "backers"],
         ["stats"],
+        ["validate"],
     ],
-    ids=["query", "report-backers", "stats"],
+    ids=["query", "report-backers", "stats", "validate"],
 )
 def test_a_bad_answer_is_one_line(fake_server: FakeServer, case: str, command: list[str]) -> None:
     value, message = BAD_ANSWERS[case]
@@ -478,3 +479,47 @@ def test_bad_usage_from_the_console_script_is_one_line() -> None:
     line = one_error_line(done.stderr)
     assert line.startswith("Error: Invalid value for '--max-hops'")
     assert line.endswith("(see 'kg report backers --help')")
+
+
+WRONG_KINDS = {
+    "an IRI": {"type": "uri", "value": "http://x/a"},
+    "a plain literal": {"type": "literal", "value": "v"},
+    "a blank node": {"type": "bnode", "value": "b1"},
+    "an ill-typed integer": {
+        "type": "literal",
+        "value": "x",
+        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+    },
+}
+EVERY_READER = [
+    ["report", "backers"],
+    ["report", "allies", "x"],
+    ["report", "adversaries"],
+    ["report", "mediators"],
+    ["report", "agreements"],
+    ["report", "timeline"],
+    ["report", "disputed"],
+    ["report", "proxies"],
+    ["report", "profile", "x"],
+    ["stats"],
+    ["validate"],
+    ["metrics"],
+    ["export"],
+    ["export", "--format", "graphml"],
+]
+
+
+def test_answers_of_the_wrong_kind_are_never_a_traceback(fake_server: FakeServer) -> None:
+    # Every variable of every query gets the same well-formed term of one kind: the
+    # commands may find nothing, violations or a bad value, but say so in one line.
+    for kind, value in WRONG_KINDS.items():
+        fake_server.every = value
+        for command in EVERY_READER:
+            result = CliRunner().invoke(cli, [*command, "--endpoint", fake_server.url])
+            assert result.exception is None or isinstance(result.exception, SystemExit), (
+                kind,
+                command,
+                repr(result.exception),
+            )
+            if result.exit_code not in (0, 1) or command[0] != "validate":
+                assert result.exit_code == 0 or one_error_line(result.output), (kind, command)

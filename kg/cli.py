@@ -156,6 +156,7 @@ def validate_command(
     2: a file would not load; 11: the store cannot be used; 13: a shape cannot be run
     (malformed, or not compiled by --engine sparql).
 
+    \b
         kg validate mydata.ttl --format json
         kg validate --store kg-store
         kg validate mydata.ttl --shapes myshapes.ttl

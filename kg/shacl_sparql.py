@@ -37,7 +37,15 @@ a literal passes ``sh:datatype xsd:integer`` where pySHACL reports it, and a ``s
 shows the canonical form. Everything else is the same over rdflib and Oxigraph.
 
 A construct that is not compiled raises :class:`UnsupportedShape`, naming the shape and the
-construct, rather than being skipped.
+construct, rather than being skipped (kg.validation then refuses the shape with ShapeError,
+or runs it with pySHACL). Not compiled: sh:lessThan and sh:lessThanOrEquals, SPARQL-based
+constraint components, sh:select queries whose ``$this`` is bound only by pre-binding
+(kg.shacl_prebinding), and, in a shape that sh:node or a logical constraint refers to, the
+constraints decided in Python. The string constraints (sh:minLength, sh:maxLength,
+sh:pattern, sh:languageIn) return every value and are decided by pySHACL's rules, like
+sh:datatype. Literal constants that Oxigraph would fold ("1"^^xsd:int) are compared by
+lexical form and datatype, so that the results over a store are pySHACL's over what the
+store holds. tests/test_w3c_shacl.py runs the W3C SHACL test suite on every engine.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from kg.cli_common import (
     show_report,
 )
 from kg.errors import DataLoadError
+from kg.locks import LOCK_WAIT
 
 # How many new actors and name clashes the table output lists.
 SHOWN_ACTORS = 10
@@ -32,6 +33,14 @@ output_option = click.option(
     help="The store to import into: a Turtle (.ttl) or N-Triples (.nt) file, created if "
     "missing and merged into if not. Replaced atomically after validation; never the "
     "bundled data.",
+)
+wait_option = click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=LOCK_WAIT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another process writing the same store (then exit 11).",
 )
 summary_format = click.option(
     "--format",
@@ -63,7 +72,8 @@ def import_group() -> None:
 
     The import is checked against the shapes together with the bundled data before anything
     is kept; a bad row is refused naming its row and column, and the store is left as it
-    was. Importing the same file again adds nothing. See the imported claims with --add:
+    was. Importing the same file again adds nothing; two imports into one store take turns
+    (the second waits, --wait). See the imported claims with --add:
 
     \b
         kg import ucdp-esd ucdp-esd-ty-181.csv -o esd.ttl
@@ -85,10 +95,16 @@ def import_group() -> None:
     show_default=True,
     help="The ESD release the file is (names the dataset node and its claims).",
 )
+@wait_option
 @data_options
 @summary_format
 def esd_command(
-    csv_path: Path, output_path: Path, dataset_version: str, source: GraphSource, fmt: str
+    csv_path: Path,
+    output_path: Path,
+    dataset_version: str,
+    wait: float,
+    source: GraphSource,
+    fmt: str,
 ) -> None:
     """Import the UCDP External Support Dataset (the triad-year file, as published).
 
@@ -108,6 +124,7 @@ def esd_command(
         add=source.add,
         allow_network=source.allow_network,
         version=dataset_version,
+        wait=wait,
     )
     _show(result, fmt)
 
@@ -130,10 +147,16 @@ def esd_command(
     "relation, dates, source and quote (see the README).",
 )
 @output_option
+@wait_option
 @data_options
 @summary_format
 def csv_command(
-    csv_path: Path, mapping_path: Path, output_path: Path, source: GraphSource, fmt: str
+    csv_path: Path,
+    mapping_path: Path,
+    output_path: Path,
+    wait: float,
+    source: GraphSource,
+    fmt: str,
 ) -> None:
     """Import a table of claims (CSV) through a mapping file.
 
@@ -151,6 +174,7 @@ def csv_command(
         data=source.data,
         add=source.add,
         allow_network=source.allow_network,
+        wait=wait,
     )
     _show(result, fmt)
 

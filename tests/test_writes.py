@@ -161,3 +161,21 @@ def test_files_that_cannot_be_written_or_read_are_one_line(
     assert words in line and "Traceback" not in result.output
     assert "could not write" not in line or code == 5
     assert not (tmp_path / "out.ttl").exists() and not (tmp_path / "store").exists()
+
+
+def test_an_import_waits_for_another_writer_then_gives_up(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    target = tmp_path / "store.ttl"
+    target.write_text("", encoding="utf-8")
+    args = ["import", "csv", str(TABLE), "--mapping", str(MAPPING), "-o", str(target)]
+    with writer_lock(target):
+        result = CliRunner().invoke(cli, [*args, "--wait", "0.2"])
+    assert result.exit_code == 11, result.output
+    assert "Waiting: another process is writing" in result.output
+    assert "another process is writing it (waited 0.2 s)" in result.output
+    assert target.read_text(encoding="utf-8") == ""
+    assert CliRunner().invoke(cli, [*args, "--wait", "0.2"]).exit_code == 0
+    assert "Example report A" in target.read_text(encoding="utf-8")

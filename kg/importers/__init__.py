@@ -23,6 +23,7 @@ from kg.importers.mapping import bundled_mapping, load_mapping, read_with_mappin
 from kg.importers.model import Batch
 from kg.importers.resolve import ActorIndex, Vocabulary
 from kg.importers.store import ImportResult, Store, write_batch
+from kg.locks import LOCK_WAIT
 
 __all__ = [
     "ImportResult",
@@ -62,14 +63,16 @@ def import_esd(
     add: Sequence[Path] = (),
     allow_network: bool = False,
     version: str = "18.1",
+    wait: float = LOCK_WAIT,
 ) -> ImportResult:
     """Import an ESD triad-year CSV file into the store ``output`` (Turtle or N-Triples).
 
     ``data`` replaces the bundled data as the graph the store sits on, ``add`` goes on top.
     Raises BadImport (a bad row or column), InvalidData (the result would not conform),
-    DataLoadError or OutputError; the store is then left as it was.
+    DataLoadError or OutputError; the store is then left as it was. An import that finds
+    another writing ``output`` waits up to ``wait`` seconds, then raises WriterBusy.
     """
-    store = Store(Path(output), tuple(data), tuple(add), allow_network)
+    store = Store(Path(output), tuple(data), tuple(add), allow_network, wait)
     return _run(store, lambda index: read_esd(Path(path), index, version=version))
 
 
@@ -81,12 +84,13 @@ def import_csv(
     data: Sequence[Path] = (),
     add: Sequence[Path] = (),
     allow_network: bool = False,
+    wait: float = LOCK_WAIT,
 ) -> ImportResult:
     """Import a table of claims through the mapping file ``mapping`` into ``output``.
 
     Raises as :func:`import_esd` does; a bad mapping is a BadImport naming its key.
     """
-    store = Store(Path(output), tuple(data), tuple(add), allow_network)
+    store = Store(Path(output), tuple(data), tuple(add), allow_network, wait)
 
     def read(index: ActorIndex) -> Batch:
         spec = load_mapping(Path(mapping), index.vocabulary)

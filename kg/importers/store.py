@@ -31,6 +31,7 @@ from kg.errors import DataLoadError, InvalidData, OutputError
 from kg.export import output_target, write_atomically, writer_lock
 from kg.graph import DATA_GRAPH, KnowledgeGraph, parse_file
 from kg.importers.model import Batch
+from kg.locks import LOCK_WAIT
 from kg.output import compact
 from kg.queries import PREFIXES
 from kg.validation import ValidationReport, validate
@@ -45,12 +46,14 @@ SHOWN_VIOLATIONS = 5
 @dataclass(frozen=True)
 class Store:
     """The file an import writes to, and the graph it sits on (the bundled data unless
-    ``data`` is given, with ``add`` on top)."""
+    ``data`` is given, with ``add`` on top); ``wait``: how long an import waits for another
+    writer of the file."""
 
     path: Path
     data: tuple[Path, ...] = ()
     add: tuple[Path, ...] = ()
     allow_network: bool = False
+    wait: float = LOCK_WAIT
 
     @property
     def rdf_format(self) -> str:
@@ -80,9 +83,9 @@ class Store:
     def locked(self) -> AbstractContextManager[None]:
         """Hold the store's writer lock from reading it to replacing it (an import that
         read it before another replaced it would write the other's claims away); a second
-        import waits, saying so, and gives up after ``LOCK_WAIT`` seconds (exit 11)."""
+        import waits, saying so, and gives up after ``wait`` seconds (exit 11)."""
         self.check()
-        return writer_lock(output_target(self.path))
+        return writer_lock(output_target(self.path), self.wait)
 
     def _others(self, paths: Sequence[Path]) -> list[Path]:
         """``paths`` without the store itself (it is read once, as the store)."""

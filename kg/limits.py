@@ -169,13 +169,31 @@ def supervise(ceiling: Ceiling) -> None:
         return
     sys.stdout.flush()
     sys.stderr.flush()
+    watcher = os.getpid()
     pid = os.fork()
     if pid == 0:
+        _die_with(watcher)
         if ceiling.seconds is not None:
             signal.signal(signal.SIGALRM, _alarm)
             signal.setitimer(signal.ITIMER_REAL, ceiling.seconds)
         return
     _watch(pid, ceiling)
+
+
+def _die_with(watcher: int) -> None:
+    """Have the kernel kill this process when its parent ``watcher`` dies: ``kill -9`` of
+    the process the user started must stop the command (a load killed half-way), not leave
+    it running on its own."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != watcher:  # it died before the request was made
+        os._exit(128 + signal.SIGKILL)
 
 
 def _watch(pid: int, ceiling: Ceiling) -> NoReturn:
@@ -295,7 +313,9 @@ def _child(
     bindings: Mapping[str, Identifier],
     limit: int,
     pipe: Connection,
+    parent: int,
 ) -> None:
+    _die_with(parent)  # a query must not outlive the command that asked it (kill -9)
     try:
         _stop_constructs_at(limit + 1)
         answer = kg.answer(query, bindings, max_rows=limit + 1)
@@ -354,7 +374,9 @@ def answer_within(
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
-        target=_child, args=(kg, query, dict(bindings or {}), limit, sender), daemon=True
+        target=_child,
+        args=(kg, query, dict(bindings or {}), limit, sender, os.getpid()),
+        daemon=True,
     )
     process.start()
     sender.close()

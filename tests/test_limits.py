@@ -13,9 +13,11 @@ import csv
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -523,3 +525,35 @@ def test_answers_of_the_wrong_kind_are_never_a_traceback(fake_server: FakeServer
             )
             if result.exit_code not in (0, 1) or command[0] != "validate":
                 assert result.exit_code == 0 or one_error_line(result.output), (kind, command)
+
+
+def test_killing_the_kg_process_stops_the_command() -> None:
+    # `kill -9` of the process the user started (a test killing a load half-way) must
+    # stop the command the watcher runs, not leave it running alone.
+    from kg.limits import _family
+
+    command = [KG, "query", "-e", CROSS, "--limit", "100000000", "--timeout", "600"]
+    watcher = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            family = _family(watcher.pid)
+            if len(family) >= 3:  # the watcher, the command, its query process
+                break
+            time.sleep(0.05)
+        assert len(family) >= 3, family
+    finally:
+        os.kill(watcher.pid, signal.SIGKILL)
+        watcher.wait()
+    for _ in range(600):
+        alive = [pid for pid in family[1:] if Path(f"/proc/{pid}").exists() and _running(pid)]
+        if not alive:
+            break
+        time.sleep(0.05)
+    assert alive == []
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False

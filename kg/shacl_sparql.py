@@ -697,6 +697,22 @@ class _Compiler:
                     )
                 )
 
+    def _list(self, shape: Node, node: Node, what: str) -> list[Node]:
+        """The members of an RDF list, or UnsupportedShape for a node that is not a
+        well-formed list (rdflib would read it as an empty list, pySHACL refuses it or
+        reads it otherwise)."""
+        members: list[Node] = []
+        seen: set[Node] = set()
+        while node != RDF.nil:
+            firsts = list(self.shapes.objects(node, RDF.first))
+            rests = list(self.shapes.objects(node, RDF.rest))
+            if len(firsts) != 1 or len(rests) != 1 or node in seen or len(seen) > 100_000:
+                raise UnsupportedShape(shape, f"{what} {node.n3()}, not a well-formed list")
+            seen.add(node)
+            members.append(firsts[0])
+            node = rests[0]
+        return members
+
     def _refuse_unknown_parameters(self, shape: Node) -> None:
         known = {*TARGETS, *CONSTRAINTS, *DESCRIPTIVE, *NOT_PARAMETERS}
         components = self._components
@@ -1068,10 +1084,7 @@ class _Compiler:
         for prop in self.shapes.objects(shape, SH.property):
             allowed.extend(p for p in self.shapes.objects(prop, SH.path) if isinstance(p, URIRef))
         for ignored in self.shapes.objects(shape, SH.ignoredProperties):
-            try:
-                allowed.extend(Collection(self.shapes, ignored))
-            except Exception:  # noqa: BLE001 - a broken list: pySHACL refuses it
-                raise UnsupportedShape(shape, "sh:ignoredProperties that is not a list") from None
+            allowed.extend(self._list(shape, ignored, "sh:ignoredProperties"))
         if any(not isinstance(p, URIRef) for p in allowed):
             raise UnsupportedShape(shape, "sh:ignoredProperties with a member that is no IRI")
         names = ", ".join(w.term(p) for p in sorted(set(allowed), key=str))
@@ -1103,10 +1116,7 @@ class _Compiler:
             except re.error as error:
                 raise UnsupportedShape(shape, f"sh:pattern {argument.n3()} ({error})") from None
             return ValueTest("pattern", argument, options)
-        try:
-            members = list(Collection(self.shapes, argument))
-        except Exception:  # noqa: BLE001 - a broken list: pySHACL refuses it
-            raise UnsupportedShape(shape, "sh:languageIn that is not a list") from None
+        members = self._list(shape, argument, "sh:languageIn")
         if any(not (isinstance(m, Literal) and isinstance(m.value, str)) for m in members):
             raise UnsupportedShape(shape, "sh:languageIn with a member that is not a string")
         return ValueTest("languageIn", argument, tuple(str(m).lower() for m in members))
@@ -1148,7 +1158,7 @@ class _Compiler:
                 raise UnsupportedShape(shape, f"sh:nodeKind {argument.n3()}")
             return "!" + NODE_KINDS[argument].format(v=v)
         if parameter == SH["in"]:
-            members = list(Collection(self.shapes, argument))
+            members = self._list(shape, argument, "sh:in")
             if any(isinstance(m, BNode) for m in members):
                 raise UnsupportedShape(shape, "sh:in with a blank node member")
             if not members:
@@ -1163,8 +1173,10 @@ class _Compiler:
     def _nonconforming(self, owner: Node, shape: Node, v: str, stack: tuple[Node, ...]) -> str:
         """A SPARQL condition true when the term in ``?v`` does not conform to ``shape``:
         when some constraint of it would give a result, of any severity."""
-        if shape in stack[1:] or len(stack) > 20:
+        if shape in stack[1:]:
             raise UnsupportedShape(owner, f"sh:node {shape.n3()} (a recursive shape)")
+        if len(stack) > 20:
+            raise UnsupportedShape(owner, "shapes nested more than 20 deep")
         if self._deactivated(shape):
             return "false"
         self._refuse_unknown_parameters(shape)
@@ -1180,10 +1192,7 @@ class _Compiler:
         """A SPARQL condition true when ``?v`` fails sh:not, sh:and, sh:or or sh:xone."""
         if parameter == SH["not"]:
             return f"!({self._member_nonconforming(owner, argument, v, stack)})"
-        try:
-            members = list(Collection(self.shapes, argument))
-        except Exception:  # noqa: BLE001 - a broken list: pySHACL refuses it
-            raise UnsupportedShape(owner, f"sh:{_local(parameter)} that is not a list") from None
+        members = self._list(owner, argument, f"sh:{_local(parameter)}")
         failing = [self._member_nonconforming(owner, m, v, stack) for m in members]
         if parameter == SH["and"]:
             return " || ".join(f"({c})" for c in failing) or "false"
@@ -1199,8 +1208,10 @@ class _Compiler:
         or a property shape (about the values of ``?v`` along its path)."""
         if self.shapes.value(member, SH.path) is None:
             return self._nonconforming(owner, member, v, stack)
-        if member in stack or len(stack) > 20:
+        if member in stack:
             raise UnsupportedShape(owner, f"shape {member.n3()} (a recursive shape)")
+        if len(stack) > 20:
+            raise UnsupportedShape(owner, "shapes nested more than 20 deep")
         if self._deactivated(member):
             return "false"
         self._refuse_unknown_parameters(member)

@@ -18,7 +18,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg import queries, resources
-from kg.errors import ShapeError
+from kg.errors import KGError, ShapeError
 from kg.graph import DATA_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph, parse_file
 from kg.stores.memory import MemoryStore
 
@@ -310,6 +310,13 @@ def _pyshacl(data: Graph, shapes: Graph, *, integrity: bool) -> ValidationReport
     ) as e:
         reason = " ".join(str(getattr(e, "message", e)).split())
         raise ShapeError(f"pySHACL refuses the shapes: {reason}") from None
+    except (KGError, MemoryError):
+        raise
+    except Exception as e:  # noqa: BLE001 - pySHACL fails on some shapes in its own ways
+        # A bad sh:pattern (re.error), a sh:select that does not parse or is no SELECT:
+        # pySHACL stops with an exception of its own; the shapes cannot be run.
+        reason = " ".join(str(e).split()) or type(e).__name__
+        raise ShapeError(f"pySHACL cannot run the shapes: {reason}") from None
     if isinstance(results_graph, ValidationFailure):  # handed back, not raised
         reason = " ".join(str(results_graph.message).split())
         raise ShapeError(f"pySHACL refuses the shapes: {reason}")

@@ -310,3 +310,60 @@ def test_a_sparql_based_constraint_component_is_never_skipped(
     assert on_store.exit_code == 1, on_store.output
     assert counts(on_store.stdout) == counts(reference.output)
     assert "ran with pySHACL over what the store holds" in on_store.stderr
+
+
+# Shapes a hostile or careless user may write: each engine gives pySHACL's answer or refuses
+# with one line (exit 13; 4 for a shapes file that would reach the network), never a
+# traceback, never another answer.
+TARGET = "ex:S a sh:NodeShape ; sh:targetClass ckg:Actor ;"
+MALFORMED = {
+    "select-syntax": TARGET + ' sh:sparql [ sh:select "SELECT $this WHERE { $this ?p " ] .',
+    "select-construct": TARGET
+    + ' sh:sparql [ sh:select "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }" ] .',
+    "select-service": TARGET + ' sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o '
+    'SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }" ] .',
+    "min-count-text": TARGET + ' sh:property [ sh:path ex:p ; sh:minCount "x" ] .',
+    "bad-regex": TARGET + ' sh:property [ sh:path ex:p ; sh:pattern "(" ] .',
+    "no-path": TARGET + " sh:property [ sh:minCount 1 ] .",
+    "recursive": TARGET + " sh:node ex:S ; sh:property [ sh:path ex:p ; sh:node ex:S ] .",
+    "in-not-a-list": TARGET + " sh:property [ sh:path ex:p ; sh:in ex:x ] .",
+    "language-number": TARGET + " sh:property [ sh:path ex:p ; sh:languageIn ( 1 ) ] .",
+    "datatype-literal": TARGET + ' sh:property [ sh:path ex:p ; sh:datatype "x" ] .',
+    "max-length-negative": TARGET + " sh:property [ sh:path ex:p ; sh:maxLength -1 ] .",
+    "ignored-not-a-list": TARGET + " sh:closed true ; sh:ignoredProperties ex:notalist .",
+    "qualified-without-shape": TARGET
+    + " sh:property [ sh:path ex:p ; sh:qualifiedMinCount 1 ] .",
+    "xone-not-a-list": TARGET + " sh:xone ex:nothing .",
+    "not-300-deep": TARGET + " sh:not [ " * 300 + " sh:minCount 1 " + "] " * 300 + ".",
+    "imports-remote": "<http://example.org/s> owl:imports <http://127.0.0.1:9/x.ttl> . "
+    + TARGET
+    + " sh:property [ sh:path ex:p ; sh:minCount 0 ] .",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_shapes_get_pyshacls_answer_or_one_line(
+    runner: CliRunner, tmp_path: Path, bundled_store: Path, name: str
+) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    head = SHAPES_HEAD + "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+    shapes.write_text(head + MALFORMED[name] + "\n", encoding="utf-8")
+    data = str(TESTS / "data" / "tiny.ttl")
+    args = ["validate", "--shapes", str(shapes), "--format", "json"]
+    runs = {
+        "pyshacl": runner.invoke(cli, [*args, data, "--engine", "pyshacl"]),
+        "sparql": runner.invoke(cli, [*args, data, "--engine", "sparql"]),
+        "store": runner.invoke(cli, [*args, "--store", str(bundled_store), "--engine", "sparql"]),
+    }
+    reference = runs["pyshacl"]
+    for engine, done in runs.items():
+        assert done.exception is None or isinstance(done.exception, SystemExit), (engine, name)
+        assert "Traceback" not in done.output
+        if done.exit_code in (4, 13):
+            assert done.output.startswith("Error: ") and done.output.count("\n") == 1
+            if name == "imports-remote":
+                assert done.exit_code == 4
+        else:
+            assert done.exit_code == reference.exit_code, (engine, done.output)
+            if engine != "store":
+                assert counts(done.output) == counts(reference.output), engine

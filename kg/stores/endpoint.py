@@ -577,6 +577,24 @@ def _too_big(where: str, most: int) -> TooBig:
     )
 
 
+_HEAD_VARS = re.compile(rb'"head"\s*:\s*\{[^{}]*?"vars"\s*:\s*(\[[^\]]*\])')
+
+
+def _leading_variables(body: bytes) -> list[str] | None:
+    """The variables of a SPARQL JSON answer whose head comes before its results, read
+    from its first bytes; None when they are not found there."""
+    start = body[:65536]
+    results = start.find(b'"results"')
+    found = _HEAD_VARS.search(start, 0, results if results >= 0 else len(start))
+    if found is None:
+        return None
+    try:
+        names = json.loads(found.group(1))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return [str(name) for name in names] if isinstance(names, list) else None
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """A redirect would resend a POST as a GET without its body; report it instead."""
 
@@ -946,6 +964,10 @@ class EndpointStore(Store):
             limit = max_rows
         response = self._query(query, SPARQL_JSON, graphs)
         where = self._where(self.url)
+        if shape.form == "SELECT":
+            # The head comes first (in every server's answer seen): a big answer to another
+            # query is refused before it is parsed.
+            self._check_variables(text, _leading_variables(response.body), where)
         answer = self._json(response, where)
         if shape.form == "ASK":
             if not isinstance(answer.get("boolean"), bool):
@@ -958,11 +980,7 @@ class EndpointStore(Store):
             raise StoreError(f"{where}: the answer is not SPARQL JSON results") from None
         if not isinstance(found, list):
             raise StoreError(f"{where}: the answer is not SPARQL JSON results")
-        if missing := [name for name in self._projected(text) if name not in columns]:
-            raise StoreError(
-                f"{where}: the answer lacks the variable(s) "
-                f"{', '.join('?' + name for name in missing)} of the query"
-            )
+        self._check_variables(text, columns, where)
         if max_rows is not None and len(found) >= max_rows:
             found = found[:max_rows]  # the first rows are right even if the server cut later
         else:
@@ -991,6 +1009,16 @@ class EndpointStore(Store):
                     )
             rows.append(row)
         return QueryRows(columns=columns, rows=rows)
+
+    def _check_variables(self, text: str, columns: list[str] | None, where: str) -> None:
+        """Refuse an answer that lacks a variable of the query (None: not known yet)."""
+        if columns is None:
+            return
+        if missing := [name for name in self._projected(text) if name not in columns]:
+            raise StoreError(
+                f"{where}: the answer lacks the variable(s) "
+                f"{', '.join('?' + name for name in missing)} of the query"
+            )
 
     def _projected(self, text: str) -> list[str]:
         """The variables a SELECT query's answer must name (the query is parsed already:

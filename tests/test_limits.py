@@ -144,7 +144,10 @@ def _report(*args: str) -> Any:
     return json.loads(result.output)
 
 
-def test_too_many_chains_are_refused_not_listed(everyone_backs_everyone: Path) -> None:
+@two_stores
+def test_too_many_chains_are_refused_not_listed(
+    any_store: str, everyone_backs_everyone: Path
+) -> None:
     result = CliRunner().invoke(
         cli, ["report", "backers", "--indirect", "--data", str(everyone_backs_everyone)]
     )
@@ -153,7 +156,10 @@ def test_too_many_chains_are_refused_not_listed(everyone_backs_everyone: Path) -
     assert "more than 10,000 chains of backing of at most 4 links (--max-chains)" in line
 
 
-def test_chains_within_the_bounds_are_listed_once(everyone_backs_everyone: Path) -> None:
+@two_stores
+def test_chains_within_the_bounds_are_listed_once(
+    any_store: str, everyone_backs_everyone: Path
+) -> None:
     rows = _report(
         "--indirect", "--data", str(everyone_backs_everyone), "--of", "n05", "--max-hops", "2"
     )
@@ -186,7 +192,10 @@ def chains_in_time(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_chain_links_overlap_in_time_and_paths_are_not_repeated(chains_in_time: Path) -> None:
+@two_stores
+def test_chain_links_overlap_in_time_and_paths_are_not_repeated(
+    any_store: str, chains_in_time: Path
+) -> None:
     rows = _report("--indirect", "--include-ended", "--data", str(chains_in_time), "--by", "a")
     chains = [r for r in rows if r["hops"] > 1]
     assert [(r["path"], r["period"]) for r in chains] == [(["a", "b", "d"], "2012")]

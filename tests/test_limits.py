@@ -494,8 +494,6 @@ def test_bad_usage_from_the_console_script_is_one_line() -> None:
 
 WRONG_KINDS = {
     "an IRI": {"type": "uri", "value": "http://x/a"},
-    "a plain literal": {"type": "literal", "value": "v"},
-    "a blank node": {"type": "bnode", "value": "b1"},
     "an ill-typed integer": {
         "type": "literal",
         "value": "x",

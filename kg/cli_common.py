@@ -56,10 +56,20 @@ class KGGroup(click.Group):
 
 def one_line(error: click.UsageError) -> click.ClickException:
     """A usage error (a bad option, a missing argument) as one ``Error:`` line, exit 2,
-    instead of click's usage block."""
+    instead of click's usage block; a group called with nothing still shows its help."""
+    if isinstance(error, _NO_ARGS_IS_HELP):
+        return error
     where = error.ctx.command_path if error.ctx is not None else "kg"
     line = " ".join(error.format_message().split()).rstrip(".")
     return _UsageLine(f"{line} (see '{where} --help')")
+
+
+# click 8.2 raises this (a UsageError that shows the help) for `kg` or `kg report` alone.
+_NO_ARGS_IS_HELP: tuple[type[Exception], ...] = tuple(
+    getattr(click.exceptions, name)
+    for name in ("NoArgsIsHelpError",)
+    if hasattr(click.exceptions, name)
+)
 
 
 class _UsageLine(click.ClickException):

@@ -564,3 +564,10 @@ def _running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+@pytest.mark.parametrize("path", [[], ["report"], ["import"]], ids=["kg", "report", "import"])
+def test_a_group_alone_still_shows_its_help(path: list[str]) -> None:
+    result = CliRunner().invoke(cli, path)
+    assert result.output.startswith("Usage: "), result.output
+    assert "Commands:" in result.output

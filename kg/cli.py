@@ -238,7 +238,7 @@ def _validation_text(report: ValidationReport) -> str:
     default=DEFAULT_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
-    help="Stop the query after this long (exit 9, nothing printed).",
+    help="Stop the query, parsing included, after this long (exit 9, nothing printed).",
 )
 @click.option(
     "--limit",
@@ -246,7 +246,8 @@ def _validation_text(report: ValidationReport) -> str:
     default=DEFAULT_LIMIT,
     show_default=True,
     metavar="ROWS",
-    help="Refuse an answer of more rows than this (exit 10, nothing printed).",
+    help="Refuse an answer of more rows (or CONSTRUCT triples) than this (exit 10, nothing "
+    "printed).",
 )
 @data_options
 @format_option(("table", "csv", "tsv", "json", "markdown"))

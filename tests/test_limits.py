@@ -248,6 +248,23 @@ def test_a_row_too_long_is_refused_naming_row_and_column(tmp_path: Path, quote: 
     assert not out.exists()
 
 
+def test_a_row_too_long_in_the_esd_file_is_refused(tmp_path: Path) -> None:
+    with (TESTS / "data" / "esd-excerpt.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, long_row = rows[0], list(rows[1])
+    column = header[3]
+    long_row[3] = "x" * (MAX_ROW_CHARS + 1)
+    table = tmp_path / "esd.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, rows[1], long_row])
+    out = tmp_path / "esd.ttl"
+    result = CliRunner().invoke(cli, ["import", "ucdp-esd", str(table), "-o", str(out)])
+    assert result.exit_code == 8, result.output
+    line = one_error_line(result.output)
+    assert f"{table}, row 3, column {column}: the row is longer than" in line
+    assert not out.exists()
+
+
 # --- a SPARQL server's answers: too big, or not what was asked ---------------------------
 
 

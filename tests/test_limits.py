@@ -588,3 +588,16 @@ def test_a_group_alone_still_shows_its_help(path: list[str]) -> None:
     result = CliRunner().invoke(cli, path)
     assert result.output.startswith("Usage: "), result.output
     assert "Commands:" in result.output
+
+
+def test_a_construct_answer_with_a_lone_surrogate_is_one_line(fake_server: FakeServer) -> None:
+    fake_server.content_type = "application/n-triples"
+    fake_server.body = b'<http://x/a> <http://x/p> "bad \\uD800 value" .\n'
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    result = CliRunner().invoke(cli, ["query", "-e", query, "--endpoint", fake_server.url])
+    assert result.exit_code == 11, result.output
+    assert "not Unicode text (a lone surrogate" in one_error_line(result.output)
+    fake_server.body = b'<http://x/a> <http://x/p> "a backslash \\\\uD800" .\n'
+    result = CliRunner().invoke(cli, ["query", "-e", query, "--endpoint", fake_server.url])
+    assert result.exit_code == 0, result.output
+    assert "\\\\uD800" in result.output

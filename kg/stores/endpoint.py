@@ -577,6 +577,9 @@ def _too_big(where: str, most: int) -> TooBig:
     )
 
 
+# An escaped UTF-16 surrogate: not a character (N-Triples and Turtle UCHAR name code points).
+# After an even run of backslashes only (``\\uD800`` is a backslash and the text "uD800").
+_SURROGATE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
 _HEAD_VARS = re.compile(rb'"head"\s*:\s*\{[^{}]*?"vars"\s*:\s*(\[[^\]]*\])')
 
 
@@ -1114,7 +1117,15 @@ class EndpointStore(Store):
         graph = Graph()
         try:
             text = response.body.decode("utf-8")
+            if _SURROGATE_ESCAPE.search(text):
+                # It would parse, and fail only when printed or written.
+                raise StoreError(
+                    f"{where}: the server sent a value that is not Unicode text (a lone "
+                    "surrogate escaped as \\uD800-\\uDFFF)"
+                )
             graph.parse(data=text, format=fmt)
+        except StoreError:
+            raise
         except Exception as error:  # any parser error: the server sent something broken
             first = str(error).strip().splitlines()[0][:120] if str(error).strip() else ""
             raise StoreError(f"{where}: the answer is not valid {fmt} ({first})") from None

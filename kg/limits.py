@@ -32,10 +32,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import select
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -211,6 +212,7 @@ def _watch(pid: int, ceiling: Ceiling) -> NoReturn:
     family: list[int] = []
     family_at = exact_at = -1.0
     exact_for = 0
+    ended = _ending(pid)
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
@@ -248,7 +250,19 @@ def _watch(pid: int, ceiling: Ceiling) -> NoReturn:
             for member in _family(pid):
                 _send(member, signal.SIGKILL)
             killed_at = now
-        time.sleep(POLL_SECONDS)
+        ended(POLL_SECONDS)
+
+
+def _ending(pid: int) -> Callable[[float], object]:
+    """A function that waits up to some seconds for process ``pid`` to end, returning as
+    soon as it does (a pidfd), so that the command's end is not delayed by a poll."""
+    try:
+        handle = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return time.sleep
+    waiter = select.poll()
+    waiter.register(handle, select.POLLIN)
+    return lambda seconds: waiter.poll(seconds * 1000)
 
 
 def _say(line: str) -> None:

@@ -13,13 +13,13 @@ import errno
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 
 from kg import queries
 from kg.errors import OutputError
@@ -153,7 +153,37 @@ def serialize(
     for prefix, namespace in queries.PREFIXES.items():
         target.bind(prefix, namespace)
     rdflib_format = EXPORT_FORMATS[fmt][0]
-    return target.serialize(format=rdflib_format, encoding="utf-8")
+    try:
+        return target.serialize(format=rdflib_format, encoding="utf-8")
+    except RecursionError:
+        # rdflib's Turtle and JSON-LD writers recurse into nested blank nodes (a file of
+        # [ :p [ :p [ ... ] ] ] 500 deep); Oxigraph's writers label them and do not.
+        return _serialize_flat(target, rdflib_format)
+
+
+def _serialize_flat(target: Graph, rdflib_format: str) -> bytes:
+    """``target`` written by Oxigraph's writer, which needs no recursion for blank nodes."""
+    import pyoxigraph as ox
+
+    from kg.reading import OX_FORMATS as READ_FORMATS
+    from kg.stores.oxigraph import to_oxigraph
+
+    def quads() -> Iterator[ox.Quad]:
+        if isinstance(target, Dataset):
+            for s, p, o, g in target.quads((None, None, None, None)):
+                graph = to_oxigraph(g) if isinstance(g, URIRef) else ox.DefaultGraph()
+                yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+        else:
+            for s, p, o in target:
+                yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+
+    fmt = READ_FORMATS[rdflib_format]
+    items: Iterable[Any] = (
+        quads() if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else (q.triple for q in quads())
+    )
+    written = ox.serialize(items, format=fmt, prefixes=dict(queries.PREFIXES))
+    assert written is not None
+    return written
 
 
 def _check_parses(path: Path, rdflib_format: str) -> None:

@@ -142,3 +142,33 @@ def test_far_dates_sort_before_and_after_every_other(store: str, tmp_path: Path)
     assert (rows["Alpha"]["end"], rows["Alpha"]["period"]) == ("12017-01", "–12017-01")
     # began in 44 BCE and has not ended: current on every day
     assert (rows["Gamma"]["start"], rows["Gamma"]["standing"]) == ("-0044-03-15", "current")
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "jsonld", "trig", "nt", "nq"])
+def test_deeply_nested_blank_nodes_export_from_memory(tmp_path: Path, fmt: str) -> None:
+    # rdflib's Turtle writer recursed into 5,000 nested blank nodes: a RecursionError
+    # traceback. The export is whole: it reads back to as many triples, with the same names
+    # and values (rdflib's isomorphism test takes minutes on 5,000 chained blank nodes).
+    from rdflib import BNode, Dataset
+
+    from kg.graph import DATA_GRAPH, KnowledgeGraph
+
+    nested = TESTS / "bad_inputs" / "nested-5000.ttl"
+    out = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(
+        cli, ["export", "--data", str(nested), "--no-derived", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    written = Dataset()
+    written.parse(out, format={"ttl": "turtle", "jsonld": "json-ld", "nq": "nquads"}.get(fmt, fmt))
+    whole = written.graph(DATA_GRAPH) if fmt in ("trig", "nq") else written.default_graph
+    if fmt not in ("trig", "nq"):
+        for graph in written.graphs():
+            whole += graph
+    source = KnowledgeGraph.open([nested]).graph(DATA_GRAPH)
+
+    def named(graph: object) -> set[object]:
+        return {t for triple in graph for t in triple if not isinstance(t, BNode)}  # type: ignore[attr-defined]
+
+    assert len(whole) == len(source) == 5001
+    assert named(whole) == named(source)

@@ -22,6 +22,20 @@ from kg.graph import KnowledgeGraph, StoreSpec
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def wait_option(whom: str) -> Callable[[F], F]:
+    """``--wait SECONDS``: how long a writer waits for ``whom`` before exit 11."""
+    from kg.locks import LOCK_WAIT
+
+    return click.option(
+        "--wait",
+        type=click.FloatRange(min=0),
+        default=LOCK_WAIT,
+        show_default=True,
+        metavar="SECONDS",
+        help=f"How long to wait for {whom} (then exit 11).",
+    )
+
+
 class KGGroup(click.Group):
     """A group that turns library errors, a ceiling passed (time, memory) and a bad option
     into one line on stderr and their exit code."""

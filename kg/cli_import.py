@@ -17,8 +17,10 @@ from kg.cli_common import (
     format_option,
     show_report,
 )
+from kg.cli_common import (
+    wait_option as cli_wait_option,
+)
 from kg.errors import DataLoadError
-from kg.locks import LOCK_WAIT
 
 # How many new actors and name clashes the table output lists.
 SHOWN_ACTORS = 10
@@ -34,14 +36,7 @@ output_option = click.option(
     "missing and merged into if not. Replaced atomically after validation; never the "
     "bundled data.",
 )
-wait_option = click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=LOCK_WAIT,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for another process writing the same store (then exit 11).",
-)
+wait_option = cli_wait_option("another process writing the same store")
 summary_format = click.option(
     "--format",
     "fmt",

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import click
 
-from kg.cli_common import store_options
+from kg.cli_common import store_options, wait_option
 from kg.errors import StoreError
 from kg.graph import StoreSpec
 from kg.loading import load_store
-from kg.locks import LOCK_WAIT
 
 
 @click.command("load")
@@ -26,14 +25,7 @@ from kg.locks import LOCK_WAIT
     is_flag=True,
     help="Allow owl:imports and JSON-LD @context URLs in the files (refused by default).",
 )
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=LOCK_WAIT,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for another `kg load` into the same store (then exit 11).",
-)
+@wait_option("another `kg load` into the same store")
 @store_options
 def load_command(
     files: tuple[Path, ...], replace: bool, allow_network: bool, wait: float, store: StoreSpec
@@ -47,6 +39,7 @@ def load_command(
     and readers see the last complete state until the load is done. A second `kg load`
     into the same store waits for the first (--wait). Exit 11: the store cannot be opened.
 
+    \b
         kg load data/*.ttl esd.ttl --store kg-store
         kg report backers --of "Syrian government" --store kg-store
     """

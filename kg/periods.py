@@ -20,13 +20,13 @@ So a relation that ended "in July 2017" is current but flagged "may have ended" 
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from kg.errors import BadValue
+from kg.xsd_dates import XSD_DATE, FarDate, valid_day
 
 
 class Precision(StrEnum):
@@ -66,11 +66,6 @@ def weakest(standings: Iterable[Standing]) -> Standing:
     return min(standings, key=_CERTAINTY.index)
 
 
-# An xsd:date: an optional minus, a year of four or more digits, a month and a day, and
-# perhaps a time zone (ignored: a date is read as a day).
-_XSD_DATE = re.compile(r"(-?)(\d{4,})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?")
-
-
 @dataclass(frozen=True, order=True)
 class TimePoint:
     """A period of a day, a month or a year, given by its first day.
@@ -98,11 +93,13 @@ class TimePoint:
             raise BadValue(
                 f"{where or 'a claim'} has an unknown date precision ({precision!r})"
             ) from None
-        if isinstance(value, date | datetime):
+        if isinstance(value, FarDate):  # rdflib's value of -0044-03-15 (kg.xsd_dates)
+            value = value.lexical
+        elif isinstance(value, date | datetime):
             return cls(value.date() if isinstance(value, datetime) else value, unit)
         text = str(value).strip()
-        m = _XSD_DATE.fullmatch(text)
-        if m is None or not _valid_day(m):
+        m = XSD_DATE.fullmatch(text)
+        if m is None or not valid_day(m):
             raise BadValue(
                 f"{where or 'a claim'} has a date that is not a valid xsd:date "
                 f"({text!r}); `kg validate` lists every such value"
@@ -134,19 +131,6 @@ class TimePoint:
         return {Precision.DAY: text, Precision.MONTH: text[:7], Precision.YEAR: text[:4]}[
             self.precision
         ]
-
-
-def _valid_day(m: re.Match[str]) -> bool:
-    """Whether the month and day of an xsd:date exist in its year (XSD 1.1: year 0 is 1 BCE,
-    and the proleptic Gregorian calendar's leap years run on through it)."""
-    sign, year_text, month_text, day_text = m.groups()
-    if len(year_text) > 4 and year_text.startswith("0"):
-        return False  # a year of more than four digits has no leading zero
-    year, month, day = int(year_text) * (-1 if sign else 1), int(month_text), int(day_text)
-    if not 1 <= month <= 12 or day < 1:
-        return False
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    return day <= calendar.monthrange(2000 if leap else 2001, month)[1]
 
 
 def period_text(start: TimePoint | None, end: TimePoint | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -388,6 +389,42 @@ def test_check_page_refuses_external_references(tmp_path: Path) -> None:
         plot.check_page(page)
 
 
+def test_the_page_inlines_its_files_without_their_header_comments() -> None:
+    page = plot.html_page(hand_network(), [])
+    reader = read_page(page)
+    [script] = [
+        text for attrs, text in reader.blocks if attrs["tag"] == "script" and not attrs.get("type")
+    ]
+    [style] = [text for attrs, text in reader.blocks if attrs["tag"] == "style"]
+    for name, inlined in (("plot.js", script), ("plot.css", style)):
+        text = (plot.PAGE_FILES / name).read_text(encoding="utf-8")
+        assert text.startswith("/* conflict-kg: ")  # the file says its job...
+        assert text.endswith(inlined) and "conflict-kg:" not in inlined  # ...the page does not
+    template = (plot.PAGE_FILES / "page.html").read_text(encoding="utf-8")
+    assert template.startswith("<!-- conflict-kg: ") and page.startswith("<!DOCTYPE html>\n")
+    assert "conflict-kg:" not in page
+
+
+@pytest.fixture
+def page_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of kg/plot_page that a test may break; the files read are not cached past it."""
+    folder = tmp_path / "plot_page"
+    folder.mkdir()
+    for name in ("page.html", "plot.css", "plot.js"):
+        (folder / name).write_bytes((plot.PAGE_FILES / name).read_bytes())
+    monkeypatch.setattr(plot, "PAGE_FILES", folder)
+    plot.page_file.cache_clear()
+    yield folder
+    plot.page_file.cache_clear()
+
+
+def test_a_page_file_without_its_header_is_refused(page_files: Path) -> None:
+    script = page_files / "plot.js"
+    script.write_text(script.read_text(encoding="utf-8").partition("*/\n")[2], encoding="utf-8")
+    with pytest.raises(OutputError, match=r"plot\.js: does not open with its header comment"):
+        plot.html_page(hand_network(), [])
+
+
 # --- the command -----------------------------------------------------------------------
 
 
@@ -479,6 +516,21 @@ def test_a_failing_render_leaves_the_old_file(
     assert isinstance(result.exception, RuntimeError)
     assert target.read_bytes() == b"old picture"
     assert [p.name for p in tmp_path.iterdir()] == ["astana.svg"]
+
+
+def test_a_missing_page_file_is_one_line_and_writes_nothing(
+    runner: CliRunner, plot_cli: KGGroup, tmp_path: Path, page_files: Path
+) -> None:
+    (page_files / "plot.css").unlink()
+    target = tmp_path / "astana.html"
+    target.write_bytes(b"old page")
+    result = runner.invoke(plot_cli, ["plot", "-o", str(target)])
+    assert result.exit_code == 5, result.output
+    assert result.stderr == (
+        f"Error: {page_files / 'plot.css'}: missing from this installation "
+        "(No such file or directory)\n"
+    )
+    assert target.read_bytes() == b"old page"
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".html"])

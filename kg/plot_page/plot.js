@@ -1,0 +1,417 @@
+/* conflict-kg: the script of the interactive page (page.html): draws the network, lets the
+   reader drag, zoom, pan and filter, and shows each relation's sources. It builds everything
+   from the embedded JSON with createElement and textContent; nothing from the data is parsed
+   as markup. kg/plot.py drops this comment, inlines the rest and names its SHA-256 in the
+   page's Content-Security-Policy, so the browser runs this script and no other. */
+
+"use strict";
+(function () {
+  const body = document.body;
+  const showError = (message) => {
+    const box = document.getElementById("error");
+    box.textContent = "This page could not draw the network: " + message;
+    box.hidden = false;
+    body.dataset.error = message;
+  };
+  window.addEventListener("error", (event) => showError(String(event.message)));
+
+  const data = JSON.parse(document.getElementById("kg-data").textContent);
+  const svg = document.getElementById("canvas");
+  const NS = svg.namespaceURI; // the SVG namespace, taken from the page's own <svg>
+  const viewport = document.getElementById("viewport");
+  const edgeLayer = document.getElementById("edges");
+  const nodeLayer = document.getElementById("nodes");
+  const tooltip = document.getElementById("tooltip");
+  const colours = data.colours;
+  // What the pointer is doing, and the tooltip's state.
+  let dragging = null;
+  let panning = null;
+  let pinnedTip = false;
+  let activeEdge = null;
+  let viewChosen = false; // once the reader zooms, pans or drags, the view stays theirs
+
+  const make = (name, attributes, text) => {
+    const element = document.createElement(name);
+    for (const [key, value] of Object.entries(attributes || {})) element.setAttribute(key, value);
+    if (text !== undefined) element.textContent = text;
+    return element;
+  };
+  const svgMake = (name, attributes, text) => {
+    const element = document.createElementNS(NS, name);
+    for (const [key, value] of Object.entries(attributes || {})) element.setAttribute(key, value);
+    if (text !== undefined) element.textContent = text;
+    return element;
+  };
+
+  // Arrow heads, one per line style.
+  const markers = document.getElementById("markers");
+  for (const style of ["cooperative", "hostile", "structural"]) {
+    const marker = svgMake("marker", {
+      id: "arrow-" + style, viewBox: "0 0 10 10", refX: "10", refY: "5",
+      markerWidth: "9", markerHeight: "9", markerUnits: "userSpaceOnUse",
+      orient: "auto-start-reverse",
+    });
+    marker.appendChild(svgMake("path", { d: "M0,0 L10,5 L0,10 z", fill: colours[style] }));
+    markers.appendChild(marker);
+  }
+
+  // Nodes: start from the positions computed with the static picture, in pixels.
+  const SCALE = 60 * Math.sqrt(Math.max(data.nodes.length, 4));
+  const nodes = data.nodes.map((n, i) => ({
+    ...n, index: i, x: n.x * SCALE, y: -n.y * SCALE, vx: 0, vy: 0,
+    r: 6 + 2.2 * Math.sqrt(n.degree), pinned: false,
+  }));
+  const byIri = new Map(nodes.map((n) => [n.iri, n]));
+  const edges = data.edges
+    .filter((e) => byIri.has(e.source) && byIri.has(e.target))
+    .map((e, i) => ({ ...e, index: i, from: byIri.get(e.source), to: byIri.get(e.target) }));
+
+  // Parallel edges between one pair bend away from each other.
+  const pairCount = new Map();
+  for (const e of edges) {
+    const key = [e.source, e.target].sort().join(" ");
+    const nth = pairCount.get(key) || 0;
+    pairCount.set(key, nth + 1);
+    e.bend = nth === 0 ? 0 : 26 * Math.ceil(nth / 2) * (nth % 2 ? 1 : -1);
+    if (e.source > e.target) e.bend = -e.bend;
+  }
+
+  for (const e of edges) {
+    const group = svgMake("g", {
+      class: "edge", "data-kind": e.kind, "data-style": e.style, "data-index": String(e.index),
+      "data-source": e.source, "data-target": e.target,
+    });
+    const line = svgMake("path", {
+      class: "line", stroke: colours[e.style],
+      "stroke-width": e.style === "structural" ? "1.2" : "2",
+      "stroke-opacity": e.style === "structural" ? "0.8" : "0.95",
+    });
+    if (e.style === "hostile") line.setAttribute("stroke-dasharray", "7 4");
+    if (e.directed) line.setAttribute("marker-end", "url(#arrow-" + e.style + ")");
+    const hit = svgMake("path", { class: "hit" });
+    group.append(line, hit);
+    edgeLayer.appendChild(group);
+    e.group = group; e.line = line; e.hit = hit;
+    group.addEventListener("pointerenter", (event) => showEdge(e, event, false));
+    group.addEventListener("pointerleave", () => { if (!pinnedTip) hideTip(); });
+    group.addEventListener("click", (event) => {
+      event.stopPropagation();
+      showEdge(e, event, true);
+    });
+  }
+
+  for (const n of nodes) {
+    const group = svgMake("g", {
+      class: "node", "data-iri": n.iri, "data-camp": n.camp === null ? "" : String(n.camp),
+    });
+    group.appendChild(svgMake("title", {}, n.label));
+    group.appendChild(svgMake("circle", { r: n.r.toFixed(1), fill: n.colour }));
+    const below = (n.r + 12).toFixed(1);
+    group.appendChild(svgMake("text", { y: below, "text-anchor": "middle" }, n.label));
+    nodeLayer.appendChild(group);
+    n.group = group;
+    group.addEventListener("pointerdown", (event) => startDrag(n, event));
+    group.addEventListener("dblclick", (event) => {
+      event.stopPropagation(); n.pinned = false; group.classList.remove("pinned"); reheat(0.3);
+    });
+    group.addEventListener("pointerenter", (event) => {
+      if (!pinnedTip && !dragging) showNode(n, event);
+    });
+    group.addEventListener("pointerleave", () => { if (!pinnedTip) hideTip(); });
+  }
+
+  // ---- Drawing -------------------------------------------------------------------
+  const point = (x, y) => x.toFixed(1) + "," + y.toFixed(1);
+  const draw = () => {
+    for (const n of nodes) n.group.setAttribute("transform", "translate(" + point(n.x, n.y) + ")");
+    for (const e of edges) {
+      if (e.group.classList.contains("hidden")) continue;
+      const a = e.from, b = e.to;
+      const dx = b.x - a.x, dy = b.y - a.y;
+      const length = Math.hypot(dx, dy) || 1;
+      const cx = (a.x + b.x) / 2 - (dy / length) * e.bend;
+      const cy = (a.y + b.y) / 2 + (dx / length) * e.bend;
+      const away = (px, py, qx, qy, r) => {
+        const d = Math.hypot(qx - px, qy - py) || 1;
+        return [px + ((qx - px) / d) * r, py + ((qy - py) / d) * r];
+      };
+      const [sx, sy] = away(a.x, a.y, cx, cy, a.r + 1);
+      const [tx, ty] = away(b.x, b.y, cx, cy, b.r + (e.directed ? 2 : 1));
+      const d = "M" + point(sx, sy) + " Q" + point(cx, cy) + " " + point(tx, ty);
+      e.line.setAttribute("d", d);
+      e.hit.setAttribute("d", d);
+    }
+  };
+
+  // ---- Force simulation: repulsion between actors, springs along relations ----------
+  let alpha = 0.35;
+  let running = false;
+  const tick = () => {
+    const strength = 1800;
+    for (let i = 0; i < nodes.length; i++) {
+      const a = nodes[i];
+      for (let j = i + 1; j < nodes.length; j++) {
+        const b = nodes[j];
+        let dx = b.x - a.x, dy = b.y - a.y;
+        let d2 = dx * dx + dy * dy;
+        if (d2 < 1) { dx = (i - j) * 0.1 + 0.5; dy = 0.5; d2 = 1; }
+        if (d2 > 250000) continue;
+        const f = (strength * alpha) / d2;
+        a.vx -= dx * f; a.vy -= dy * f; b.vx += dx * f; b.vy += dy * f;
+      }
+    }
+    for (const e of edges) {
+      const a = e.from, b = e.to;
+      if (a === b) continue;
+      const dx = b.x - a.x, dy = b.y - a.y;
+      const d = Math.hypot(dx, dy) || 1;
+      const rest = e.style === "structural" ? 60 : 110;
+      const f = ((d - rest) / d) * 0.04 * alpha;
+      a.vx += dx * f; a.vy += dy * f; b.vx -= dx * f; b.vy -= dy * f;
+    }
+    for (const n of nodes) {
+      n.vx -= n.x * 0.002 * alpha; n.vy -= n.y * 0.002 * alpha;
+      if (n.pinned || n === dragging) { n.vx = 0; n.vy = 0; continue; }
+      n.vx *= 0.6; n.vy *= 0.6;
+      n.x += Math.max(-30, Math.min(30, n.vx));
+      n.y += Math.max(-30, Math.min(30, n.vy));
+    }
+    alpha *= 0.97;
+  };
+  const frame = () => {
+    tick();
+    if (!viewChosen) fit();
+    draw();
+    if (alpha > 0.005 || dragging) window.requestAnimationFrame(frame);
+    else running = false;
+  };
+  const reheat = (level) => {
+    alpha = Math.max(alpha, level);
+    if (!running) { running = true; window.requestAnimationFrame(frame); }
+  };
+
+  // ---- Zoom and pan --------------------------------------------------------------
+  const view = { x: 0, y: 0, k: 1 };
+  const applyView = () => viewport.setAttribute(
+    "transform", "translate(" + point(view.x, view.y) + ") scale(" + view.k.toFixed(4) + ")");
+  const fit = () => {
+    const box = svg.getBoundingClientRect();
+    const width = box.width || 800, height = box.height || 600;
+    if (!nodes.length) { view.x = width / 2; view.y = height / 2; view.k = 1; applyView(); return; }
+    const xs = nodes.map((n) => n.x), ys = nodes.map((n) => n.y);
+    const minX = Math.min(...xs) - 60, maxX = Math.max(...xs) + 60;
+    const minY = Math.min(...ys) - 40, maxY = Math.max(...ys) + 50;
+    view.k = Math.min(width / (maxX - minX), height / (maxY - minY), 2);
+    view.x = width / 2 - view.k * (minX + maxX) / 2;
+    view.y = height / 2 - view.k * (minY + maxY) / 2;
+    applyView();
+  };
+  const local = (event) => {
+    const box = svg.getBoundingClientRect();
+    return [event.clientX - box.left, event.clientY - box.top];
+  };
+  svg.addEventListener("wheel", (event) => {
+    event.preventDefault();
+    const [mx, my] = local(event);
+    const k = Math.min(8, Math.max(0.1, view.k * Math.exp(-event.deltaY * 0.0015)));
+    view.x = mx - ((mx - view.x) * k) / view.k;
+    view.y = my - ((my - view.y) * k) / view.k;
+    view.k = k;
+    viewChosen = true;
+    applyView();
+  }, { passive: false });
+  const capture = (event) => {
+    try { svg.setPointerCapture(event.pointerId); } catch (error) { /* pointer already gone */ }
+  };
+
+  const startDrag = (n, event) => {
+    event.stopPropagation();
+    event.preventDefault();
+    dragging = n;
+    viewChosen = true;
+    hideTip();
+    capture(event);
+    reheat(0.2);
+  };
+  svg.addEventListener("pointerdown", (event) => {
+    if (event.button !== 0) return;
+    panning = { x: event.clientX, y: event.clientY, vx: view.x, vy: view.y };
+    svg.classList.add("panning");
+    capture(event);
+  });
+  svg.addEventListener("pointermove", (event) => {
+    if (dragging) {
+      const [mx, my] = local(event);
+      dragging.x = (mx - view.x) / view.k;
+      dragging.y = (my - view.y) / view.k;
+      dragging.pinned = true;
+      dragging.group.classList.add("pinned");
+      draw();
+    } else if (panning) {
+      view.x = panning.vx + event.clientX - panning.x;
+      view.y = panning.vy + event.clientY - panning.y;
+      viewChosen = true;
+      applyView();
+    }
+  });
+  const release = () => {
+    if (dragging) reheat(0.1);
+    dragging = null; panning = null;
+    svg.classList.remove("panning");
+  };
+  svg.addEventListener("pointerup", release);
+  svg.addEventListener("pointercancel", release);
+  svg.addEventListener("click", () => { pinnedTip = false; hideTip(); });
+
+  // ---- Tooltips: every text from the data goes in as textContent ---------------------
+  const period = (e) => {
+    if (e.style === "structural") return "(a structural link: no period)";
+    if (!e.start && !e.end) return e.standing === "ended" ? "ended; dates not given" : "not given";
+    if (e.start && e.end) return e.start + " to " + e.end;
+    return e.start ? "since " + e.start : "until " + e.end;
+  };
+  const place = (event) => {
+    const stage = tooltip.parentElement.getBoundingClientRect();
+    let left = event.clientX - stage.left + 14, top = event.clientY - stage.top + 14;
+    tooltip.hidden = false;
+    const width = tooltip.offsetWidth, height = tooltip.offsetHeight;
+    if (left + width > stage.width) left = Math.max(0, stage.width - width - 4);
+    if (top + height > stage.height) top = Math.max(0, event.clientY - stage.top - height - 10);
+    tooltip.style.left = left + "px";
+    tooltip.style.top = top + "px";
+  };
+  const hideTip = () => {
+    tooltip.hidden = true;
+    if (activeEdge) activeEdge.group.classList.remove("active");
+    activeEdge = null;
+  };
+  const row = (list, term, value) => list.append(make("dt", {}, term), make("dd", {}, value));
+  const showEdge = (e, event, pin) => {
+    if (dragging) return;
+    hideTip();
+    pinnedTip = pin;
+    activeEdge = e;
+    e.group.classList.add("active");
+    tooltip.replaceChildren();
+    tooltip.appendChild(make("h3", {}, e.from.label + " " + e.kind + " " + e.to.label));
+    const list = make("dl");
+    row(list, "kind", e.kind + (e.directed ? "" : " (both ways)"));
+    row(list, "period", period(e));
+    const standing = e.standing && e.standing !== "current" && e.standing !== e.status
+      ? ", " + e.standing : "";
+    row(list, "status", e.status + standing);
+    row(list, "sources", String(e.sources.length));
+    tooltip.appendChild(list);
+    if (e.sources.length) {
+      const sources = make("ol");
+      for (const s of e.sources) {
+        const item = make("li");
+        item.appendChild(make("div", { class: "document" }, s.title));
+        if (s.quote) item.appendChild(make("blockquote", {}, "\u201c" + s.quote + "\u201d"));
+        sources.appendChild(item);
+      }
+      tooltip.appendChild(sources);
+    }
+    place(event);
+  };
+  const showNode = (n, event) => {
+    hideTip();
+    tooltip.replaceChildren(
+      make("h3", {}, n.label),
+      make("div", {}, n.camp === null ? "no camp" : "camp " + n.camp),
+      make("div", { class: "help" }, n.iri),
+    );
+    place(event);
+  };
+
+  // ---- Filters: kinds of relation and a date ----------------------------------------
+  const kindBox = document.getElementById("kinds");
+  const kinds = [...new Set(edges.map((e) => e.kind))].sort();
+  const enabled = new Set(kinds);
+  for (const kind of kinds) {
+    const count = edges.filter((e) => e.kind === kind).length;
+    const box = make("input", { type: "checkbox", "data-kind": kind });
+    box.checked = true;
+    box.addEventListener("change", () => {
+      if (box.checked) enabled.add(kind); else enabled.delete(kind);
+      filter();
+    });
+    const label = make("label");
+    label.append(box, document.createTextNode(" " + kind + " (" + count + ")"));
+    kindBox.appendChild(label);
+  }
+  const dateInput = document.getElementById("as-of");
+  const days = edges.flatMap((e) => [e.start_day, e.end_day]).filter(Boolean).sort();
+  if (days.length) { dateInput.min = days[0]; dateInput.max = days[days.length - 1]; }
+  const filter = () => {
+    const day = dateInput.value;
+    let shown = 0;
+    const busy = new Set();
+    for (const e of edges) {
+      const visible = enabled.has(e.kind) &&
+        (!day || ((!e.start_day || e.start_day <= day) && (!e.end_day || e.end_day >= day)));
+      e.group.classList.toggle("hidden", !visible);
+      if (visible) { shown++; busy.add(e.from); busy.add(e.to); }
+    }
+    for (const n of nodes) n.group.classList.toggle("idle", !busy.has(n));
+    document.getElementById("shown").textContent =
+      "showing " + shown + " of " + edges.length + " relations";
+    body.dataset.visibleEdges = String(shown);
+    hideTip();
+    draw();
+  };
+  dateInput.addEventListener("input", filter);
+  document.getElementById("all-dates").addEventListener("click", () => {
+    dateInput.value = ""; filter();
+  });
+  document.getElementById("fit").addEventListener("click", () => { viewChosen = false; fit(); });
+
+  // ---- Legends ------------------------------------------------------------------
+  const campList = document.getElementById("camps");
+  for (const camp of data.camps) {
+    const item = make("li", { "data-camp": String(camp.number) });
+    const swatch = make("span", { class: "swatch" });
+    swatch.style.background = camp.colour;
+    const text = make("span", {}, "camp " + camp.number + ": " + camp.summary);
+    text.title = camp.labels.join(", ");
+    item.append(swatch, text);
+    campList.appendChild(item);
+  }
+  const lineList = document.getElementById("lines");
+  const lineKinds = [
+    ["cooperative", true, "backing, office, envoy (arrow)"],
+    ["cooperative", false, "alliance, cooperation"],
+    ["hostile", false, "hostility (dashed red)"],
+    ["structural", false, "structural link (lighter)"],
+  ];
+  for (const [style, directed, words] of lineKinds) {
+    const sample = svgMake("svg", { width: "36", height: "12", viewBox: "0 0 36 12" });
+    const line = svgMake("path", {
+      d: "M2,6 L32,6", stroke: colours[style], "stroke-width": "2", fill: "none",
+    });
+    if (style === "hostile") line.setAttribute("stroke-dasharray", "7 4");
+    if (directed) line.setAttribute("marker-end", "url(#arrow-" + style + ")");
+    sample.appendChild(line);
+    const item = make("li");
+    item.append(sample, make("span", {}, words));
+    lineList.appendChild(item);
+  }
+
+  // Count what the page loads (it should load nothing): the tests read this.
+  body.dataset.requests = "0";
+  if (window.PerformanceObserver) {
+    let requests = 0;
+    new PerformanceObserver((list) => {
+      requests += list.getEntries().length;
+      body.dataset.requests = String(requests);
+    }).observe({ type: "resource", buffered: true });
+  }
+
+  filter();
+  fit();
+  draw();
+  body.dataset.nodeCount = String(nodeLayer.querySelectorAll(".node").length);
+  body.dataset.edgeCount = String(edgeLayer.querySelectorAll(".edge").length);
+  body.dataset.rendered = "true";
+  reheat(alpha);
+})();

@@ -38,6 +38,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert "kg/_bundled/ontology/conflict-kg.ttl" in names
     assert "kg/_bundled/shapes/conflict-kg-shapes.ttl" in names
     assert "kg/queries/who-backs-whom.rq" in names
+    for page_file in ("page.html", "plot.css", "plot.js"):  # the page of `kg plot`
+        assert f"kg/plot_page/{page_file}" in names
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
         [

@@ -72,7 +72,8 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
-from kg.queries import PREFIXES
+from kg.errors import ShapeError
+from kg.queries import PREFIXES, guard
 from kg.shacl_prebinding import prebinding_problem
 from kg.stores import oxigraph as oxigraph_terms
 from kg.validation import ValidationResult, _named_shape
@@ -1624,7 +1625,14 @@ def oxigraph_select(store: pyoxigraph.Store) -> Select:
     its graphs; terms come back as rdflib terms."""
 
     def select(text: str) -> list[dict[str, Node | None]]:
-        solutions = store.query(text, use_default_graph_as_union=True)
+        # The text the network check read (kg.validation.refuse_network_in_shapes): Oxigraph
+        # reads a \\u escape or a comment otherwise than the SPARQL 1.1 rules do.
+        canonical = guard.canonical(text)
+        try:
+            solutions = store.query(canonical, use_default_graph_as_union=True)
+        except (SyntaxError, OSError, RuntimeError, ValueError) as error:
+            first = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise ShapeError(f"a shape's SPARQL failed on Oxigraph: {first}") from None
         assert isinstance(solutions, pyoxigraph.QuerySolutions)
         names = [v.value for v in solutions.variables]
         return [{name: from_oxigraph(solution[name]) for name in names} for solution in solutions]

@@ -98,6 +98,28 @@ def shapes_graph(
     return graph
 
 
+# The SPARQL that shapes carry, for constraints, targets and constraint components.
+SPARQL_TEXTS = (SH.select, SH.ask, SH.construct, SH.update)
+
+
+def refuse_network_in_shapes(shapes: Graph, *, allow_network: bool = False) -> None:
+    """Refuse shapes whose SPARQL would reach the network (SERVICE, FROM, LOAD), however it
+    is spelled, before any engine runs them: pySHACL checks for SERVICE with a pattern that
+    ``SERV\\u0049CE`` passes, and Oxigraph reads a comment ended by a carriage return
+    as rdflib does not (kg.queries.guard reads every text by the SPARQL 1.1 rules)."""
+    from kg.errors import NetworkRefused, QueryError
+    from kg.queries import guard
+
+    for predicate in SPARQL_TEXTS:
+        for shape, text in shapes.subject_objects(predicate):
+            try:
+                guard.checked(str(text), allow_network=allow_network)
+            except NetworkRefused as error:
+                raise NetworkRefused(f"shape {_named_shape(shapes, shape)}: {error}") from None
+            except QueryError as error:
+                raise ShapeError(f"shape {_named_shape(shapes, shape)}: {error}") from None
+
+
 ENGINES = ("auto", "pyshacl", "sparql")
 TARGET_PREDICATES = (
     SH.targetClass,
@@ -156,6 +178,7 @@ def validate_kg(
     if integrity is None:
         integrity = shapes is None
     shapes = shapes if shapes is not None else shapes_graph()
+    refuse_network_in_shapes(shapes, allow_network=kg.allow_network)
     in_memory = isinstance(kg.store, MemoryStore)
     if engine == "auto" and in_memory:
         engine = "pyshacl"

@@ -301,3 +301,78 @@ def test_no_text_read_two_ways_reaches_the_network(listener: Listener) -> None:
         except Exception:  # noqa: BLE001
             pass
     assert listener.connections > 0
+
+
+# --- the SPARQL that shapes carry: pySHACL and the compiled engine run it -----------------
+
+SHAPE = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:targetClass <https://w3id.org/conflict-kg/ontology#State> ;
+  sh:sparql [ sh:select \"\"\"{query}\"\"\" ] .
+"""
+TARGET = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select \"\"\"{query}\"\"\" ] ;
+  sh:property [ sh:path ex:p ; sh:minCount 0 ] .
+"""
+SHAPE_QUERIES = [
+    # found by a hostile review: pySHACL's own SERVICE check is a pattern that \u passes, and
+    # the compiled engine in memory ran the text on an Oxigraph that ends comments at \r
+    (
+        "\\u in a constraint",
+        SHAPE,
+        "SELECT $this WHERE {{ $this a ?c . OPTIONAL {{ SERV"
+        "\\\\u0049CE <{url}s> {{ ?a ?b ?c }} }} }}",
+        REFUSED,
+    ),
+    (
+        "comment ended by \\r",
+        SHAPE,
+        "SELECT $this WHERE {{ $this ?p ?o # c\rSERVICE <{url}s> {{ ?a ?b ?c }} \n }}",
+        REFUSED,
+    ),
+    ("FROM", SHAPE, "SELECT $this FROM <{url}g> WHERE {{ $this ?p ?o }}", REFUSED),
+    ("FROM NAMED", SHAPE, "SELECT $this FROM NAMED <{url}g> WHERE {{ $this ?p ?o }}", REFUSED),
+    ("a target", TARGET, "SELECT ?this WHERE {{ SERVICE <{url}t> {{ ?this ?b ?c }} }}", REFUSED),
+    (
+        "\\u005C before a quote",
+        SHAPE,
+        'SELECT $this WHERE {{ $this a ?c . BIND("A\\\\u005C" AS ?x)'
+        ' SERVICE <{url}s> {{ ?a ?b ?c }} BIND(" AS ?y) FILTER(false) }}',
+        RAN,  # no SERVICE by the SPARQL 1.1 rules; pySHACL's own pattern refuses it (13)
+    ),
+]
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("engine", ["auto", "pyshacl", "sparql"])
+@pytest.mark.parametrize(
+    ("name", "template", "query", "expected"), SHAPE_QUERIES, ids=[q[0] for q in SHAPE_QUERIES]
+)
+def test_no_shape_reaches_the_network(
+    store: str,
+    engine: str,
+    name: str,
+    template: str,
+    query: str,
+    expected: int,
+    listener: Listener,
+    tiny_store: Path,
+    tmp_path: Path,
+) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(template.format(query=query.format(url=listener.url)), newline="")
+    where = (
+        ["--store", str(tiny_store)] if store == "oxigraph" else [str(TESTS / "data" / "tiny.ttl")]
+    )
+    args = ["validate", "--engine", engine, "--shapes", str(shapes), *where]
+    result = CliRunner().invoke(cli, args)
+    assert listener.connections == 0, f"{name}: connected ({result.output})"
+    assert "Traceback" not in result.output
+    runs_pyshacl = engine == "pyshacl" or (engine == "auto" and store == "memory")
+    if expected == RAN and runs_pyshacl:
+        assert result.exit_code == 13 and "federated query" in result.output, result.output
+    else:
+        assert result.exit_code == expected, result.output
+    if expected == REFUSED:
+        assert result.output.startswith("Error: shape ") and "refused" in result.output

@@ -250,6 +250,28 @@ def output_target(path: Path) -> Path:
     return path
 
 
+def _refuse_bundled(path: Path) -> None:
+    """No output goes into the bundled data, ontology or shapes folders: `kg export -o
+    data/actors.ttl` replaced a bundled file with a whole export (exit 0)."""
+    from kg import resources
+    from kg.errors import DataLoadError
+
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):
+        target = path.absolute()
+    for name in ("data", "ontology", "shapes"):
+        try:
+            folder = resources.bundled_dir(name).resolve()
+        except DataLoadError:
+            continue
+        if target.is_relative_to(folder):
+            raise OutputError(
+                f"{path}: is in the bundled {name} folder, which kg never writes into; "
+                "name a file of your own with -o"
+            )
+
+
 def write_atomically(
     path: Path,
     content: bytes,
@@ -268,6 +290,7 @@ def write_atomically(
     holds that lock already, for the file :func:`output_target` gives.
     """
     path = output_target(path)
+    _refuse_bundled(path)
     if locked:
         _replace(path, _folder(path), content, rdf_format, check)
         return

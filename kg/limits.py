@@ -380,6 +380,15 @@ def _child(
         pipe.close()
 
 
+def _where_triples(part: Any) -> Any:
+    """The triples of a short-form CONSTRUCT WHERE { ... }: its one basic graph pattern,
+    under the LIMIT, ORDER BY and projection around it (rdflib looked only one level down,
+    so `CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1` failed in memory, and ran on a store)."""
+    while part is not None and "triples" not in part:
+        part = part["p"] if "p" in part else None
+    return [] if part is None else part["triples"]
+
+
 def _stop_constructs_at(most: int) -> None:
     """Make rdflib stop building a CONSTRUCT graph at ``most`` triples. rdflib builds the
     whole graph before it returns it (a cross product took 1.7 GB); this runs in the
@@ -389,7 +398,7 @@ def _stop_constructs_at(most: int) -> None:
     original = evaluate.evalConstructQuery
 
     def bounded(ctx: Any, query: Any) -> Any:
-        template = query.template or query.p.p.triples
+        template = query.template or _where_triples(query.p)
         graph = Graph()
         for solution in evaluate.evalPart(ctx, query.p):
             graph += evalutils._fillTemplate(template, solution)

@@ -190,3 +190,28 @@ def test_far_dates_are_valid_dates_to_validate(store: str, tmp_path: Path) -> No
         exit_code, output = _kg(store, tmp_path, args)
         assert expected in output, output
         assert exit_code == (0 if data == far else 1)
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_short_construct_with_a_limit_runs_everywhere(store: str, bundled_store: Path) -> None:
+    # In memory it failed ("'NoneType' object is not iterable", exit 3); on a store it ran.
+    query = "CONSTRUCT WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 2"
+    exit_code, output = _kg(store, bundled_store, ["query", "-e", query])
+    assert exit_code == 0, output
+    from rdflib import Graph
+
+    assert len(Graph().parse(data=output, format="turtle")) == 2
+
+
+@pytest.mark.parametrize("folder", ["data", "ontology", "shapes"])
+def test_no_output_goes_into_the_bundled_folders(folder: str) -> None:
+    from kg import resources
+
+    target = resources.bundled_dir(folder) / "actors.ttl"
+    before = target.read_bytes() if target.exists() else None
+    for args in (["export", "-o", str(target)], ["plot", "-o", str(target.with_suffix(".html"))]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 5, result.output
+        assert f"is in the bundled {folder} folder" in result.output
+    assert (target.read_bytes() if target.exists() else None) == before
+    assert not target.with_suffix(".html").exists()

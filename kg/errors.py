@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kg.validation import ValidationReport
+    from kg.validation_report import ValidationReport
 
 
 class KGError(Exception):

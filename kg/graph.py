@@ -115,7 +115,7 @@ class KnowledgeGraph:
     @property
     def dataset(self) -> Dataset:
         """The rdflib Dataset of an in-memory graph (for code that needs rdflib itself)."""
-        if not isinstance(self.store, MemoryStore):
+        if self.store.dataset is None:
             raise StoreError(f"this needs the in-memory store, not {self.store.kind}")
         return self.store.dataset
 
@@ -181,7 +181,7 @@ class KnowledgeGraph:
     def graph(self, name: URIRef) -> Graph:
         """One of the named graphs (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH) as an rdflib
         Graph: the live graph in memory, a copy from any other store."""
-        if isinstance(self.store, MemoryStore):
+        if self.store.dataset is not None:
             return self.store.dataset.graph(name)
         graph = Graph()
         for triple in self.store.triples(name):
@@ -196,7 +196,7 @@ class KnowledgeGraph:
         that none reaches the network): on Oxigraph or a server it is not parsed a second time by
         rdflib, which took longer than running it (0.1-0.3 s each, in every new process).
         """
-        if query.bundled and not isinstance(self.store, MemoryStore):
+        if query.bundled and self.store.dataset is None:
             return query_form(query.text)
         prepared = queries.prepare(query.text, allow_network=self.allow_network)
         return str(prepared.algebra.name).removesuffix("Query").upper()

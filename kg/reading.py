@@ -30,12 +30,10 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 from rdflib import OWL, Graph, Literal, URIRef
-from rdflib.term import Node
 
 from kg.errors import DataLoadError, NetworkRefused
-from kg.stores.base import GRAPHS
-
-Triple = tuple[Node, Node, Node]
+from kg.named_graphs import GRAPHS
+from kg.terms import Triple, to_oxigraph, triple_to_rdflib
 
 # The format of a file comes from its extension (rdflib's names for the formats).
 FORMATS: dict[str, str] = {
@@ -297,8 +295,6 @@ def _json_ld_by_rdflib(path: Path, text: str) -> Iterator[ox.Quad]:
     from rdflib import Dataset
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    from kg.stores.oxigraph import to_oxigraph
-
     dataset = Dataset()
     try:
         with _recursion_limit(JSON_DEPTH_LIMIT + 100):
@@ -331,8 +327,6 @@ def _first_line(error: BaseException) -> str:
 def read_triples(path: Path, *, allow_network: bool = False) -> Iterator[Triple]:
     """The triples of a file as rdflib terms (named graphs included, as :func:`read_quads`
     says); with ``allow_network``, the documents its owl:imports name are read too."""
-    from kg.stores.oxigraph import triple_to_rdflib
-
     imports: list[str] = []
     for quad in read_quads(path, allow_network=allow_network):
         if quad.predicate == OWL_IMPORTS and isinstance(quad.object, ox.NamedNode):

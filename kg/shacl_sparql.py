@@ -72,11 +72,11 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
+from kg import terms
 from kg.errors import ShapeError
 from kg.queries import PREFIXES, guard
 from kg.shacl_prebinding import prebinding_problem
-from kg.stores import oxigraph as oxigraph_terms
-from kg.validation import ValidationResult, _named_shape
+from kg.validation_report import ValidationResult, named_shape
 
 # Converting an ill-typed literal (such as "15/03/2011"^^xsd:date) logs a traceback in rdflib;
 # the checks report those literals, so the log is noise (as in kg.graph).
@@ -543,7 +543,7 @@ class _Compiler:
         return self.checks
 
     def _describe(self, shape: Node, top: Node) -> str:
-        named = _named_shape(self.shapes, shape)
+        named = named_shape(self.shapes, shape)
         if named == str(shape) and isinstance(shape, BNode):
             named = str(top)  # a blank shape in a list (sh:or, ...): named by the targeted one
         text = f"shape <{named}>"
@@ -688,7 +688,7 @@ class _Compiler:
                 self.checks.append(
                     Check(
                         query=self.writer.query(query),
-                        shape=_named_shape(self.shapes, shape),
+                        shape=named_shape(self.shapes, shape),
                         path=path_text,
                         constraint=str(COMPONENT[parameter]),
                         severity=severity,
@@ -1392,7 +1392,7 @@ class _Compiler:
         self.checks.append(
             Check(
                 query=query,
-                shape=_named_shape(self.shapes, shape),
+                shape=named_shape(self.shapes, shape),
                 path=path,
                 constraint=str(SH.SPARQLConstraintComponent),
                 severity=self._severity(shape),  # the shape's, as in pySHACL
@@ -1641,8 +1641,8 @@ def oxigraph_select(store: pyoxigraph.Store) -> Select:
 
 
 # The terms cross between rdflib and pyoxigraph as the Oxigraph store converts them.
-from_oxigraph = oxigraph_terms.to_rdflib
-to_oxigraph = oxigraph_terms.to_oxigraph
+from_oxigraph = terms.to_rdflib
+to_oxigraph = terms.to_oxigraph
 
 
 def oxigraph_store(graph: Graph, store: pyoxigraph.Store | None = None) -> pyoxigraph.Store:

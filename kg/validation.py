@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,45 +20,12 @@ from rdflib.term import Node
 from kg import queries, resources
 from kg.errors import KGError, ShapeError
 from kg.graph import DATA_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph, parse_file
-from kg.stores.memory import MemoryStore
+from kg.validation_report import ValidationReport as ValidationReport
+from kg.validation_report import ValidationResult as ValidationResult
+from kg.validation_report import named_shape as _named_shape
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 VIOLATION_QUERY_NS = "urn:conflict-kg:query:"
-
-
-@dataclass(frozen=True)
-class ValidationResult:
-    """One finding: what is wrong (message), where (focus node and path), and how badly."""
-
-    focus_node: str
-    path: str | None
-    message: str
-    severity: str
-    shape: str
-    constraint: str
-    value: str | None = None
-
-
-@dataclass
-class ValidationReport:
-    """The outcome of validation: conforms when there is no Violation (warnings are allowed)."""
-
-    conforms: bool
-    results: list[ValidationResult]
-    graph: Graph = field(repr=False)
-    #: What the user should know of how the results were found (a shape that ran with
-    #: pySHACL on a store, for instance), one sentence each.
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def violations(self) -> int:
-        """How many results are violations."""
-        return sum(1 for r in self.results if r.severity == "Violation")
-
-    @property
-    def warnings(self) -> int:
-        """How many results are warnings."""
-        return sum(1 for r in self.results if r.severity == "Warning")
 
 
 def _local(node: Node | str) -> str:
@@ -72,18 +39,6 @@ def _path_text(node: Node | None) -> str | None:
     if isinstance(node, URIRef):
         return str(node)
     return f"complex path {node.n3()}"  # a sequence, inverse or alternative path
-
-
-def _named_shape(shapes: Graph, shape: Node) -> str:
-    """The named node shape that holds a (blank) property shape, or the shape itself."""
-    seen: set[Node] = set()
-    while isinstance(shape, BNode) and shape not in seen:
-        seen.add(shape)
-        parent = shapes.value(None, SH.property, shape) or shapes.value(None, SH.sparql, shape)
-        if parent is None:
-            break
-        shape = parent
-    return str(shape)
 
 
 def shapes_graph(
@@ -171,7 +126,7 @@ def validate_kg(
     over what the store holds for the shapes that do not compile (said in the report's
     notes).
     """
-    from kg import shacl_sparql  # it builds on this module's results
+    from kg import shacl_sparql  # here, not on top: it loads pySHACL, which `import kg` need not
 
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}")
@@ -179,7 +134,7 @@ def validate_kg(
         integrity = shapes is None
     shapes = shapes if shapes is not None else shapes_graph()
     refuse_network_in_shapes(shapes, allow_network=kg.allow_network)
-    in_memory = isinstance(kg.store, MemoryStore)
+    in_memory = kg.store.dataset is not None
     if engine == "auto" and in_memory:
         engine = "pyshacl"
     if engine == "pyshacl":

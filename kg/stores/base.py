@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-ONTOLOGY_GRAPH = URIRef("urn:conflict-kg:graph:ontology")
-DATA_GRAPH = URIRef("urn:conflict-kg:graph:data")
-DERIVED_GRAPH = URIRef("urn:conflict-kg:graph:derived")
-# The names of things folded for matching (ckg:nameKey), derived like the direct relations.
-NAMES_GRAPH = URIRef("urn:conflict-kg:graph:names")
-GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH, NAMES_GRAPH)
-
-Triple = tuple[Node, Node, Node]
+from kg.named_graphs import DATA_GRAPH as DATA_GRAPH
+from kg.named_graphs import DERIVED_GRAPH as DERIVED_GRAPH
+from kg.named_graphs import GRAPHS as GRAPHS
+from kg.named_graphs import NAMES_GRAPH as NAMES_GRAPH
+from kg.named_graphs import ONTOLOGY_GRAPH as ONTOLOGY_GRAPH
+from kg.reading import read_quads
+from kg.terms import Triple as Triple
+from kg.terms import triple_to_rdflib
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,10 @@ class Store(abc.ABC):
     #: Whether queries may run in threads side by side (the store releases the GIL and is
     #: safe to share): KnowledgeGraph.select_each then runs two at once.
     concurrent: bool = False
+    #: The rdflib Dataset that holds the graphs, when the store is rdflib itself (in memory);
+    #: None otherwise. Code that needs rdflib's own objects, or may skip work rdflib does
+    #: anyway, asks this rather than the store's class.
+    dataset: Dataset | None = None
 
     @abc.abstractmethod
     def select(
@@ -130,8 +134,6 @@ class Store(abc.ABC):
         """Read Turtle, N-Triples, N-Quads, TriG or JSON-LD files once (by
         :func:`kg.reading.read_quads`) without writing anything: DataLoadError for bad
         syntax, NetworkRefused for owl:imports or a remote context unless allowed."""
-        from kg.reading import read_quads
-
         for path in paths:
             for _quad in read_quads(path, allow_network=allow_network, progress=progress):
                 pass
@@ -145,9 +147,6 @@ class Store(abc.ABC):
         progress: Callable[[int], None] | None = None,
     ) -> None:
         """Add files already passed by :meth:`check_files` to ``graph``, in bulk."""
-        from kg.reading import read_quads
-        from kg.stores.oxigraph import triple_to_rdflib
-
         for path in paths:
             quads = read_quads(path, allow_network=allow_network, progress=progress)
             self.add(graph, (triple_to_rdflib(q.subject, q.predicate, q.object) for q in quads))

@@ -32,6 +32,7 @@ class MemoryStore(Store):
     """The three graphs in one rdflib Dataset whose default graph is their union."""
 
     kind = "memory"
+    dataset: Dataset
 
     def __init__(self, *, allow_network: bool = False) -> None:
         import rdflib.plugins.sparql

@@ -1,0 +1,61 @@
+"""What a validation finds, as both engines write it: pySHACL's results read back by
+:mod:`kg.validation`, and the compiled shapes of :mod:`kg.shacl_sparql`.
+
+Kept apart from the validation itself so that the compiler, the validator and the errors
+that carry a report all stand on it without importing one another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One finding: what is wrong (message), where (focus node and path), and how badly."""
+
+    focus_node: str
+    path: str | None
+    message: str
+    severity: str
+    shape: str
+    constraint: str
+    value: str | None = None
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validation: conforms when there is no Violation (warnings are allowed)."""
+
+    conforms: bool
+    results: list[ValidationResult]
+    graph: Graph = field(repr=False)
+    #: What the user should know of how the results were found (a shape that ran with
+    #: pySHACL on a store, for instance), one sentence each.
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def violations(self) -> int:
+        """How many results are violations."""
+        return sum(1 for r in self.results if r.severity == "Violation")
+
+    @property
+    def warnings(self) -> int:
+        """How many results are warnings."""
+        return sum(1 for r in self.results if r.severity == "Warning")
+
+
+def named_shape(shapes: Graph, shape: Node) -> str:
+    """The named node shape that holds a (blank) property shape, or the shape itself."""
+    seen: set[Node] = set()
+    while isinstance(shape, BNode) and shape not in seen:
+        seen.add(shape)
+        parent = shapes.value(None, SH.property, shape) or shapes.value(None, SH.sparql, shape)
+        if parent is None:
+            break
+        shape = parent
+    return str(shape)

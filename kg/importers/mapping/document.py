@@ -1,0 +1,269 @@
+"""Reading a mapping file: the TOML document, checked key by key, into a :class:`MappingSpec`.
+
+Every problem is collected (unknown sections and keys, malformed templates, constants that name
+no relation, status or class of the ontology) and raised together as one BadImport naming the
+file and key of each. The columns are checked later, against the table the mapping reads
+(:func:`kg.importers.mapping.spec.check_columns`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg.errors import BadImport, DataLoadError
+from kg.importers.mapping.spec import (
+    ACTOR_SPEC_KEYS,
+    ACTORS_KEYS,
+    CLAIM_ACTOR_KEYS,
+    CLAIM_KEYS,
+    CLAIM_TEXT_KEYS,
+    ROWS_KEYS,
+    SECTIONS,
+    SOURCE_ACTOR_KEYS,
+    SOURCE_TEXT_KEYS,
+    SOURCE_TYPES,
+    TABLE_KEYS,
+    VALUE_SPEC_KEYS,
+    ActorSpec,
+    MappingSpec,
+    SupportSpec,
+)
+from kg.importers.mapping.template import Template, Value, parse_template
+from kg.importers.resolve import Vocabulary
+from kg.importers.table import Problems, normal_number
+from kg.names import normalise
+
+
+def load_mapping(path: Path, vocabulary: Vocabulary) -> MappingSpec:
+    """Read and check a mapping file; BadImport names the file and key of each problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataLoadError(f"{path}: no such mapping file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataLoadError(f"{path}: cannot be read ({error})") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise BadImport(f"{path}: not valid TOML ({error})") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise BadImport(
+            f"{path}: not a mapping (arrays or tables nested too deep to read)"
+        ) from None
+    problems = Problems(path)
+    spec = MappingSpec(path)
+    _Reader(spec, problems, vocabulary).read(document)
+    problems.raise_if_any()
+    return spec
+
+
+@dataclass
+class _Reader:
+    spec: MappingSpec
+    problems: Problems
+    vocabulary: Vocabulary
+
+    def fail(self, key: str, message: str) -> None:
+        self.problems.add(None, None, f"{key}: {message}")
+
+    def section(self, document: dict[str, Any], name: str, known: set[str]) -> dict[str, Any]:
+        value = document.get(name, {})
+        if not isinstance(value, dict):
+            self.fail(f"[{name}]", "must be a table of keys")
+            return {}
+        for key in value:
+            if key not in known:
+                self.fail(f"[{name}] {key}", f"unknown key (known: {', '.join(sorted(known))})")
+        return value
+
+    def read(self, document: dict[str, Any]) -> None:
+        for name in document:
+            if name not in SECTIONS:
+                self.fail(f"[{name}]", f"unknown section (known: {', '.join(sorted(SECTIONS))})")
+        table = self.section(document, "table", TABLE_KEYS)
+        delimiter = table.get("delimiter", ",")
+        if not isinstance(delimiter, str) or len(delimiter) != 1:
+            self.fail("[table] delimiter", 'must be one character, such as "," or ";"')
+        else:
+            self.spec.delimiter = delimiter
+        rows = self.section(document, "rows", ROWS_KEYS)
+        for key in ("keep_if", "skip_if"):
+            if key in rows:
+                getattr(self.spec, key).update(self.conditions(f"[rows] {key}", rows[key]))
+        actors = self.section(document, "actors", ACTORS_KEYS)
+        unknown = actors.get("unknown", "add")
+        if unknown not in ("add", "refuse"):
+            self.fail("[actors] unknown", 'must be "add" or "refuse"')
+        else:
+            self.spec.unknown_actors = unknown
+        source = self.section(document, "source", SOURCE_TEXT_KEYS | SOURCE_ACTOR_KEYS)
+        if "source" not in document:
+            self.fail("[source]", "is missing: a source needs at least a title")
+        for key in SOURCE_TEXT_KEYS & set(source):
+            value = self.value(f"[source] {key}", source[key])
+            if value is not None:
+                self.spec.source[key] = value
+        if "title" not in source and "source" in document:
+            self.fail("[source] title", "is missing: every source needs a title")
+        if "publisher" in source:
+            self.spec.publisher = self.actor("[source] publisher", source["publisher"])
+        claim = self.section(document, "claim", CLAIM_KEYS)
+        for key in ("backer", "recipient"):
+            if key not in claim:
+                self.fail(f"[claim] {key}", "is missing: which column names it?")
+        for key in CLAIM_ACTOR_KEYS & set(claim):
+            actor = self.actor(f"[claim] {key}", claim[key])
+            if actor is not None:
+                self.spec.actors[key] = actor
+        for key in CLAIM_TEXT_KEYS & set(claim):
+            value = self.value(f"[claim] {key}", claim[key])
+            if value is not None:
+                self.spec.claim[key] = value
+        if "during" in claim and ({"start", "end"} & set(claim)):
+            self.fail("[claim] during", "gives both start and end: leave out start and end")
+        if "support" in claim:
+            self.spec.support = self.support(claim["support"])
+        self.check_constants()
+
+    def conditions(self, key: str, value: Any) -> dict[str, set[str]]:
+        if not isinstance(value, dict):
+            self.fail(key, 'must be a table of column = value, such as { ext_sup = "1" }')
+            return {}
+        found: dict[str, set[str]] = {}
+        for column, wanted in value.items():
+            items = wanted if isinstance(wanted, list) else [wanted]
+            if not all(isinstance(i, str | int) and not isinstance(i, bool) for i in items):
+                self.fail(f"{key} {column}", "must be a text, a number, or a list of them")
+                continue
+            found[column] = {normal_number(str(i)) for i in items}
+        return found
+
+    def template(self, key: str, text: Any) -> Template | None:
+        if not isinstance(text, str):
+            self.fail(key, f'must be text (a template such as "{{column}}"), not {text!r}')
+            return None
+        try:
+            return parse_template(text)
+        except ValueError as error:
+            self.fail(key, str(error))
+            return None
+
+    def value(self, key: str, raw: Any) -> Value | None:
+        if isinstance(raw, bool | int | float):
+            raw = str(raw).lower() if isinstance(raw, bool) else str(raw)
+        if isinstance(raw, str):
+            template = self.template(key, raw)
+            return Value(key, template) if template is not None else None
+        if not isinstance(raw, dict):
+            self.fail(key, "must be a template text or a table { value, map, default }")
+            return None
+        for name in raw:
+            if name not in VALUE_SPEC_KEYS:
+                self.fail(
+                    f"{key} {name}", f"unknown key (known: {', '.join(sorted(VALUE_SPEC_KEYS))})"
+                )
+        if "value" not in raw:
+            self.fail(key, 'needs value = "{column}"')
+            return None
+        template = self.template(f"{key} value", raw["value"])
+        lookup = raw.get("map")
+        if lookup is not None and not (
+            isinstance(lookup, dict) and all(isinstance(v, str) for v in lookup.values())
+        ):
+            self.fail(f"{key} map", 'must be a table of text = text, such as { "1" = "alleged" }')
+            lookup = None
+        default = raw.get("default")
+        if default is not None and not isinstance(default, str):
+            self.fail(f"{key} default", "must be text")
+            default = None
+        if template is None:
+            return None
+        table = {normal_number(str(k)): v for k, v in lookup.items()} if lookup else None
+        return Value(key, template, table, default)
+
+    def actor(self, key: str, raw: Any) -> ActorSpec | None:
+        if isinstance(raw, str):
+            name = self.value(key, raw)
+            return ActorSpec(key, name) if name is not None else None
+        if not isinstance(raw, dict):
+            self.fail(key, "must be a template text or a table { name, iri, type, ucdp_id }")
+            return None
+        for name in raw:
+            if name not in ACTOR_SPEC_KEYS:
+                self.fail(
+                    f"{key} {name}", f"unknown key (known: {', '.join(sorted(ACTOR_SPEC_KEYS))})"
+                )
+        if "name" not in raw and "iri" not in raw:
+            self.fail(key, "needs a name or an iri")
+            return None
+        parts = {
+            part: self.value(f"{key} {part}", raw[part]) for part in ACTOR_SPEC_KEYS if part in raw
+        }
+        return ActorSpec(
+            key, parts.get("name"), parts.get("iri"), parts.get("type"), parts.get("ucdp_id")
+        )
+
+    def support(self, raw: Any) -> SupportSpec:
+        key = "[claim] support"
+        if isinstance(raw, dict) and "flags" in raw:
+            extra = set(raw) - {"flags"}
+            if extra:
+                self.fail(key, f"with flags takes no other key ({', '.join(sorted(extra))})")
+            flags = raw["flags"]
+            if not isinstance(flags, dict) or not all(isinstance(v, str) for v in flags.values()):
+                self.fail(
+                    f"{key} flags", 'must be a table of column = kind, such as { ext_w = "W" }'
+                )
+                return SupportSpec()
+            found = []
+            for column, kind in flags.items():
+                concept = self.vocabulary.support.get(normalise(kind))
+                if concept is None:
+                    self.fail(
+                        f"{key} flags {column}", f"{kind!r} is no kind of support{self.kinds()}"
+                    )
+                else:
+                    found.append((column, concept))
+            return SupportSpec(flags=tuple(found))
+        value = self.value(key, raw)
+        return SupportSpec(value=value)
+
+    def kinds(self) -> str:
+        labels = sorted(set(self.vocabulary.support_labels.values()))
+        return f" (known: {', '.join(labels)}, or their ESD letters)"
+
+    def check_constants(self) -> None:
+        """Constants and map entries must name known relations, statuses, classes."""
+        checks: list[tuple[Value | None, Callable[[str], bool], str]] = [
+            (self.spec.claim.get("relation"), self.is_relation, "no kind of relation"),
+            (self.spec.claim.get("status"), self.is_status, "no status"),
+            (self.spec.source.get("type"), self.is_source_type, "no source type"),
+        ]
+        for actor in [*self.spec.actors.values(), self.spec.publisher]:
+            if actor is not None:
+                checks.append((actor.type, self.is_class, "no class of actor"))
+        for value, known, what in checks:
+            if value is None:
+                continue
+            texts = list((value.lookup or {}).values()) + [value.default or ""]
+            if not value.template.columns:
+                texts.append(value.template.expand({}) or "")
+            for text in texts:
+                if text and not known(text):
+                    self.fail(value.key, f"{text!r} is {what}")
+
+    def is_relation(self, text: str) -> bool:
+        return normalise(text) in self.vocabulary.claim_kinds
+
+    def is_status(self, text: str) -> bool:
+        return normalise(text) in self.vocabulary.statuses
+
+    def is_source_type(self, text: str) -> bool:
+        return normalise(text) in SOURCE_TYPES
+
+    def is_class(self, text: str) -> bool:
+        return normalise(text) in self.vocabulary.actor_classes

@@ -1,0 +1,106 @@
+"""Templates and mapped values: how one value of a mapping turns into text for one row.
+
+A *template* (``"{sponsor}"``, ``"My table"``, ``"{first} {last}"``) reads cells of the row; a
+*value* is a template, optionally looked up in a map with a default. This is the mapping's
+property level (followthemoney's ``PropertyMapping``): the spec is made of values, and the row
+readers ask them for text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kg.importers.table import Problems, Row, normal_number
+
+_REFERENCE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+@dataclass(frozen=True)
+class Template:
+    """Text with ``{column}`` references; ``{{`` and ``}}`` stand for braces."""
+
+    parts: tuple[tuple[str, str | None], ...]  # (literal text, column or None)
+
+    @property
+    def columns(self) -> list[str]:
+        """The columns the template reads, in order."""
+        return [column for _text, column in self.parts if column is not None]
+
+    def expand(self, cells: Mapping[str, str], *, numbers: bool = False) -> str | None:
+        """The text for one row; None when every column it reads is empty (or, for a
+        constant, when the constant is empty). ``numbers`` reads "57.0" as "57"."""
+        values = []
+        empty = True
+        for literal, column in self.parts:
+            if column is None:
+                values.append(literal)
+                continue
+            cell = cells[column].strip()
+            if numbers:
+                cell = normal_number(cell)
+            if cell:
+                empty = False
+            values.append(cell)
+        text = "".join(values).strip()
+        if (self.columns and empty) or not text:
+            return None
+        return text
+
+
+def parse_template(text: str) -> Template:
+    """Split ``text`` into literal text and column references; ValueError if malformed."""
+    parts: list[tuple[str, str | None]] = []
+    literal = ""
+    position = 0
+    for m in _REFERENCE.finditer(text):
+        literal += text[position : m.start()]
+        position = m.end()
+        token = m.group(0)
+        if token in ("{{", "}}"):
+            literal += token[0]
+        elif token in ("{", "}"):
+            raise ValueError(f"unbalanced {token!r} in {text!r} (write {token * 2} for a brace)")
+        else:
+            column = (m.group(1) or "").strip()
+            if not column:
+                raise ValueError(f"empty {{}} in {text!r}")
+            parts.append((literal, None))
+            literal = ""
+            parts.append(("", column))
+    literal += text[position:]
+    parts.append((literal, None))
+    return Template(tuple((t, c) for t, c in parts if c is not None or t))
+
+
+@dataclass(frozen=True)
+class Value:
+    """A mapped value: a template, optionally looked up in a map (with a default)."""
+
+    key: str  # where in the mapping, for messages: "[claim] status"
+    template: Template
+    lookup: dict[str, str] | None = None
+    default: str | None = None
+
+    @property
+    def column(self) -> str | None:
+        """The first column the value reads, to name in a message."""
+        columns = self.template.columns
+        return columns[0] if columns else None
+
+    def get(self, row: Row, problems: Problems, *, numbers: bool = False) -> str | None:
+        """The value for ``row``; a missing map entry is a problem (and None)."""
+        text = self.template.expand(row.cells, numbers=numbers or self.lookup is not None)
+        if self.lookup is None:
+            return text
+        if text is None:
+            return self.default
+        for candidate in (text, normal_number(text), text.casefold()):
+            if candidate in self.lookup:
+                return self.lookup[candidate]
+        if self.default is not None:
+            return self.default
+        known = ", ".join(repr(k) for k in self.lookup)
+        problems.add(row, self.column, f"{text!r} is not in the map of {self.key} ({known})")
+        return None

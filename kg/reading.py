@@ -149,7 +149,8 @@ def read_quads(
             ) from None
         if "Invalid UTF-8" in str(error.msg):
             raise DataLoadError(f"{where}: not UTF-8 text") from None
-        raise DataLoadError(f"{where}: bad syntax ({error.msg})") from None
+        # one line: Oxigraph's message may quote the text it stopped at, line breaks too
+        raise DataLoadError(f"{where}: bad syntax ({' '.join(str(error.msg).split())})") from None
     except MemoryError as error:
         if _BUFFER_LIMIT not in str(error):
             raise  # the command's own memory ceiling (kg.limits)

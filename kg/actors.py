@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import AmbiguousName, UnknownName
+from kg.errors import AmbiguousName, QueryError, UnknownName
 from kg.graph import KnowledgeGraph
 from kg.names import normalise
 from kg.queries import PREFIXES
+from kg.stores import values
 from kg.vocab import CKG
 
 
@@ -93,6 +94,11 @@ def _lookup(
     """The things of one of ``types`` (the class asked for and those under it, from
     subclasses.rq) whose folded name is (or starts with) the bound key, with the label to
     show."""
+    try:
+        for value in bound.values():
+            values.term(value)
+    except QueryError:  # a name no value can hold (a control character) names no one
+        return {}
     rows = [row for row in kg.select("name-lookup", bound).rows if row["type"] in types]
     by_thing: dict[URIRef, list[dict[str, Node | None]]] = {}
     for row in rows:

@@ -239,8 +239,8 @@ HOSTILE_TEXT = [
     "new\nline and \r return and \t tab",
     '> . } ; DROP ALL ; INSERT DATA { <a> <b> "c" } #',
     '"} } UNION { ?s ?p ?o } #',
-    'back\\slash \\" and \\u0022 and \\U00000022',
-    "controls \x01\x1f\x7f and \u2028",  # not NUL: Virtuoso may cut a string there
+    'back\\slash \\" and \\"u0022',  # \u0022 itself is refused: tests/test_bound_values.py
+    "controls \t\b\f and \u2028",  # other controls are refused: tests/test_bound_values.py
     "unicode Türkiye العربية 😀",
     "\"\"\"triple\"\"\" and '''single'''",
 ]
@@ -297,7 +297,8 @@ def test_terms_in_sparql() -> None:
     assert sparql_term(Literal(5)) == '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
     assert sparql_term(Literal("a", lang="en-GB")) == '"a"@en-GB'
     assert sparql_term(Literal("a", datatype=xsd("string"))) == '"a"'
-    assert sparql_term(BNode("b10003")) == "<nodeID://b10003>"
+    with pytest.raises(QueryError, match="blank node"):  # the one guard's rule on every store
+        sparql_term(BNode("b10003"))
     assert quote_iri("https://w3id.org/conflict-kg/id/türkiye") == (
         "<https://w3id.org/conflict-kg/id/türkiye>"
     )
@@ -612,6 +613,10 @@ def test_literals_come_back_as_loaded(store: EndpointStore) -> None:
         # through the default graph: bind the value and find it back
         with added_to_data(store, triples):
             for _s, p, o in triples:
+                if "\x01" in o:  # loaded and read back, but refused as a bound value
+                    with pytest.raises(QueryError, match="U\\+0001"):
+                        store.select("SELECT ?p WHERE { ?s ?p ?o }", {"s": subject, "o": o})
+                    continue
                 found = store.select("SELECT ?p WHERE { ?s ?p ?o }", {"s": subject, "o": o})
                 assert {row["p"] for row in found.rows} == {q for _, q, v in triples if v == o}
                 found = store.select("SELECT ?o WHERE { ?s ?p ?o }", {"s": subject, "p": p})

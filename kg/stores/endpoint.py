@@ -13,11 +13,10 @@ its own: ``virtrdf:``, ``owl:``, ...) is seen. A query that names another graph 
 
 **Bound values.** A server has no bindings API, so bindings go in as a ``VALUES`` block put
 first in the query's outermost WHERE group (found by a tokenizer that skips comments,
-strings and ``<IRIs>``), written from RDF terms only: IRIs are checked against the SPARQL
-IRIREF grammar and must be absolute, literals have every quote, backslash and control
-character escaped, language tags are checked. A blank node from this store's own answers
-(Virtuoso names them ``nodeID://b123``) is bound as Virtuoso's ``<nodeID://b123>``. Queries
-pass :func:`kg.queries.prepare` first (SERVICE and FROM refused unless ``allow_network``).
+strings and ``<IRIs>``), each term written by the one guard of :mod:`kg.stores.values`,
+with the rules every store applies (absolute IRIs, ECHAR escapes only, BCP 47 tags, no
+blank nodes). Queries pass :func:`kg.queries.prepare` first (SERVICE and FROM refused
+unless ``allow_network``).
 
 **Prefixes.** The prefixes of :data:`kg.queries.PREFIXES` that a query does not declare
 (rdflib has them as ``initNs``) are declared in front of it: Virtuoso's own predeclared
@@ -96,6 +95,7 @@ from rdflib.term import Identifier, Node
 
 from kg import queries
 from kg.errors import PartialResult, QueryError, QueryTimeout, StoreError, TooBig
+from kg.stores import values
 from kg.stores.base import GRAPHS, QueryRows, Store, Triple
 
 SPARQL_JSON = "application/sparql-results+json"
@@ -135,14 +135,18 @@ _NODE_ID = "nodeID://"
 
 # --- RDF terms as SPARQL (and N-Triples) text --------------------------------------------
 
-# The SPARQL grammar's IRIREF between < and >, for an absolute IRI (one with a scheme).
-_IRIREF = re.compile(r'[^\x00-\x20<>"{}|^`\\\x7f]*')
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_ABSOLUTE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\\x7f\ud800-\udfff]*')
+# Bound values and the IRIs the store writes into queries go through the one guard of
+# kg.stores.values; these names stay for code that imported them from here.
+sparql_term = values.term
+quote_iri = values.iri
+
 _LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
-_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BNODE_ID = re.compile(r"[A-Za-z0-9_-]+")
-_ESCAPES = {
+# N-Triples is data, read by the Graph Store's N-Triples parser (or inside INSERT DATA),
+# not a bound value: a control character without an ECHAR escape is written as a code point
+# escape there, which names no syntax (no quote, backslash or line end), so every reading of
+# it gives the same string.
+_NT_ECHAR = {
     '"': '\\"',
     "\\": "\\\\",
     "\n": "\\n",
@@ -151,57 +155,23 @@ _ESCAPES = {
     "\b": "\\b",
     "\f": "\\f",
 }
-_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f\ud800-\udfff]')
+_NT_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f\ud800-\udfff]')
 
 
-def _escape_char(match: re.Match[str]) -> str:
+def _nt_escape(match: re.Match[str]) -> str:
     char = match.group(0)
     if "\ud800" <= char <= "\udfff":
         raise QueryError("a lone surrogate (half of a UTF-16 pair) is not text and cannot be sent")
-    return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
+    return _NT_ECHAR.get(char) or f"\\u{ord(char):04X}"
 
 
-def quote_string(value: str) -> str:
-    """A SPARQL (and N-Triples) string literal: ``"..."`` with ``"``, ``\\``, newlines and
-    every other control character escaped, so the value cannot end the string."""
-    return '"' + _NEEDS_ESCAPE.sub(_escape_char, value) + '"'
-
-
-def quote_iri(value: str) -> str:
-    """``<value>`` for an absolute IRI that the SPARQL IRIREF grammar accepts, else QueryError
-    (a space, a control character or one of ``<>"{}|^`\\`` could end the IRI)."""
-    if _ABSOLUTE_IRI.fullmatch(value):
-        return f"<{value}>"
-    if not _SCHEME.match(value):
-        shown = value[:80].encode("unicode_escape").decode("ascii")
-        raise QueryError(f"{shown!r} is not an absolute IRI (it has no scheme such as https:)")
-    shown = value[:80].encode("unicode_escape").decode("ascii")
-    raise QueryError(
-        f"{shown!r} is not an IRI that can be sent (it holds a space, a control character "
-        'or one of <>"{}|^`\\)'
-    )
-
-
-def sparql_term(term: Identifier) -> str:
-    """One RDF term as SPARQL text: the only way a bound value becomes part of a query."""
-    if isinstance(term, URIRef):
-        return quote_iri(str(term))
-    if isinstance(term, Literal):
-        text = quote_string(str(term))
-        if term.language:
-            if not _LANGTAG.fullmatch(term.language):
-                raise QueryError(f"{term.language[:40]!r} is not a language tag")
-            return f"{text}@{term.language}"
-        if term.datatype is not None and str(term.datatype) not in (_XSD_STRING, _RDF_LANG_STRING):
-            return f"{text}^^{quote_iri(str(term.datatype))}"
-        return text
-    if isinstance(term, BNode):
-        # Virtuoso answers with blank nodes named nodeID://b123 and reads <nodeID://b123>
-        # in a query as that node; elsewhere it is an IRI that matches nothing.
-        if not _BNODE_ID.fullmatch(str(term)):
-            raise QueryError(f"blank node {str(term)[:40]!r} cannot be bound")
-        return f"<{_NODE_ID}{term}>"
-    raise QueryError(f"{term!r} cannot be bound (only IRIs, literals and blank nodes)")
+def _nt_literal(term: Literal) -> str:
+    text = '"' + _NT_NEEDS_ESCAPE.sub(_nt_escape, str(term)) + '"'
+    if term.language:
+        return f"{text}@{values.language(term.language)}"
+    if term.datatype is not None and str(term.datatype) not in (_XSD_STRING, _RDF_LANG_STRING):
+        return f"{text}^^{values.iri(str(term.datatype))}"
+    return text
 
 
 def _nt_term(term: Node) -> str:
@@ -212,7 +182,9 @@ def _nt_term(term: Node) -> str:
     if not isinstance(term, Identifier):
         raise StoreError(f"{term!r} cannot be written as N-Triples")
     try:
-        return sparql_term(term)
+        if isinstance(term, Literal):
+            return _nt_literal(term)
+        return values.iri(str(term)) if isinstance(term, URIRef) else values.term(term)
     except QueryError as error:
         raise StoreError(f"cannot write a triple: {error}") from None
 
@@ -402,12 +374,8 @@ def values_block(bindings: Mapping[str, Identifier]) -> str:
     """``VALUES (?a ?b) { (<iri> "lit") }`` for the bindings, or "" for none."""
     if not bindings:
         return ""
-    names: list[str] = []
-    for name in bindings:
-        if not _VARNAME.fullmatch(name):
-            raise QueryError(f"{name[:40]!r} is not a variable name that can be bound")
-        names.append(f"?{name}")
-    row = " ".join(sparql_term(value) for value in bindings.values())
+    names = [values.variable(name) for name in bindings]
+    row = " ".join(values.term(value) for value in bindings.values())
     return f"VALUES ({' '.join(names)}) {{ ({row}) }}"
 
 

@@ -10,6 +10,7 @@ from rdflib.term import Identifier, Node
 
 from kg import queries
 from kg.errors import QueryError
+from kg.stores import values
 from kg.stores.base import GRAPHS, QueryRows, Store, Triple
 
 
@@ -48,6 +49,9 @@ class MemoryStore(Store):
     def _run(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
         import rdflib.plugins.sparql
 
+        # rdflib binds the terms themselves; the guard's rules still apply, so that a value
+        # refused on Oxigraph or a server is refused here too.
+        values.check_bindings(bindings)
         prepared = queries.prepare(text, allow_network=self.allow_network)
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = self.allow_network
         try:

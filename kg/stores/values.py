@@ -1,5 +1,25 @@
-"""Bound values for engines without a bindings API: a ``VALUES`` block, written from RDF
-terms (never from user text), put first in the query's outermost WHERE group.
+"""The one guard for bound values: :func:`term` turns an RDF term into the SPARQL text of a
+bound value, with the same rules on every store, and :func:`with_values` puts such terms in
+a ``VALUES`` block first in the query's outermost WHERE group, for engines without a
+bindings API (Oxigraph here, SPARQL servers in :mod:`kg.stores.endpoint`). The memory store
+binds with rdflib's ``initBindings`` and calls :func:`term` only for its rules, so the same
+value gets the same answer (or the same refusal) on every store.
+
+The rules, each refused with a one-line QueryError:
+
+- IRIs are absolute (``scheme:...``), with no character outside the grammar's IRIREF
+  (controls, space, ``<>"{}|^`\\``), no DEL or C1 control and no lone surrogate.
+- Literals: ``"``, ``\\``, line feed and carriage return are written as ECHAR escapes, tab,
+  backspace and form feed too; any other control character is refused, and so is a
+  backslash followed by ``u`` or ``U`` and four hex digits, since rdflib expands ``\\u``
+  escapes in the whole text before parsing and Oxigraph only inside strings
+  (:mod:`kg.queries.guard`): the output never holds a code point escape, so no parser reads
+  a bound value two ways.
+- Language tags have the shape of BCP 47 (letters, then subtags of letters and digits, each
+  of one to eight characters); datatypes are absolute IRIs; ``xsd:string`` is left out, as
+  it is the same term in RDF 1.1.
+- Blank nodes are refused: they name nothing outside the file or answer they came from.
+- Lone surrogates (half a UTF-16 pair, from bytes that were not UTF-8) are not text.
 
 Only variables that a required pattern of the query matches are ever bound (see
 :func:`kg.queries.parse_params`), and for those a VALUES block at the start of the group
@@ -14,15 +34,18 @@ import re
 from collections.abc import Mapping
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier
 
 from kg.errors import QueryError
 
 # The SPARQL grammar's IRIREF: no controls, spaces or <>"{}|^`\ inside the brackets.
 _IRIREF = re.compile(r'[^\x00-\x20<>"{}|^`\\]*')
-_LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
+# An absolute IRI that every parser reads as one: a scheme, then IRIREF's characters without
+# DEL, C1 controls or lone surrogates.
+_ABSOLUTE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\\x7f-\x9f\ud800-\udfff]*')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_LANGTAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ESCAPES = {
+_ECHAR = {
     '"': '\\"',
     "\\": "\\\\",
     "\n": "\\n",
@@ -31,43 +54,102 @@ _ESCAPES = {
     "\b": "\\b",
     "\f": "\\f",
 }
+_NEEDS_CARE = re.compile('["\\\\\x00-\x1f\x7f-\x9f\ud800-\udfff]')
+# What rdflib would read as a code point escape in the text it is given.
+_CODEPOINT_LOOKALIKE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+_NO_STRING = frozenset({"http://www.w3.org/2001/XMLSchema#string"})
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _shown(text: str) -> str:
+    """``text`` (cut short) on one line of ASCII, for an error message."""
+    cut = text if len(text) <= 60 else text[:60] + "..."
+    return "'" + cut.encode("unicode_escape", "backslashreplace").decode("ascii") + "'"
 
 
 def iri(value: str) -> str:
-    """``<value>``, or QueryError if the text cannot be an IRI."""
-    if not _IRIREF.fullmatch(value):
-        raise QueryError(f'{value!r} cannot be bound as an IRI (it holds a space or <>"{{}}|^`\\)')
-    return f"<{value}>"
+    """``<value>`` for an absolute IRI that every SPARQL parser reads as the same IRI, or
+    QueryError."""
+    if _ABSOLUTE_IRI.fullmatch(value):
+        return f"<{value}>"
+    if not _SCHEME.match(value):
+        raise QueryError(
+            f"{_shown(value)} cannot be bound: not an absolute IRI (write scheme:..., "
+            "such as https://...)"
+        )
+    raise QueryError(
+        f"{_shown(value)} cannot be bound as an IRI: it holds a space, a control character, "
+        'a lone surrogate or one of <>"{}|^`\\'
+    )
 
 
-def _string(value: str) -> str:
-    out = []
-    for ch in value:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _ECHAR:
+        return _ECHAR[char]
+    if "\ud800" <= char <= "\udfff":
+        raise QueryError("a lone surrogate (half of a UTF-16 pair) is not text and cannot be bound")
+    raise QueryError(
+        f"the control character U+{ord(char):04X} cannot be bound in a string (SPARQL has "
+        "no escape for it that every parser reads the same way)"
+    )
 
 
-def term(value: Identifier) -> str:
-    """One RDF term in SPARQL syntax; the only way a bound value becomes query text."""
+def string(value: str) -> str:
+    """``value`` as a SPARQL string in double quotes, written with ECHAR escapes only, or
+    QueryError (see the module's rules)."""
+    written = '"' + _NEEDS_CARE.sub(_escape, value) + '"'
+    if _CODEPOINT_LOOKALIKE.search(written):
+        raise QueryError(
+            f"{_shown(value)} cannot be bound: it holds a backslash followed by u and hex "
+            "digits, which SPARQL parsers read in two ways"
+        )
+    return written
+
+
+def language(tag: str) -> str:
+    """``tag`` if it has the shape of a BCP 47 language tag, else QueryError."""
+    if not _LANGTAG.fullmatch(tag):
+        raise QueryError(f"{_shown(tag)} cannot be bound: not a language tag (such as en-GB)")
+    return tag
+
+
+def term(value: object) -> str:
+    """One RDF term as the SPARQL text of a bound value: the only way a bound value becomes
+    query text, on every store; QueryError with a one-line message if it breaks a rule."""
     if isinstance(value, URIRef):
         return iri(str(value))
     if isinstance(value, Literal):
-        text = _string(str(value))
+        text = string(str(value))
         if value.language:
-            if not _LANGTAG.fullmatch(value.language):
-                raise QueryError(f"{value.language!r} is not a language tag")
-            return f"{text}@{value.language}"
-        if value.datatype is not None:
-            return f"{text}^^{iri(str(value.datatype))}"
+            return f"{text}@{language(value.language)}"
+        datatype = value.datatype
+        if datatype is not None and str(datatype) not in _NO_STRING:
+            if str(datatype) == _LANG_STRING:
+                raise QueryError(f"{text[:60]} cannot be bound: rdf:langString needs a tag")
+            return f"{text}^^{iri(str(datatype))}"
         return text
     if isinstance(value, BNode):
-        raise QueryError("a blank node cannot be bound: it names nothing outside its file")
-    raise QueryError(f"{value!r} cannot be bound")
+        raise QueryError(
+            f"the blank node _:{_shown(str(value))[1:-1]} cannot be bound: it names nothing "
+            "outside the file or answer it came from"
+        )
+    raise QueryError(f"{_shown(repr(value))} cannot be bound (only IRIs and literals)")
+
+
+def check_bindings(bindings: Mapping[str, object]) -> None:
+    """Apply the rules of :func:`term` and of variable names to ``bindings``, for a store
+    that binds terms itself (rdflib's initBindings) and needs no text."""
+    for name, value in bindings.items():
+        variable(name)
+        term(value)
+
+
+def variable(name: str) -> str:
+    """``?name`` for a variable name that can be bound, else QueryError."""
+    if not _VARNAME.fullmatch(name):
+        raise QueryError(f"{_shown(name)} is not a variable name that can be bound")
+    return f"?{name}"
 
 
 def _scan(text: str) -> tuple[str, int]:
@@ -130,15 +212,11 @@ def query_form(text: str) -> str:
     return _scan(text)[0]
 
 
-def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
+def with_values(text: str, bindings: Mapping[str, object]) -> str:
     """``text`` with ``bindings`` as a VALUES block first in its outermost WHERE group."""
     if not bindings:
         return text
-    names = []
-    for name in bindings:
-        if not _VARNAME.fullmatch(name):
-            raise QueryError(f"{name!r} is not a variable name")
-        names.append(f"?{name}")
+    names = [variable(name) for name in bindings]
     row = " ".join(term(value) for value in bindings.values())
     at = _scan(text)[1]
     if at < 0:

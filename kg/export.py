@@ -250,7 +250,7 @@ def output_target(path: Path) -> Path:
     return path
 
 
-def _refuse_bundled(path: Path) -> None:
+def refuse_bundled(path: Path, who: str = "kg") -> None:
     """No output goes into the bundled data, ontology or shapes folders: `kg export -o
     data/actors.ttl` replaced a bundled file with a whole export (exit 0)."""
     from kg import resources
@@ -267,7 +267,7 @@ def _refuse_bundled(path: Path) -> None:
             continue
         if target.is_relative_to(folder):
             raise OutputError(
-                f"{path}: is in the bundled {name} folder, which kg never writes into; "
+                f"{path}: is in the bundled {name} folder, which {who} never writes into; "
                 "name a file of your own with -o"
             )
 
@@ -290,7 +290,7 @@ def write_atomically(
     holds that lock already, for the file :func:`output_target` gives.
     """
     path = output_target(path)
-    _refuse_bundled(path)
+    refuse_bundled(path)
     if locked:
         _replace(path, _folder(path), content, rdf_format, check)
         return

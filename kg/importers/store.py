@@ -26,9 +26,8 @@ from typing import Any
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
-from kg import resources
-from kg.errors import DataLoadError, InvalidData, OutputError
-from kg.export import output_target, write_atomically, writer_lock
+from kg.errors import InvalidData, OutputError
+from kg.export import output_target, refuse_bundled, write_atomically, writer_lock
 from kg.graph import DATA_GRAPH, KnowledgeGraph, parse_file
 from kg.importers.model import Batch
 from kg.locks import LOCK_WAIT
@@ -68,17 +67,7 @@ class Store:
                 f"{self.path}: a store is a Turtle or N-Triples file ({known}), "
                 f"not {self.path.suffix or 'a file without extension'}"
             )
-        target = _resolved(output_target(self.path))
-        for name in ("data", "ontology", "shapes"):
-            try:
-                folder = resources.bundled_dir(name).resolve()
-            except DataLoadError:
-                continue
-            if target.is_relative_to(folder):
-                raise OutputError(
-                    f"{self.path}: is in the bundled {name} folder, which an import never "
-                    "changes; name a file of your own with -o"
-                )
+        refuse_bundled(self.path, who="an import")
 
     def locked(self) -> AbstractContextManager[None]:
         """Hold the store's writer lock from reading it to replacing it (an import that

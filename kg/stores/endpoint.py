@@ -415,13 +415,10 @@ class EndpointStore(Store, HttpClient):
         """Add to ``graph`` what the CONSTRUCT query ``text`` builds: read with the query,
         then added in chunks as by ``add``.
 
-        A query is read-only, and Virtuoso 7.2 runs it some times faster than the same
+        A query is read-only, and Virtuoso 7.2 runs it several times faster than the same
         pattern as the WHERE of one ``INSERT { GRAPH <graph> { template } } USING <each
-        graph> WHERE { ... }``, which is one transaction: with the 1M-triple synthetic data
-        set, the CONSTRUCT of the direct relations (108,048 triples) took 27 s and the
-        INSERT more than 120 s, stopped at MaxQueryExecutionTime (SR171, "Transaction timed
-        out"); at 100k triples 2.3 s against 20 s. The triples travel twice (about 15 MB
-        each way at 1M).
+        graph> WHERE { ... }``, which is one transaction and timed out at 1M triples
+        (BENCHMARKS.md, "Measured apart from make bench"). The triples travel twice.
 
         The update on the server is still used where the answer cannot be used: when it
         reached the server's row limit (Virtuoso's ResultSetMaxRows: it may be cut), or when

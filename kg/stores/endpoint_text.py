@@ -28,15 +28,6 @@ _BNODE_ID = re.compile(r"[A-Za-z0-9_-]+")
 # not a bound value: a control character without an ECHAR escape is written as a code point
 # escape there, which names no syntax (no quote, backslash or line end), so every reading of
 # it gives the same string.
-_NT_ECHAR = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\b": "\\b",
-    "\f": "\\f",
-}
 _NT_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f\ud800-\udfff]')
 
 
@@ -44,7 +35,7 @@ def _nt_escape(match: re.Match[str]) -> str:
     char = match.group(0)
     if "\ud800" <= char <= "\udfff":
         raise QueryError("a lone surrogate (half of a UTF-16 pair) is not text and cannot be sent")
-    return _NT_ECHAR.get(char) or f"\\u{ord(char):04X}"
+    return values.ECHAR.get(char) or f"\\u{ord(char):04X}"
 
 
 def _nt_literal(term: Literal) -> str:

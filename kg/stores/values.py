@@ -45,7 +45,7 @@ _ABSOLUTE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\\x7f-\
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LANGTAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ECHAR = {
+ECHAR = {  # SPARQL's and N-Triples' escapes of one character
     '"': '\\"',
     "\\": "\\\\",
     "\n": "\\n",
@@ -85,8 +85,8 @@ def iri(value: str) -> str:
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group(0)
-    if char in _ECHAR:
-        return _ECHAR[char]
+    if char in ECHAR:
+        return ECHAR[char]
     if "\ud800" <= char <= "\udfff":
         raise QueryError("a lone surrogate (half of a UTF-16 pair) is not text and cannot be bound")
     raise QueryError(

@@ -23,11 +23,23 @@ class CKG(DefinedNamespace):
     toRole: URIRef  # role property giving the object of the direct property
     networkEdge: URIRef  # what a claim class becomes in the actor network
     edgeSign: URIRef  # +1 cooperative, -1 hostile
+    listOrder: URIRef  # the order in which reports list a kind of claim among its kin
+    DirectedEdge: URIRef  # an arrow in the actor network
+    UndirectedEdge: URIRef  # a line without direction in the actor network
 
     # classes
     Actor: URIRef  # anyone who acts in a conflict
     Claim: URIRef  # what one source says about a relation
     SupportClaim: URIRef  # a source says one actor backs another
+    AllianceClaim: URIRef  # a source says two actors are allies
+    OppositionClaim: URIRef  # a source says two actors fight or oppose each other
+    OfficeClaim: URIRef  # a source says a person holds an office
+    SignatoryClaim: URIRef  # a source says an actor signed an agreement
+    ThirdPartyClaim: URIRef  # mediator, guarantor or host: a third party to talks
+    MediationClaim: URIRef  # a source says an actor mediates talks
+    GuaranteeClaim: URIRef  # a source says an actor guarantees an agreement
+    HostingClaim: URIRef  # a source says an actor hosts talks
+    PeaceProcess: URIRef  # a series of rounds of talks under one name
     SourceDocument: URIRef  # a document claims come from
 
     # claim properties

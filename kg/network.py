@@ -2,54 +2,30 @@
 
 :func:`project` turns the relations between actors into a ``networkx.MultiDiGraph`` with one
 edge per relation (claims that agree on the relation, period and status are one edge with
-several sources). What each kind of relation becomes is read from the ontology: the
-annotations ``ckg:networkEdge`` (directed or undirected edge, or none) and ``ckg:edgeSign``
-(+1 cooperative, -1 hostile) on the claim classes, and on plain properties such as
+several sources). What each kind of relation becomes is the graph's
+:class:`kg.vocabulary.Vocabulary`, read from the ontology: the annotations
+``ckg:networkEdge`` (directed or undirected edge, or none) and ``ckg:edgeSign`` (+1
+cooperative, -1 hostile) on the claim classes, and on plain properties such as
 ``ckg:partOf`` (an agency belongs with its state). Kinds without ``ckg:networkEdge``
-(mediation, participation in talks, signing) are not edges between actors.
+(mediation, participation in talks, signing) are not edges between actors; the third
+parties of talks (``ckg:ThirdPartyClaim``: mediators, guarantors, hosts) tie to their
+participants in :func:`talks_ties`.
 
 Undirected relations are stored once, as an edge with ``directed=False``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import networkx as nx
 
-from kg.errors import BadValue
+from kg.claims import claims, relations
 from kg.graph import KnowledgeGraph
-from kg.output import compact
-from kg.reports import claims, relations
-
-DIRECTED = "https://w3id.org/conflict-kg/ontology#DirectedEdge"
-
-
-@dataclass(frozen=True)
-class EdgeKind:
-    """What a kind of relation becomes in the network, from the ontology's annotations."""
-
-    iri: str
-    name: str  # the label of its direct property: "backs", "allied with", ...
-    directed: bool
-    sign: int
-
-
-def edge_kinds(kg: KnowledgeGraph) -> dict[str, EdgeKind]:
-    """The kinds of relation that are network edges, keyed by claim class or property IRI."""
-    kinds: dict[str, EdgeKind] = {}
-    for row in kg.select("network-kinds").rows:
-        iri = str(row["kind"])
-        name = row["direct_label"] or row["label"] or compact(iri)
-        try:
-            sign = int(str(row["sign"]))
-        except ValueError:
-            text = f"{compact(iri)}: its edge sign is not an integer ({row['sign']!r:.60})"
-            raise BadValue(text) from None
-        kinds[iri] = EdgeKind(iri, str(name), str(row["edge"]) == DIRECTED, sign)
-    return kinds
+from kg.prefixes import compact
+from kg.vocab import CKG
+from kg.vocabulary import Vocabulary
 
 
 def project(
@@ -62,7 +38,7 @@ def project(
     at their precision, or None), ``status``, ``standing``, ``sources`` (how many) and
     ``documents`` and ``quotes`` (lists).
     """
-    kinds = edge_kinds(kg)
+    kinds = Vocabulary.of(kg).edge_kinds
     graph = nx.MultiDiGraph()
     found = [c for c in claims(kg) if c.kind in kinds]
     for relation in relations(found, as_of=as_of, include_ended=include_ended):
@@ -86,8 +62,8 @@ def project(
             status=c.status,
             standing=relation.standing.value,
             sources=len(relation.claims),
-            documents=[s["document"] for s in relation.sources()],
-            quotes=[s["quote"] or "" for s in relation.sources()],
+            documents=[s.document for s in relation.sources],
+            quotes=[s.quote or "" for s in relation.sources],
         )
     for row in kg.select("structural-links").rows:
         prop = str(row["property"])
@@ -119,13 +95,14 @@ def talks_ties(kg: KnowledgeGraph) -> nx.DiGraph:
     """Ties from the mediators, hosts and guarantors of each peace process to the actors
     that take part in it or share its mediation (a delegation counts for its sender): the
     channels brokers work through."""
+    third_party = Vocabulary.of(kg).third_party_roles
     brokers: dict[str, set[str]] = {}
     participants: dict[str, set[str]] = {}
     labels: dict[str, str] = {}
     for row in kg.select("talks-roles").rows:
         actor, process, role = str(row["actor"]), str(row["process"]), str(row["role"])
         labels[actor] = str(row["actor_label"] or compact(actor))
-        if role in ("mediator", "host", "guarantor"):
+        if role in third_party:
             brokers.setdefault(process, set()).add(actor)
         else:
             participants.setdefault(process, set()).add(actor)
@@ -161,7 +138,7 @@ def support_graph(network: nx.MultiDiGraph) -> nx.DiGraph:
     backing = nx.DiGraph()
     backing.add_nodes_from(network.nodes(data=True))
     for u, v, data in network.edges(data=True):
-        if data["claim_class"].endswith("#SupportClaim"):
+        if data["claim_class"] == str(CKG.SupportClaim):
             backing.add_edge(u, v)
     return backing
 

@@ -14,14 +14,15 @@ from rdflib import Literal, URIRef
 
 from kg.cli import cli
 from kg.graph import ONTOLOGY_GRAPH, KnowledgeGraph
-from kg.network import edge_kinds, project
+from kg.network import project
 from kg.vocab import CKG, ID
+from kg.vocabulary import Vocabulary
 
 NS = str(CKG._NS)
 
 
 def test_edge_kinds_come_from_the_ontology() -> None:
-    kinds = edge_kinds(KnowledgeGraph.open())
+    kinds = Vocabulary.of(KnowledgeGraph.open()).edge_kinds
     support = kinds[NS + "SupportClaim"]
     assert (support.name, support.directed, support.sign) == ("backs", True, 1)
     hostile = kinds[NS + "OppositionClaim"]
@@ -30,8 +31,8 @@ def test_edge_kinds_come_from_the_ontology() -> None:
 
 
 def test_changing_the_ontology_changes_the_projection() -> None:
-    kg = KnowledgeGraph.open()
-    before = project(kg, include_ended=True)
+    before = project(KnowledgeGraph.open(), include_ended=True)
+    kg = KnowledgeGraph.open()  # its vocabulary is read when first asked: after the change
     ontology = kg.graph(ONTOLOGY_GRAPH)
     ontology.remove((URIRef(NS + "SupportClaim"), CKG.edgeSign, None))
     ontology.add((URIRef(NS + "SupportClaim"), CKG.edgeSign, Literal(-1)))

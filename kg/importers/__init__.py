@@ -21,7 +21,7 @@ from kg.errors import BadImport
 from kg.importers.esd import read_esd
 from kg.importers.mapping import bundled_mapping, load_mapping, read_with_mapping
 from kg.importers.model import Batch
-from kg.importers.resolve import ActorIndex, Vocabulary
+from kg.importers.resolve import ActorIndex
 from kg.importers.store import ImportResult, Store, write_batch
 from kg.locks import LOCK_WAIT
 
@@ -41,8 +41,7 @@ def _run(store: Store, read: Callable[[ActorIndex], Batch]) -> ImportResult:
 
 def _merge(store: Store, read: Callable[[ActorIndex], Batch]) -> ImportResult:
     kg, existing = store.open()
-    vocabulary = Vocabulary.read(kg)
-    index = ActorIndex.read(kg, vocabulary)
+    index = ActorIndex.read(kg)
     known = set(index.labels)
     del kg  # free the base graph before validation opens its own
     batch = read(index)

@@ -31,8 +31,7 @@ from kg.export import output_target, refuse_bundled, write_atomically, writer_lo
 from kg.graph import DATA_GRAPH, KnowledgeGraph, parse_file
 from kg.importers.model import Batch
 from kg.locks import LOCK_WAIT
-from kg.output import compact
-from kg.queries import PREFIXES
+from kg.queries import PREFIXES, compact
 from kg.validation import ValidationReport, validate
 from kg.vocab import CKG
 

@@ -17,11 +17,11 @@ from kg.importers.mapping.actor import ActorReader
 from kg.importers.mapping.source import SourceReader
 from kg.importers.mapping.spec import MappingSpec
 from kg.importers.model import ID, ClaimRecord, Origin, slug
-from kg.importers.resolve import Vocabulary
 from kg.importers.table import Problems, Row, read_boolean, read_flag, read_period
 from kg.names import normalise
 from kg.periods import TimePoint
 from kg.vocab import CKG
+from kg.vocabulary import Vocabulary
 
 _SPLIT = re.compile(r"\s*[,;|]\s*")
 

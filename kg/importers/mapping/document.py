@@ -33,9 +33,9 @@ from kg.importers.mapping.spec import (
     SupportSpec,
 )
 from kg.importers.mapping.template import Template, Value, parse_template
-from kg.importers.resolve import Vocabulary
 from kg.importers.table import Problems, normal_number
 from kg.names import normalise
+from kg.vocabulary import Vocabulary
 
 
 def load_mapping(path: Path, vocabulary: Vocabulary) -> MappingSpec:

@@ -5,11 +5,12 @@ A :class:`Vocabulary` holds the kinds of claim (class, label, direct property an
 inverse, the two roles, whether the relation is symmetric, what it becomes in the actor
 network and in which order reports list it), the plain properties that are network edges
 (``ckg:partOf``, ``ckg:delegationOf``, ``ckg:governmentOf``), the statuses and kinds of
-support by every name (labels, other labels, ESD letters), and the classes of actor with
-their broader classes. Everything comes from the bundled queries (``claim-kinds.rq``,
-``network-kinds.rq``, ``third-party-kinds.rq``, ``concept-names.rq``,
-``actor-classes.rq``), so that a new kind of claim, a changed edge sign or a new name of a
-kind of support is a change of the ontology, not of code.
+support by every name (labels, other labels, ESD letters), the classes of actor with
+their broader classes, and the kinds of source document by name. Everything comes from the
+bundled queries (``claim-kinds.rq``, ``network-kinds.rq``, ``third-party-kinds.rq``,
+``concept-names.rq``, ``actor-classes.rq``, ``source-classes.rq``), so that a new kind of
+claim, a changed edge sign or a new name of a kind of support is a change of the ontology,
+not of code.
 
 :meth:`Vocabulary.of` reads it the first time a graph is asked and keeps it for the life of
 that :class:`~kg.graph.KnowledgeGraph`: the claim model, reports, network, metrics and
@@ -84,6 +85,7 @@ class Vocabulary:
     status_labels: Mapping[URIRef, str]
     actor_classes: Mapping[str, URIRef]  # ckg:Actor and its subclasses by every name
     broader: Mapping[URIRef, frozenset[URIRef]]  # the actor classes each is a kind of
+    source_classes: Mapping[str, URIRef]  # kinds of source document by label and other label
 
     @classmethod
     def of(cls, kg: KnowledgeGraph) -> Vocabulary:
@@ -160,6 +162,7 @@ class Vocabulary:
             MappingProxyType(status_labels),
             MappingProxyType(actor_classes),
             MappingProxyType({k: frozenset(v) for k, v in broader.items()}),
+            MappingProxyType(_source_classes(kg)),
         )
 
     def claim_kind(self, iri: str) -> ClaimKind | None:
@@ -202,6 +205,23 @@ def _concepts(kg: KnowledgeGraph, scheme: URIRef) -> tuple[dict[str, URIRef], di
         by_name[normalise(str(row["name"]))] = concept
         labels.setdefault(concept, str(row["label"]))
     return by_name, labels
+
+
+def _source_classes(kg: KnowledgeGraph) -> dict[str, URIRef]:
+    """The kinds of source document by every name: for each class (by IRI), its other
+    labels, then its label, which is the order an error lists them in."""
+    others: dict[URIRef, list[str]] = defaultdict(list)
+    labels: dict[URIRef, str] = {}
+    for row in kg.select("source-classes").rows:
+        iri = URIRef(str(row["class"]))
+        labels.setdefault(iri, str(row["label"]))
+        if row["other"] is not None and str(row["other"]) not in others[iri]:
+            others[iri].append(str(row["other"]))
+    by_name: dict[str, URIRef] = {}
+    for iri in sorted(labels):
+        for name in [*others[iri], labels[iri]]:
+            by_name.setdefault(normalise(name), iri)
+    return by_name
 
 
 def _integer(value: Node | None, iri: str, what: str) -> int | None:

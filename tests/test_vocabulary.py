@@ -4,6 +4,7 @@ itself, so that a changed ontology changes the network and the importers without
 from __future__ import annotations
 
 import gc
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -86,6 +87,14 @@ def test_names_a_table_may_use(astana_graph: KnowledgeGraph) -> None:
     assert vocabulary.status_labels[CKG.Denied] == "denied"
     assert vocabulary.actor_classes[normalise("rebel group")] == CKG.RebelGroup
     assert vocabulary.most_specific({CKG.Actor, CKG.ArmedGroup, CKG.RebelGroup}) == {CKG.RebelGroup}
+    # in the order an unknown source type's error lists them
+    assert list(vocabulary.source_classes.items()) == [
+        ("dataset", CKG.Dataset),
+        ("article", CKG.NewsArticle),
+        ("news article", CKG.NewsArticle),
+        ("document", CKG.SourceDocument),
+        ("source document", CKG.SourceDocument),
+    ]
 
 
 # --- a changed ontology: no code changes -------------------------------------------------
@@ -199,6 +208,7 @@ def test_read_once_per_graph() -> None:
         "third-party-kinds": 1,
         "concept-names": 2,  # kinds of support, statuses
         "actor-classes": 1,
+        "source-classes": 1,
     }
     project(kg)
     project(kg, include_ended=True)
@@ -214,10 +224,10 @@ def test_the_vocabulary_goes_with_its_graph() -> None:
     kg = KnowledgeGraph.open()
     Vocabulary.of(kg)
     assert kg in _READ
-    before = len(_READ)
+    gone = weakref.ref(kg)
     del kg
     gc.collect()
-    assert len(_READ) == before - 1
+    assert gone() is None  # the kept vocabulary does not keep its graph alive
 
 
 def test_the_same_vocabulary_from_an_oxigraph_store(

@@ -25,7 +25,6 @@ from kg.importers.mapping.spec import (
     SECTIONS,
     SOURCE_ACTOR_KEYS,
     SOURCE_TEXT_KEYS,
-    SOURCE_TYPES,
     TABLE_KEYS,
     VALUE_SPEC_KEYS,
     ActorSpec,
@@ -263,7 +262,7 @@ class _Reader:
         return normalise(text) in self.vocabulary.statuses
 
     def is_source_type(self, text: str) -> bool:
-        return normalise(text) in SOURCE_TYPES
+        return normalise(text) in self.vocabulary.source_classes
 
     def is_class(self, text: str) -> bool:
         return normalise(text) in self.vocabulary.actor_classes

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from kg.importers.mapping.actor import ActorReader
-from kg.importers.mapping.spec import SOURCE_TYPES, MappingSpec
+from kg.importers.mapping.spec import MappingSpec
 from kg.importers.model import ID, Batch, SourceRecord, slug
 from kg.importers.table import Problems, Row, read_period
 from kg.names import normalise
@@ -49,12 +49,11 @@ class SourceReader:
             )
             return None
         type_text = values.get("type") or "document"
-        cls = SOURCE_TYPES.get(normalise(type_text))
+        types = self.actors.index.vocabulary.source_classes
+        cls = types.get(normalise(type_text))
         if cls is None:
             column = spec.source["type"].column
-            self.problems.add(
-                row, column, f"{type_text!r} is no source type ({', '.join(SOURCE_TYPES)})"
-            )
+            self.problems.add(row, column, f"{type_text!r} is no source type ({', '.join(types)})")
             return None
         date = None
         if values.get("date") is not None:

@@ -15,7 +15,6 @@ from rdflib import URIRef
 
 from kg.importers.mapping.template import Value
 from kg.importers.table import Problems
-from kg.vocab import CKG
 
 SECTIONS = {"table", "rows", "actors", "source", "claim"}
 TABLE_KEYS = {"delimiter"}
@@ -42,13 +41,6 @@ CLAIM_ACTOR_KEYS = {"backer", "recipient", "against", "via", "according_to"}
 CLAIM_KEYS = CLAIM_TEXT_KEYS | CLAIM_ACTOR_KEYS | {"support"}
 ACTOR_SPEC_KEYS = {"name", "iri", "type", "ucdp_id"}
 VALUE_SPEC_KEYS = {"value", "map", "default"}
-SOURCE_TYPES = {
-    "dataset": CKG.Dataset,
-    "article": CKG.NewsArticle,
-    "news article": CKG.NewsArticle,
-    "document": CKG.SourceDocument,
-    "source document": CKG.SourceDocument,
-}
 
 
 @dataclass(frozen=True)

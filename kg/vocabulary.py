@@ -82,7 +82,7 @@ class Vocabulary:
     support: Mapping[str, URIRef]  # kinds of support by every name and ESD letter
     support_labels: Mapping[URIRef, str]
     statuses: Mapping[str, URIRef]  # statuses by every name
-    status_labels: Mapping[URIRef, str]
+    status_labels: Mapping[URIRef, str]  # in the order lists give them (ckg:listOrder)
     actor_classes: Mapping[str, URIRef]  # ckg:Actor and its subclasses by every name
     broader: Mapping[URIRef, frozenset[URIRef]]  # the actor classes each is a kind of
     source_classes: Mapping[str, URIRef]  # kinds of source document by label and other label
@@ -197,14 +197,18 @@ def _edge_kinds(kg: KnowledgeGraph) -> dict[str, EdgeKind]:
 
 
 def _concepts(kg: KnowledgeGraph, scheme: URIRef) -> tuple[dict[str, URIRef], dict[URIRef, str]]:
-    """The concepts of ``scheme`` by every name (folded), and the label of each."""
+    """The concepts of ``scheme`` by every name (folded), and the label of each, in the
+    order of ckg:listOrder (then by IRI)."""
     by_name: dict[str, URIRef] = {}
     labels: dict[URIRef, str] = {}
+    order: dict[URIRef, int | None] = {}
     for row in kg.select("concept-names", {"scheme": scheme}).rows:
         concept = URIRef(str(row["concept"]))
         by_name[normalise(str(row["name"]))] = concept
         labels.setdefault(concept, str(row["label"]))
-    return by_name, labels
+        order.setdefault(concept, _integer(row["order"], concept, "list order"))
+    listed = sorted(labels, key=lambda c: (order[c] is None, order[c] or 0, str(c)))
+    return by_name, {c: labels[c] for c in listed}
 
 
 def _source_classes(kg: KnowledgeGraph) -> dict[str, URIRef]:

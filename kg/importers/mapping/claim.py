@@ -84,7 +84,7 @@ class ClaimReader:
         status = vocabulary.statuses.get(normalise(status_text))
         if status is None:
             column = spec.claim["status"].column if "status" in spec.claim else None
-            statuses = "asserted, alleged, denied, ended"
+            statuses = ", ".join(vocabulary.status_labels.values())
             self.problems.add(row, column, f"{status_text!r} is no status ({statuses})")
         start = self.period(row, "start") or self.period(row, "during")
         end = self.period(row, "end") or self.period(row, "during")

@@ -7,7 +7,6 @@ error carries; the codes are listed in the README.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
@@ -51,7 +50,7 @@ from kg.limits import (
     supervise,
 )
 from kg.stats import graph_stats
-from kg.validation import ENGINES, ValidationReport, shapes_graph, validate, validate_kg
+from kg.validation import ENGINES, shapes_graph, validate, validate_kg
 
 
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -190,33 +189,8 @@ def validate_command(
         )
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
-    if fmt == "json":
-        body = {
-            "conforms": report.conforms,
-            "violations": report.violations,
-            "warnings": report.warnings,
-            "results": [vars(r) for r in report.results],
-        }
-        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
-    elif fmt == "turtle":
-        click.echo(report.graph.serialize(format="turtle"), nl=False)
-    else:
-        click.echo(_validation_text(report), nl=False)
+    click.echo(report.render(fmt), nl=False)
     sys.exit(0 if report.conforms else 1)
-
-
-def _validation_text(report: ValidationReport) -> str:
-    lines = []
-    for result in report.results:
-        where = output.compact(result.focus_node)
-        if result.path:
-            where += f" {output.compact(result.path)}"
-        lines.append(
-            f"{result.severity}: {where}: {result.message} [{output.compact(result.shape)}]"
-        )
-    verdict = "conforms" if report.conforms else "does not conform"
-    lines.append(f"{verdict}: {report.violations} violation(s), {report.warnings} warning(s)")
-    return "\n".join(lines) + "\n"
 
 
 @cli.command("query")
@@ -383,20 +357,7 @@ def stats_command(source: GraphSource, fmt: str) -> None:
 
     kg stats --format json
     """
-    stats = graph_stats(source.open())
-    sections = stats.sections()
-    if fmt == "json":
-        body = {
-            title.replace(" ", "_"): json.loads(output.render(rows.rows, rows.columns, "json"))
-            for title, rows in sections.items()
-        }
-        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
-        return
-    parts = []
-    for title, rows in sections.items():
-        rendered = output.render(rows.rows, rows.columns, fmt)
-        parts.append(f"# {title}\n{rendered}" if fmt in ("table", "markdown") else rendered)
-    click.echo("\n".join(parts), nl=False)
+    click.echo(graph_stats(source.open()).render(fmt), nl=False)
 
 
 cli.add_command(report_group)

@@ -15,9 +15,10 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from kg import limits, output, reports
+from kg import limits, output
 from kg.errors import KGError, StoreError
-from kg.graph import KnowledgeGraph, StoreSpec
+from kg.graph import STORE_ENV, KnowledgeGraph, StoreSpec
+from kg.results import Result
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -153,54 +154,59 @@ def store_options(command: F) -> F:
         click.option(
             "--store",
             "store_folder",
-            envvar="KG_STORE",
+            envvar=STORE_ENV["folder"],
             type=click.Path(path_type=Path, file_okay=False),
             metavar="DIR",
             help="Use the Oxigraph store in this folder (filled by `kg load`) instead of "
-            "reading files into memory. [env: KG_STORE]",
+            "reading files into memory. [env: "
+            f"{STORE_ENV['folder']}]",
         ),
         click.option(
             "--endpoint",
-            envvar="KG_ENDPOINT",
+            envvar=STORE_ENV["endpoint"],
             metavar="URL",
             help="Use the SPARQL 1.1 server at this query URL (filled by `kg load "
-            "--endpoint`). [env: KG_ENDPOINT]",
+            "--endpoint`). [env: "
+            f"{STORE_ENV['endpoint']}]",
         ),
         click.option(
             "--update-endpoint",
-            envvar="KG_UPDATE_ENDPOINT",
+            envvar=STORE_ENV["update_endpoint"],
             metavar="URL",
             help="The server's SPARQL Update URL (default: the --endpoint URL). "
-            "[env: KG_UPDATE_ENDPOINT]",
+            "[env: "
+            f"{STORE_ENV['update_endpoint']}]",
         ),
         click.option(
             "--store-endpoint",
-            envvar="KG_STORE_ENDPOINT",
+            envvar=STORE_ENV["store_endpoint"],
             metavar="URL",
             help="The server's Graph Store Protocol URL, for `kg load` (default: SPARQL "
-            "Update). [env: KG_STORE_ENDPOINT]",
+            "Update). [env: "
+            f"{STORE_ENV['store_endpoint']}]",
         ),
         click.option(
             "--endpoint-user",
-            envvar="KG_ENDPOINT_USER",
+            envvar=STORE_ENV["user"],
             metavar="NAME",
-            help="User name for the server (HTTP Digest or Basic). [env: KG_ENDPOINT_USER]",
+            help=f"User name for the server (HTTP Digest or Basic). [env: {STORE_ENV['user']}]",
         ),
         click.option(
             "--endpoint-password",
-            envvar="KG_ENDPOINT_PASSWORD",
+            envvar=STORE_ENV["password"],
             metavar="TEXT",
             help="Password for the server; prefer the environment variable. "
-            "[env: KG_ENDPOINT_PASSWORD]",
+            "[env: "
+            f"{STORE_ENV['password']}]",
         ),
         click.option(
             "--endpoint-timeout",
-            envvar="KG_ENDPOINT_TIMEOUT",
+            envvar=STORE_ENV["timeout"],
             type=click.FloatRange(min=0, min_open=True),
             default=60.0,
             show_default=True,
             metavar="SECONDS",
-            help="How long to wait for the server. [env: KG_ENDPOINT_TIMEOUT]",
+            help=f"How long to wait for the server. [env: {STORE_ENV['timeout']}]",
         ),
     ]
     decorated: Any = wrapper
@@ -297,13 +303,6 @@ def as_day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
-def show_report(report: reports.Report, fmt: str) -> None:
+def show_report(report: Result[Any], fmt: str) -> None:
     """Print a report in ``fmt``: tables show the compact columns, JSON and CSV every key."""
-    if fmt in ("table", "markdown"):
-        keys = [key for key, _heading in report.table]
-        headings = [heading for _key, heading in report.table]
-        click.echo(output.render(report.rows, keys, fmt, headings=headings), nl=False)
-        for note in report.notes:
-            click.echo(f"({note})")
-    else:
-        click.echo(output.render(report.rows, report.columns, fmt), nl=False)
+    click.echo(report.render(fmt), nl=False)

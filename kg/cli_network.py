@@ -3,13 +3,11 @@ over ``kg.metrics`` and ``kg.plot``."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from kg import output
 from kg.cli_common import (
     REPORT_FORMATS,
     GraphSource,
@@ -18,44 +16,6 @@ from kg.cli_common import (
     data_options,
     format_option,
 )
-
-if TYPE_CHECKING:
-    from kg import metrics
-
-
-def metric_sections(
-    found: metrics.Metrics, top: int | None
-) -> dict[str, tuple[list[dict[str, Any]], list[str]]]:
-    """The sections of the metrics output: rows and their columns, keyed by title."""
-    influence = [vars(r) for r in found.influence[:top]]
-    brokerage = [{**vars(r), "camps": [str(c) for c in r.camps]} for r in found.brokerage[:top]]
-    camps = [
-        {"camp": c.number, "size": len(c.actors), "actors": c.labels, "actor_iris": c.actors}
-        for c in found.camps
-    ]
-    share = found.balanced_share
-    balance = [
-        {
-            "triads": len(found.triads),
-            "balanced": sum(t.balanced for t in found.triads),
-            "balanced_share": round(share, 4) if share is not None else None,
-            "mixed_sign_triads": found.ambiguous_triads,
-            "frustration": found.frustration,
-        }
-    ]
-    unbalanced = [
-        {"actors": t.labels, "signs": t.signs, "why": t.why} for t in found.triads if not t.balanced
-    ]
-    return {
-        "influence": (influence, ["label", "pagerank", "reach", "backs", "backed_by", "actor"]),
-        "brokerage": (brokerage, ["label", "betweenness", "broker", "camps", "actor"]),
-        "camps": (camps, ["camp", "size", "actors", "actor_iris"]),
-        "balance": (
-            balance,
-            ["triads", "balanced", "balanced_share", "mixed_sign_triads", "frustration"],
-        ),
-        "unbalanced triads": (unbalanced, ["actors", "signs", "why"]),
-    }
 
 
 @click.command("metrics")
@@ -80,29 +40,7 @@ def metrics_command(
     from kg import metrics
 
     found = metrics.measure(source.open(), as_of=as_day(as_of), include_ended=include_ended)
-    sections = metric_sections(found, top)
-    if fmt == "json":
-        body = {
-            title.replace(" ", "_"): [
-                {k: output.json_value(r.get(k)) for k in columns} for r in rows
-            ]
-            for title, (rows, columns) in sections.items()
-        }
-        body["balance"] = body["balance"][0]  # type: ignore[assignment]
-        body["notes"] = [{"note": note} for note in found.notes]
-        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
-        return
-    parts = []
-    for title, (rows, columns) in sections.items():
-        shown = (
-            [c for c in columns if c not in ("actor", "actor_iris")] if fmt != "csv" else columns
-        )
-        rendered = output.render(rows, shown, fmt)
-        heading = "## " if fmt == "markdown" else "# "
-        parts.append(f"{heading}{title}\n{rendered}" if fmt != "csv" else rendered)
-    click.echo("\n".join(parts), nl=False)
-    for note in found.notes if fmt != "csv" else []:
-        click.echo(f"({note})")
+    click.echo(found.render(fmt, top=top), nl=False)
 
 
 @click.command("plot")

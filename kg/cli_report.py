@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
-from kg import output, reports
+from kg import reports
 from kg.cli_common import (
     REPORT_FORMATS,
     GraphSource,
@@ -180,39 +179,7 @@ def actor_command(
     profile = reports.actor_profile(
         kg, actor, as_of=as_day(as_of), include_ended=include_ended or as_of is None
     )
-    if fmt == "json":
-        body = {
-            "actor": profile.actor,
-            "label": profile.label,
-            "types": profile.types,
-            "names": profile.names,
-            "links": profile.links,
-            "offices": [
-                {k: output.json_value(r.get(k)) for k in profile.offices.columns}
-                for r in profile.offices.rows
-            ],
-            "relations": [
-                {k: output.json_value(r.get(k)) for k in profile.relations.columns}
-                for r in profile.relations.rows
-            ],
-        }
-        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
-        show_report(profile.relations, fmt)
-        return
-    heading = "## " if fmt == "markdown" else "# "
-    click.echo(f"{profile.label} ({output.compact(profile.actor)})")
-    click.echo(f"types: {', '.join(profile.types)}")
-    if profile.names:
-        click.echo(f"other names: {', '.join(profile.names)}")
-    for link in profile.links:
-        click.echo(link)
-    if profile.offices.rows:
-        click.echo(f"\n{heading}offices")
-        show_report(profile.offices, fmt)
-    click.echo(f"\n{heading}relations")
-    show_report(profile.relations, fmt)
+    click.echo(profile.render(fmt), nl=False)
 
 
 @report_group.command("timeline")

@@ -9,15 +9,18 @@ SPARQL 1.1 server.
 from __future__ import annotations
 
 import logging
+import math
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Identifier, Node
 
 from kg import queries, resources
-from kg.errors import QueryError, StoreError
+from kg.errors import BadValue, QueryError, StoreError
 from kg.names import normalise
 from kg.reading import FORMATS, parse_file, rdf_format, read_triples
 from kg.stores.base import (
@@ -40,6 +43,7 @@ __all__ = [
     "ONTOLOGY_GRAPH",
     "KnowledgeGraph",
     "QueryRows",
+    "STORE_ENV",
     "StoreSpec",
     "parse_file",
     "rdf_format",
@@ -48,6 +52,29 @@ __all__ = [
 # rdflib logs a traceback for every ill-typed literal (such as "15/03/2011"^^xsd:date); the
 # shapes report those as violations, so the log is noise for a user.
 logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
+
+#: The environment variable of each setting of :class:`StoreSpec`, read by the CLI's store
+#: options and by :meth:`StoreSpec.from_env` alike.
+STORE_ENV: dict[str, str] = {
+    "folder": "KG_STORE",
+    "endpoint": "KG_ENDPOINT",
+    "update_endpoint": "KG_UPDATE_ENDPOINT",
+    "store_endpoint": "KG_STORE_ENDPOINT",
+    "user": "KG_ENDPOINT_USER",
+    "password": "KG_ENDPOINT_PASSWORD",
+    "timeout": "KG_ENDPOINT_TIMEOUT",
+}
+
+
+def _timeout(value: Any, variable: str) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise BadValue(f"{variable}: {value!r} is not a number of seconds above 0")
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -63,6 +90,33 @@ class StoreSpec:
     user: str | None = None
     password: str | None = None
     timeout: float = 60.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **given: Any) -> StoreSpec:
+        """The store named by ``given`` settings (the fields of this class), each one not
+        given read from its environment variable (:data:`STORE_ENV`) as the CLI does, so
+        that Python code opens the store a command would open.
+
+        Raises BadValue for a timeout that is not a positive number, and StoreError when
+        both a folder and an endpoint are named."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, variable in STORE_ENV.items():
+            value = given.get(name)
+            if value is None and env.get(variable):
+                value = env[variable]
+            if value is not None:
+                values[name] = value
+        if "folder" in values:
+            values["folder"] = Path(values["folder"])
+        if "timeout" in values:
+            values["timeout"] = _timeout(values["timeout"], STORE_ENV["timeout"])
+        if "folder" in values and "endpoint" in values:
+            raise StoreError(
+                "give a store folder or an endpoint, not both "
+                f"(--store/{STORE_ENV['folder']}, --endpoint/{STORE_ENV['endpoint']})"
+            )
+        return cls(**values)
 
     @property
     def kind(self) -> str:

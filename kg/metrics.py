@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import networkx as nx
 
 from kg.graph import KnowledgeGraph
 from kg.network import project, signed_graph, support_graph, talks_ties
+from kg.results import Result, document
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,86 @@ class Metrics:
         if not self.triads:
             return None
         return sum(t.balanced for t in self.triads) / len(self.triads)
+
+    def tables(self, top: int | None = None) -> dict[str, Result[dict[str, Any]]]:
+        """The measures as tables, keyed by title: influence and brokerage (the first
+        ``top`` actors), camps, balance (one row) and the unbalanced triads. A table shows
+        every column but the IRIs; JSON and CSV show them too."""
+        share = self.balanced_share
+        sections: dict[str, tuple[list[dict[str, Any]], tuple[str, ...]]] = {
+            "influence": (
+                [vars(r) for r in self.influence[:top]],
+                ("label", "pagerank", "reach", "backs", "backed_by", "actor"),
+            ),
+            "brokerage": (
+                [{**vars(r), "camps": [str(c) for c in r.camps]} for r in self.brokerage[:top]],
+                ("label", "betweenness", "broker", "camps", "actor"),
+            ),
+            "camps": (
+                [
+                    {
+                        "camp": c.number,
+                        "size": len(c.actors),
+                        "actors": c.labels,
+                        "actor_iris": c.actors,
+                    }  # fmt: skip
+                    for c in self.camps
+                ],
+                ("camp", "size", "actors", "actor_iris"),
+            ),
+            "balance": (
+                [
+                    {
+                        "triads": len(self.triads),
+                        "balanced": sum(t.balanced for t in self.triads),
+                        "balanced_share": round(share, 4) if share is not None else None,
+                        "mixed_sign_triads": self.ambiguous_triads,
+                        "frustration": self.frustration,
+                    }
+                ],
+                ("triads", "balanced", "balanced_share", "mixed_sign_triads", "frustration"),
+            ),
+            "unbalanced triads": (
+                [
+                    {"actors": t.labels, "signs": t.signs, "why": t.why}
+                    for t in self.triads
+                    if not t.balanced
+                ],
+                ("actors", "signs", "why"),
+            ),
+        }
+        return {
+            title: Result(
+                tuple(rows),
+                columns,
+                tuple((c, c) for c in columns if c not in ("actor", "actor_iris")),
+            )
+            for title, (rows, columns) in sections.items()
+        }
+
+    def to_record(self, top: int | None = None) -> dict[str, Any]:
+        """The measures as the JSON document of ``kg metrics``."""
+        body: dict[str, Any] = {
+            title.replace(" ", "_"): table.to_records() for title, table in self.tables(top).items()
+        }
+        body["balance"] = body["balance"][0]
+        body["notes"] = [{"note": note} for note in self.notes]
+        return body
+
+    def render(self, fmt: str, *, top: int | None = None, width: int | None = None) -> str:
+        """The measures as text: one table per section with its title (CSV: the tables
+        alone), then the notes; JSON one document."""
+        if fmt == "json":
+            return document(self.to_record(top))
+        heading = "## " if fmt == "markdown" else "# "
+        parts = [
+            table.render(fmt, width=width)
+            if fmt == "csv"
+            else f"{heading}{title}\n{table.render(fmt, width=width)}"
+            for title, table in self.tables(top).items()
+        ]
+        notes = "".join(f"({note})\n" for note in self.notes) if fmt != "csv" else ""
+        return "\n".join(parts) + notes
 
 
 def _label(graph: nx.Graph, node: str) -> str:

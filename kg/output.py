@@ -19,21 +19,13 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.queries import PREFIXES
+from kg.prefixes import compact
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MIN_WIDTH = 8
-
-
-def compact(iri: str) -> str:
-    """Write an IRI as prefix:local when a known prefix covers it."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and re.fullmatch(r"[\w.-]*", iri[len(namespace) :]):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
 
 
 def text(value: Any, *, short: bool = False) -> str:

@@ -46,7 +46,7 @@ from kg.graph import KnowledgeGraph
 from kg.metrics import Camp
 from kg.metrics import camps as find_camps
 from kg.network import project, signed_graph
-from kg.output import compact
+from kg.prefixes import compact
 
 # picture format -> extension of the file it is written to
 PICTURE_FORMATS: dict[str, str] = {"png": ".png", "svg": ".svg", "html": ".html"}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from kg.graph import KnowledgeGraph, QueryRows
+from kg.results import Result, document
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,29 @@ class Stats:
             "sources": self.sources,
             "triples": self.triples,
         }
+
+    def tables(self) -> dict[str, Result[Mapping[str, Any]]]:
+        """The sections as tables (every column shown), keyed by title."""
+        return {
+            title: Result(tuple(found.rows), tuple(found.columns), tuple(zip(*[found.columns] * 2)))
+            for title, found in self.sections().items()
+        }
+
+    def to_record(self) -> dict[str, Any]:
+        """The counts as the JSON document of ``kg stats``."""
+        return {title.replace(" ", "_"): t.to_records() for title, t in self.tables().items()}
+
+    def render(self, fmt: str, *, width: int | None = None) -> str:
+        """The counts as text: one table per section, titled in a table or Markdown."""
+        if fmt == "json":
+            return document(self.to_record())
+        parts = [
+            f"# {title}\n{t.render(fmt, width=width)}"
+            if fmt in ("table", "markdown")
+            else t.render(fmt, width=width)
+            for title, t in self.tables().items()
+        ]
+        return "\n".join(parts)
 
 
 def graph_stats(kg: KnowledgeGraph) -> Stats:

@@ -7,11 +7,15 @@ that carry a report all stand on it without importing one another.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
 from rdflib.term import Node
+
+from kg.prefixes import compact
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,32 @@ class ValidationReport:
     def warnings(self) -> int:
         """How many results are warnings."""
         return sum(1 for r in self.results if r.severity == "Warning")
+
+    def to_record(self) -> dict[str, Any]:
+        """The outcome as the JSON document of ``kg validate``."""
+        return {
+            "conforms": self.conforms,
+            "violations": self.violations,
+            "warnings": self.warnings,
+            "results": [vars(r) for r in self.results],
+        }
+
+    def render(self, fmt: str) -> str:
+        """The outcome as text (one line per result, then the verdict), JSON, or the SHACL
+        validation report graph in Turtle."""
+        if fmt == "json":
+            return json.dumps(self.to_record(), ensure_ascii=False, indent=2) + "\n"
+        if fmt == "turtle":
+            return self.graph.serialize(format="turtle")
+        lines = []
+        for result in self.results:
+            where = compact(result.focus_node)
+            if result.path:
+                where += f" {compact(result.path)}"
+            lines.append(f"{result.severity}: {where}: {result.message} [{compact(result.shape)}]")
+        verdict = "conforms" if self.conforms else "does not conform"
+        lines.append(f"{verdict}: {self.violations} violation(s), {self.warnings} warning(s)")
+        return "\n".join(lines) + "\n"
 
 
 def named_shape(shapes: Graph, shape: Node) -> str:

@@ -96,7 +96,7 @@ def _ucdp_id(name: str) -> int:
 def test_the_state_and_its_government_are_one_backer(esd_store: Path) -> None:
     # The articles say "Turkey" backs the rebels, ESD "Government of Turkey": one row set.
     kg = KnowledgeGraph.open(add=[esd_store])
-    rows = reports.backers(kg, of="Syrian armed opposition", as_of=date(2017, 6, 30)).rows
+    rows = reports.backers(kg, of="Syrian armed opposition", as_of=date(2017, 6, 30)).to_records()
     turkey = [r for r in rows if r["backer"] == CK + "turkey"]
     documents = {s["document"] for r in turkey for s in r["sources"]}
     assert documents == {CK + "article-000", CK + "article-004", ESD}
@@ -144,7 +144,7 @@ def test_a_merge_is_added_and_removed_by_editing_data(esd_store: Path, tmp_path:
     alias = tmp_path / "my-aliases.ttl"
     alias.write_text(SAUDI_ALIAS, encoding="utf-8")
     report = aliases(KnowledgeGraph.open(add=[alias, store], derive=False))
-    [row] = [r for r in report.rows if r["alias"] == saudi]
+    [row] = [r for r in report.to_records() if r["alias"] == str(saudi)]
     assert (row["actor_label"], row["stale_claims"]) == ("Saudi Arabia", 7)
     assert report.notes
 
@@ -155,9 +155,9 @@ def test_a_merge_is_added_and_removed_by_editing_data(esd_store: Path, tmp_path:
     assert set(graph.subjects(CKG.backer, ck("saudi-arabia"))) == claims_by_saudi
     assert (saudi, None, None) not in graph and (None, None, saudi) not in graph
     kg = KnowledgeGraph.open(add=[alias, store])
-    backers = reports.backers(kg, of="Syrian insurgents", as_of=date(2017, 6, 30)).rows
+    backers = reports.backers(kg, of="Syrian insurgents", as_of=date(2017, 6, 30)).to_records()
     assert "Saudi Arabia" in {r["backer_label"] for r in backers}
-    assert aliases(kg).notes == []
+    assert aliases(kg).notes == ()
 
     # The merge was wrong after all: without it, importing again puts the UCDP actor back.
     undone = import_esd(EXCERPT, store)

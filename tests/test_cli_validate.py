@@ -170,6 +170,16 @@ FORBIDDEN = {
 }
 
 
+def subclass_count() -> int:
+    """How many IRIs of the bundled ontology (and data) are subjects of rdfs:subClassOf."""
+    from rdflib import RDFS, Graph, URIRef
+
+    graph = Graph()
+    for path in [*resources.ontology_files(), *resources.data_files()]:
+        graph.parse(path)
+    return len({s for s in graph.subjects(RDFS.subClassOf) if isinstance(s, URIRef)})
+
+
 def sparql_shape(select: str) -> str:
     return SHAPES_HEAD + f'''
 ex: sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/shapes#" ] .
@@ -245,7 +255,9 @@ def test_this_bound_by_pre_binding_is_never_silently_lost(
     reference = runner.invoke(cli, [*args, "--engine", "pyshacl"])
     assert reference.exit_code == 1, reference.output
     expected = counts(reference.output)
-    assert expected[0] == 39, kind  # the issue's case
+    # The issue's case: every class of the ontology that has a superclass (39 before
+    # ckg:ThirdPartyClaim), counted from the ontology rather than written down.
+    assert expected[0] == subclass_count(), kind
     # The SPARQL engine cannot run it once over the graph: refused, naming shape and why.
     refused = runner.invoke(cli, [*args, "--engine", "sparql"])
     assert refused.exit_code == 13, refused.output

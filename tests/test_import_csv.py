@@ -137,7 +137,7 @@ def test_reports_answer_from_the_table_and_the_articles(
     imported: tuple[Path, ImportResult],
 ) -> None:
     kg = KnowledgeGraph.open(add=[imported[0]])
-    rows = reports.backers(kg, of="rebels", as_of=date(2014, 6, 1)).rows
+    rows = reports.backers(kg, of="rebels", as_of=date(2014, 6, 1)).to_records()
     turkey = [r for r in rows if r["backer_label"] == "Turkey"]
     documents = {s["document"] for r in turkey for s in r["sources"]}
     assert {str(SOURCE_A), CK + "article-000"} <= documents

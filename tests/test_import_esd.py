@@ -71,7 +71,7 @@ def esd_kg(imported: tuple[Path, ImportResult]) -> KnowledgeGraph:
 def esd_backers(kg: KnowledgeGraph, of: str, as_of: date) -> dict[str, list[dict[str, Any]]]:
     """The backers of ``of`` as of a day, by label, from the report users see."""
     found: dict[str, list[dict[str, Any]]] = {}
-    for row in reports.backers(kg, of=of, as_of=as_of).rows:
+    for row in reports.backers(kg, of=of, as_of=as_of).to_records():
         found.setdefault(row["backer_label"], []).append(row)
     return found
 
@@ -143,7 +143,7 @@ def test_rows_without_a_supporter_are_records_not_claims(store_graph: Graph) -> 
 
 
 def test_a_party_without_support_backs_nobody(esd_kg: KnowledgeGraph) -> None:
-    assert reports.backers(esd_kg, of="KDPI", include_ended=True).rows == []
+    assert reports.backers(esd_kg, of="KDPI", include_ended=True).rows == ()
 
 
 def test_each_year_is_its_own_claim_with_year_precision(store_graph: Graph) -> None:

@@ -9,13 +9,11 @@ lists the merges for a user to check, with the claims that still name a merged I
 
 from __future__ import annotations
 
-from typing import Any
-
 from rdflib import URIRef
 from rdflib.term import Node
 
 from kg.graph import KnowledgeGraph
-from kg.reports import Report
+from kg.results import Alias, Result
 
 
 def alias_targets(kg: KnowledgeGraph) -> dict[URIRef, URIRef]:
@@ -32,39 +30,31 @@ def _text(value: Node | None) -> str | None:
     return None if value is None else str(value)
 
 
-def aliases(kg: KnowledgeGraph) -> Report:
+def aliases(kg: KnowledgeGraph) -> Result[Alias]:
     """The merges of actors across sources: the name and id another source gives an actor,
     the actor of the data it is merged into, why, and how many claims still name the merged
     IRI (import again to apply the merge to them)."""
-    rows: list[dict[str, Any]] = []
+    rows: list[Alias] = []
     for row in kg.select("aliases").rows:
         ucdp_id = row["ucdp_id"]
         rows.append(
-            {
-                "alias": row["alias"],
-                "name": _text(row["name"]),
-                "source_id": f"UCDP {ucdp_id}" if ucdp_id is not None else None,
-                "actor": row["actor"],
-                "actor_label": _text(row["actor_label"]),
-                "note": _text(row["note"]),
-                "stale_claims": int(str(row["stale_claims"] or 0)),
-            }
+            Alias(
+                # IRIs stay rdflib terms (text), so that a table shows them as ck:...
+                alias=row["alias"],  # type: ignore[arg-type]
+                name=_text(row["name"]),
+                source_id=f"UCDP {ucdp_id}" if ucdp_id is not None else None,
+                actor=row["actor"],  # type: ignore[arg-type]
+                actor_label=_text(row["actor_label"]),
+                note=_text(row["note"]),
+                stale_claims=int(str(row["stale_claims"] or 0)),
+            )
         )
-    rows.sort(key=lambda r: ((r["actor_label"] or "").casefold(), r["name"] or "", str(r["alias"])))
-    columns = ["alias", "name", "source_id", "actor", "actor_label", "note", "stale_claims"]
-    table = [
-        ("name", "name in source"),
-        ("source_id", "id"),
-        ("actor_label", "actor"),
-        ("actor", "IRI"),
-        ("stale_claims", "claims to re-import"),
-        ("note", "why"),
-    ]
+    rows.sort(key=lambda r: ((r.actor_label or "").casefold(), r.name or "", str(r.alias)))
     notes = []
-    stale = sum(r["stale_claims"] for r in rows)
+    stale = sum(r.stale_claims for r in rows)
     if stale:
         notes.append(
             f"{stale} claim(s) still name a merged IRI: import their file again into the same "
             "store to apply the merge"
         )
-    return Report(rows, columns, table, notes)
+    return Result.of(rows, Alias, notes)

@@ -17,32 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import XSD, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME
 from rdflib.term import Identifier, Variable
 
 from kg.errors import NetworkRefused, QueryError
+from kg.prefixes import PREFIXES as PREFIXES  # every query is read with them
+from kg.prefixes import compact as compact  # the short IRIs of tables and messages
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
 
 QUERIES_DIR = Path(__file__).resolve().parent
-
-PREFIXES: dict[str, str] = {
-    "ckg": "https://w3id.org/conflict-kg/ontology#",
-    "ck": "https://w3id.org/conflict-kg/id/",
-    "ckgsh": "https://w3id.org/conflict-kg/shapes#",
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "org": str(ORG),
-    "foaf": str(FOAF),
-    "schema": "https://schema.org/",
-    "time": str(TIME),
-    "dcterms": str(DCTERMS),
-}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ parents' `__init__` and counting that would put every package in a cycle with it
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
@@ -127,3 +128,67 @@ def test_stores_never_reach_the_graph_layer() -> None:
         if nx.has_path(graph, store, "kg.graph")
     ]
     assert not paths, "stores that reach the graph layer:\n" + "\n".join(paths)
+
+
+README = PACKAGE_DIR.parent / "README.md"
+_LAYER_NAME = re.compile(r"(?<![\w/.])([a-z_]+(?:\.py|/)|cli_\*\.py)(?=\s|$)")
+
+
+def drawn_layers(text: str) -> list[list[str]]:
+    """The layers the README's Developing section draws: one per line that does not start
+    with a space, each the modules (``x.py``) and packages (``x/``) its first words name;
+    a line that starts with spaces goes on describing the layer above."""
+    block = text.split("The layers of `kg/`", 1)[1].split("```", 2)[1]
+    layers = []
+    for line in block.splitlines()[1:]:
+        if not line or line.startswith(" "):
+            continue
+        names = []
+        for word in line.split():
+            if not _LAYER_NAME.fullmatch(word):
+                break  # the description begins
+            names.append(word)
+        layers.append(names)
+    return layers
+
+
+def layer_of(module: str, layers: list[list[str]]) -> int | None:
+    """The index of the layer that names ``module`` (the most specific name wins)."""
+    best: tuple[int, int] | None = None
+    for index, names in enumerate(layers):
+        for name in names:
+            stem = "kg." + name.removesuffix(".py").removesuffix("/")
+            hit = (
+                (stem.endswith("*") and module.startswith(stem.rstrip("*")))
+                or module == stem
+                or (name.endswith("/") and module.startswith(stem + "."))
+            )
+            if hit and (best is None or len(stem) > best[1]):
+                best = (index, len(stem))
+    return best[0] if best else None
+
+
+def test_every_import_goes_down_the_layers_the_readme_draws() -> None:
+    layers = drawn_layers(README.read_text(encoding="utf-8"))
+    assert len(layers) >= 10 and ["claims.py"] in layers, layers
+    graph = import_graph()
+    # `kg` itself (the package's __init__) is the API's front door: it sits with api.py.
+    unplaced = [m for m in graph if m != "kg" and layer_of(m, layers) is None]
+    assert not unplaced, f"modules the README's layers do not name: {unplaced}"
+    up = []
+    for importer, imported in graph.edges:
+        if importer == "kg" or imported == "kg":
+            continue
+        above, below = layer_of(importer, layers), layer_of(imported, layers)
+        assert above is not None and below is not None
+        if below < above:
+            up.append(f"{importer} (layer {above + 1}) imports {imported} (layer {below + 1})")
+    assert not up, "imports that go up the README's layers:\n" + "\n".join(up)
+
+
+def test_the_layer_check_sees_an_import_that_goes_up() -> None:
+    layers = drawn_layers("The layers of `kg/`:\n```\ncli.py  top\n   more\ngraph.py\n```\n")
+    assert layers == [["cli.py"], ["graph.py"]]
+    assert layer_of("kg.cli", layers) == 0 and layer_of("kg.graph", layers) == 1
+    assert layer_of("kg.stores.memory", [["stores/"]]) == 0
+    assert layer_of("kg.cli_report", [["cli.py", "cli_*.py"]]) == 0

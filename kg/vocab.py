@@ -1,6 +1,6 @@
 """The conflict-kg vocabulary terms used from Python, one a line.
 
-``_fail = True`` makes a typo an AttributeError; tests/test_vocab.py checks that each term
+``_fail = True`` makes a typo an AttributeError; tests/test_ontology.py checks that each term
 is defined (labelled) in the ontology.
 """
 

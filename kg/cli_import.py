@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kg import output
 from kg.cli_common import (
     REPORT_FORMATS,
     GraphSource,
@@ -20,11 +19,6 @@ from kg.cli_common import (
     wait_option as cli_wait_option,
 )
 from kg.errors import DataLoadError
-from kg.prefixes import compact
-from kg.results import document
-
-# How many new actors and name clashes the table output lists.
-SHOWN_ACTORS = 10
 
 output_option = click.option(
     "-o",
@@ -176,25 +170,7 @@ def csv_command(
 
 
 def _show(result: ImportResult, fmt: str) -> None:
-    if fmt == "json":
-        click.echo(document(result.as_dict()), nl=False)
-        return
-    done = "imported" if result.written else "nothing new from"
-    click.echo(f"{done} {result.input} into {result.output}")
-    click.echo(output.render(result.counts(), ["what", "count"], "table"), nl=False)
-    if result.new_actors:
-        shown = ", ".join(
-            f"{label} ({compact(iri)})" for iri, label in result.new_actors[:SHOWN_ACTORS]
-        )
-        more = len(result.new_actors) - SHOWN_ACTORS
-        click.echo(f"new actors: {shown}" + (f", and {more} more" if more > 0 else ""))
-    for new, name, old in result.clashes[:SHOWN_ACTORS]:
-        click.echo(
-            f"check: the new actor {compact(new)} has the name {name!r} of "
-            f"{compact(old)}; if they are one actor, add an alias (data/aliases.ttl)"
-        )
-    if len(result.clashes) > SHOWN_ACTORS:
-        click.echo(f"check: {len(result.clashes) - SHOWN_ACTORS} more name clashes (--format json)")
+    click.echo(result.render(fmt), nl=False)
 
 
 @click.command("aliases")

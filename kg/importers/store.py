@@ -26,12 +26,14 @@ from typing import Any
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
+from kg import output
 from kg.errors import InvalidData, OutputError
 from kg.export import output_target, refuse_bundled, write_atomically, writer_lock
 from kg.graph import DATA_GRAPH, KnowledgeGraph, parse_file
 from kg.importers.model import Batch
 from kg.locks import LOCK_WAIT
 from kg.queries import PREFIXES, compact
+from kg.results import document
 from kg.validation import ValidationReport, validate
 from kg.vocab import CKG
 
@@ -106,6 +108,10 @@ class Store:
         )
 
 
+#: How many new actors and name clashes the table summary of an import lists.
+SHOWN_ACTORS = 10
+
+
 @dataclass
 class ImportResult:
     """What an import did, in numbers, with the actors it added and the names to check."""
@@ -135,6 +141,32 @@ class ImportResult:
             {"what": "triples removed", "count": self.triples_removed},
             {"what": "triples in store", "count": self.triples_in_store},
         ]
+
+    def render(self, fmt: str) -> str:
+        """The summary ``kg import`` prints: JSON every field; a table the counts, the
+        first new actors and the first names a new actor shares with an old one."""
+        if fmt == "json":
+            return document(self.as_dict())
+        done = "imported" if self.written else "nothing new from"
+        text = f"{done} {self.input} into {self.output}\n"
+        text += output.render(self.counts(), ["what", "count"], "table")
+        lines = []
+        if self.new_actors:
+            shown = ", ".join(
+                f"{label} ({compact(iri)})" for iri, label in self.new_actors[:SHOWN_ACTORS]
+            )
+            more = len(self.new_actors) - SHOWN_ACTORS
+            lines.append(f"new actors: {shown}" + (f", and {more} more" if more > 0 else ""))
+        for new, name, old in self.clashes[:SHOWN_ACTORS]:
+            lines.append(
+                f"check: the new actor {compact(new)} has the name {name!r} of "
+                f"{compact(old)}; if they are one actor, add an alias (data/aliases.ttl)"
+            )
+        if len(self.clashes) > SHOWN_ACTORS:
+            lines.append(
+                f"check: {len(self.clashes) - SHOWN_ACTORS} more name clashes (--format json)"
+            )
+        return text + "".join(f"{line}\n" for line in lines)
 
     def as_dict(self) -> dict[str, Any]:
         """Every field, as JSON would show it."""

@@ -750,7 +750,8 @@ def test_server_errors_are_one_line(store: EndpointStore) -> None:
 #: of it: Virtuoso's plan decides), and how.
 DIFFERENT = {
     "actor-classes": "Virtuoso drops ?broader ckg:Actor when two transitive paths meet "
-    "(the code does not use this query)",
+    "(kg.vocabulary reads it on every store; only Vocabulary.most_specific uses ?broader, "
+    "and only imports into files call that, in memory)",
     "names": "unbound ?class: no row (the code always binds ?class, and then it is right)",
     "subclasses": "unbound ?class: Virtuoso needs one end of a transitive path bound (the "
     "code always binds ?class)",

@@ -377,9 +377,9 @@ class ActorProfile:
         return {
             "actor": self.actor,
             "label": self.label,
-            "types": self.types,
-            "names": self.names,
-            "links": self.links,
+            "types": list(self.types),
+            "names": list(self.names),
+            "links": list(self.links),
             "offices": self.offices.to_records(),
             "relations": self.relations.to_records(),
         }

@@ -195,15 +195,7 @@ def test_every_store_gives_memorys_answer(
     assert records(ask.call(graph)) == memory_answers[ask.name]
 
 
-# ActorProfile.to_record() keeps types, names and links as tuples where the JSON (and every
-# Result.to_records()) has lists, so it is not equal to the document the CLI prints.
-PROFILE_TUPLES = pytest.mark.xfail(
-    strict=True, reason="ActorProfile.to_record(): tuples for types, names and links"
-)
-CLI_ASKS = [
-    pytest.param(ask, id=ask.name, marks=PROFILE_TUPLES if ask.cli[1:2] == ("actor",) else ())
-    for ask in ASKS
-]
+CLI_ASKS = [pytest.param(ask, id=ask.name) for ask in ASKS]
 
 
 @pytest.mark.parametrize("ask", CLI_ASKS)

@@ -107,9 +107,12 @@ def talks_ties(kg: KnowledgeGraph) -> nx.DiGraph:
         else:
             participants.setdefault(process, set()).add(actor)
     ties = nx.DiGraph()
+    # In sorted order, not the sets' (which follows Python's string hashes): the order of
+    # the nodes decides which sources sampled betweenness starts from at 1,000 actors and
+    # more, and with it the figures `kg metrics` prints.
     for process, middle in brokers.items():
-        for broker in middle:
-            for other in participants.get(process, set()) | middle:
+        for broker in sorted(middle):
+            for other in sorted(participants.get(process, set()) | middle):
                 if other != broker:
                     ties.add_node(broker, label=labels[broker])
                     ties.add_node(other, label=labels[other])

@@ -50,7 +50,10 @@ from kg.limits import (
     supervise,
 )
 from kg.stats import graph_stats
-from kg.validation import ENGINES, shapes_graph, validate, validate_kg
+
+# kg.validation's engines, named here so that a command other than validate need not
+# import it (tests/test_cli_validate.py checks the two lists agree).
+VALIDATION_ENGINES = ("auto", "pyshacl", "sparql")
 
 
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,7 +115,7 @@ def _size(value: str) -> int | None:
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--engine",
-    type=click.Choice(ENGINES),
+    type=click.Choice(VALIDATION_ENGINES),
     default="auto",
     show_default=True,
     help="pyshacl (the reference) or sparql (the shapes compiled to SPARQL: seconds where "
@@ -161,6 +164,8 @@ def validate_command(
         kg validate mydata.ttl --shapes myshapes.ttl
         kg validate --store kg-store --add-shapes extra-shapes.ttl
     """
+    from kg.validation import shapes_graph, validate, validate_kg  # only for this command
+
     shapes = None
     if shapes_files or added_shapes:
         shapes = shapes_graph(

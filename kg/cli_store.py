@@ -10,7 +10,6 @@ import click
 from kg.cli_common import store_options, wait_option
 from kg.errors import StoreError
 from kg.graph import StoreSpec
-from kg.loading import load_store
 
 
 @click.command("load")
@@ -43,6 +42,8 @@ def load_command(
         kg load data/*.ttl esd.ttl --store kg-store
         kg report backers --of "Syrian government" --store kg-store
     """
+    from kg.loading import load_store  # here: no other command needs it
+
     if store.kind == "memory":
         raise StoreError("kg load needs a store to fill: --store DIR or --endpoint URL")
     total = sum(p.stat().st_size for p in files if p.is_file()) * 2

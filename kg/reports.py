@@ -43,7 +43,6 @@ from kg.results import (
     held_between,
 )
 from kg.vocab import CKG
-from kg.vocabulary import Vocabulary
 
 AS_OF_RULE = (
     "as of a date, a relation that ended within a month or year containing that date is "
@@ -361,6 +360,8 @@ def mediators(
     if process is not None:
         bindings["process"] = actors.resolve(kg, process, CKG.PeaceProcess, "peace process").iri
     rows_in = kg.select("talks-roles", bindings).rows
+    from kg.vocabulary import Vocabulary  # here: the other reports do not need it
+
     # The roles listed, in the order the ontology gives them (mediator, guarantor, host).
     order = {role: n for n, role in enumerate(Vocabulary.of(kg).third_party_roles)}
     rounds: dict[tuple[str, str], set[tuple[int, str]]] = defaultdict(set)

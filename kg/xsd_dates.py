@@ -10,6 +10,7 @@ rdflib is unchanged, and truly invalid dates (``2017-02-30``) stay ill-typed.
 from __future__ import annotations
 
 import calendar
+import logging
 import re
 import warnings
 from collections.abc import Callable
@@ -80,6 +81,13 @@ def install() -> None:
         return
     convert = _far_date(current)
     convert.kg_far_dates = True  # type: ignore[attr-defined]
-    with warnings.catch_warnings():  # rdflib warns that xsd:date is bound again
-        warnings.simplefilter("ignore")
-        rdflib.term.bind(XSD.date, FarDate, constructor=convert, datatype_specific=True)
+    # rdflib says that xsd:date is bound again, as a warning or in its log, by version.
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rdflib.term.bind(XSD.date, FarDate, constructor=convert, datatype_specific=True)
+    finally:
+        log.setLevel(level)

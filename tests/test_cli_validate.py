@@ -379,3 +379,9 @@ def test_malformed_shapes_get_pyshacls_answer_or_one_line(
             assert done.exit_code == reference.exit_code, (engine, done.output)
             if engine != "store":
                 assert counts(done.output) == counts(reference.output), engine
+
+
+def test_the_cli_offers_the_engines_validation_has() -> None:
+    from kg import cli, validation
+
+    assert cli.VALIDATION_ENGINES == validation.ENGINES

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -24,45 +27,95 @@ from kg.graph import StoreSpec
     is_flag=True,
     help="Allow owl:imports and JSON-LD @context URLs in the files (refused by default).",
 )
+@click.option(
+    "--bundled",
+    is_flag=True,
+    help="Load the bundled Astana data set too (what `kg load` with no FILES loads).",
+)
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print nothing when all goes well: no progress bar, no summary (errors still).",
+)
 @wait_option("another `kg load` into the same store")
 @store_options
 def load_command(
-    files: tuple[Path, ...], replace: bool, allow_network: bool, wait: float, store: StoreSpec
+    files: tuple[Path, ...],
+    replace: bool,
+    allow_network: bool,
+    bundled: bool,
+    quiet: bool,
+    wait: float,
+    store: StoreSpec,
 ) -> None:
     """Load RDF files into a persistent store: --store DIR or --endpoint URL.
 
-    FILES (.ttl .nt .nq .trig .jsonld; default: the bundled Astana data) are checked, then
-    bulk-loaded into the store's data; the bundled ontology is put beside them and the
-    direct relations are derived again. All or nothing: a file at fault (exit 2), refused
-    for reaching the network (exit 4), or any other failure leaves the store as it was,
-    and readers see the last complete state until the load is done. A second `kg load`
-    into the same store waits for the first (--wait). Exit 11: the store cannot be opened.
+    FILES (.ttl .nt .nq .trig .jsonld; default: the bundled Astana data; --bundled: that
+    too) are checked, then bulk-loaded into the store's data. Every load also puts in the
+    bundled ontology, actors (with their other names) and alias table, so that the store
+    answers by every name an import resolved; the direct relations are derived again.
+    All or nothing: a file at fault (exit 2), refused for reaching the network (exit 4),
+    or any other failure leaves the store as it was, and readers see the last complete
+    state until the load is done. A second `kg load` into the same store waits for the
+    first (--wait). Exit 11: the store cannot be opened. On a terminal a progress bar
+    shows the bytes read; a one-line summary ends the load.
 
     \b
-        kg load data/*.ttl esd.ttl --store kg-store
-        kg report backers --of "Syrian government" --store kg-store
+        kg load esd.ttl --bundled --store kg-store
+        kg report backers --of "Government of Syria" --store kg-store
     """
-    from kg.loading import load_store  # here: no other command needs it
+    from kg.loading import bytes_to_read, load_store  # here: no other command needs it
 
     if store.kind == "memory":
         raise StoreError("kg load needs a store to fill: --store DIR or --endpoint URL")
-    total = sum(p.stat().st_size for p in files if p.is_file()) * 2
-    with click.progressbar(
-        length=total or 1,
-        label=f"Loading into {store.where()}",
-        file=sys.stderr,
-        show_eta=False,
-    ) as bar:
+    shown = not quiet and sys.stderr.isatty()
+    total = bytes_to_read(list(files), bundled=bundled) if shown else 0
+    with _progress(f"Loading into {store.where()}", total, shown) as progress:
         summary = load_store(
             store,
             list(files),
+            bundled=bundled,
             replace=replace,
             allow_network=allow_network,
-            progress=bar.update,
+            progress=progress,
             wait=wait,
         )
+    if quiet:
+        return
     click.echo(
         f"{store.where()}: {summary.files} file(s), {summary.added:,} new triples; the store "
         f"holds {summary.data:,} data, {summary.derived:,} derived and {summary.ontology:,} "
         f"ontology triples ({summary.seconds:.1f} s)"
     )
+
+
+@contextmanager
+def _progress(label: str, total: int, shown: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr counting ``total`` bytes (done and total in MB, rate, time
+    left), or None when it is not ``shown``: piped, or --quiet. Not click's own hidden bar,
+    which still prints its label when stderr is not a terminal (and needs click 8.2)."""
+    if not shown:
+        yield None
+        return
+    started = time.monotonic()
+    read = [0]
+
+    def figures(_item: object) -> str:
+        done = read[0] / 1e6
+        rate = done / max(time.monotonic() - started, 1e-3)
+        return f"{done:,.1f}/{total / 1e6:,.1f} MB  {rate:,.1f} MB/s"
+
+    with click.progressbar(
+        length=total or 1,
+        label=label,
+        file=sys.stderr,
+        show_eta=True,
+        item_show_func=figures,
+    ) as bar:
+
+        def step(size: int) -> None:
+            read[0] += size
+            bar.update(size)
+
+        yield step

@@ -1,7 +1,9 @@
 """``kg load``: fill a persistent store (an Oxigraph folder or a SPARQL server) with files.
 
 The bundled ontology is put into the store's ontology graph (replacing what an older version
-of kg put there), the files into its data graph, and the direct relations are derived again.
+of kg put there), the files into its data graph with the bundled actors and alias table
+(:func:`kg.resources.reference_files`, so that the store knows every actor's names whatever
+the files are), and the direct relations are derived again.
 Every file is checked (syntax, owl:imports, JSON-LD contexts) before anything is written,
 so a file at fault leaves the store as it was.
 """
@@ -9,6 +11,7 @@ so a file at fault leaves the store as it was.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -37,7 +40,7 @@ BULK_FORMATS = ("turtle", "nt", "nquads", "trig")
 class LoadSummary:
     """What a load did, for the command's last line and for benchmarks."""
 
-    files: int
+    files: int  # the files asked for (and the bundled data), not the reference files
     added: int
     data: int
     derived: int
@@ -65,16 +68,58 @@ def _check_paths(paths: Sequence[Path]) -> None:
             raise DataLoadError(f"{path}: not a regular file (a device, pipe or socket)")
 
 
+def files_to_load(
+    paths: Sequence[Path], *, bundled: bool = False, reference: bool = True
+) -> tuple[list[Path], list[Path]]:
+    """The files a load reads: (the files asked for, the reference files besides them).
+
+    No ``paths``, or ``bundled``, puts the whole bundled data set first; ``reference`` adds
+    the bundled actors and alias table (:func:`kg.resources.reference_files`) unless the
+    files already name them.
+    """
+    files = list(paths)
+    if bundled or not files:
+        named = {_real(p) for p in files}
+        files = [p for p in resources.data_files() if _real(p) not in named] + files
+    if not reference:
+        return files, []
+    chosen = {_real(p) for p in files}
+    return files, [p for p in resources.reference_files() if _real(p) not in chosen]
+
+
+def _real(path: Path) -> str:
+    # os.path.realpath, unlike Path.resolve, does not raise on a loop of links (refused later).
+    return os.path.realpath(path)
+
+
+def bytes_to_read(paths: Sequence[Path], *, bundled: bool = False, reference: bool = True) -> int:
+    """How many bytes a load of ``paths`` reports to its ``progress`` callback (each file
+    that is bulk-loaded is read twice: checked, then loaded), for a progress bar's length."""
+    files, extra = files_to_load(paths, bundled=bundled, reference=reference)
+    return 2 * sum(p.stat().st_size for p in [*extra, *files] if p.is_file() and _bulk(p))
+
+
+def _bulk(path: Path) -> bool:
+    try:  # a file of unknown kind is refused by the load itself, by name
+        return rdf_format(path) in BULK_FORMATS
+    except KGError:
+        return False
+
+
 def load_store(
     spec: StoreSpec,
     paths: Sequence[Path],
     *,
+    bundled: bool = False,
+    reference: bool = True,
     replace: bool = False,
     allow_network: bool = False,
     progress: Callable[[int], None] | None = None,
     wait: float = LOCK_WAIT,
 ) -> LoadSummary:
-    """Load ``paths`` (default: the bundled data set) into the store ``spec`` names.
+    """Load ``paths`` (default: the bundled data set; ``bundled``: the bundled data set
+    too) into the store ``spec`` names, with the bundled actors and alias table
+    (``reference``; off only for a store that must hold nothing but the files).
 
     All or nothing in an Oxigraph folder: the load goes into a new database that becomes
     the store's only at the end (see :mod:`kg.stores.oxigraph`); a failure at any point
@@ -82,9 +127,9 @@ def load_store(
     would not take, or StoreError. A second writer waits up to ``wait`` seconds.
     """
     started = time.perf_counter()
-    files = list(paths) or resources.data_files()
+    files, extra = files_to_load(paths, bundled=bundled, reference=reference)
     _check_paths(files)
-    bulk = [p for p in files if rdf_format(p) in BULK_FORMATS]
+    bulk = [*(p for p in files if rdf_format(p) in BULK_FORMATS), *extra]
     others = [p for p in files if p not in bulk]
     # Files rdflib reads (JSON-LD) are parsed whole, and checked, before anything is written.
     parsed = [(p, parse_file(p, allow_network=allow_network)) for p in others]
@@ -96,7 +141,9 @@ def load_store(
     else:
         store = spec.connect(writable=True, allow_network=allow_network)
     try:
-        return _load(store, folder, files, bulk, parsed, replace, allow_network, progress, started)
+        return _load(
+            store, folder, files, extra, bulk, parsed, replace, allow_network, progress, started
+        )
     except KGError:
         raise
     except Exception as error:  # anything Oxigraph or the disk raises: the store is as it was
@@ -117,6 +164,7 @@ def _load(
     store: Store,
     folder: OxigraphStore | None,
     files: list[Path],
+    extra: list[Path],
     bulk: list[Path],
     parsed: list[tuple[Path, Graph]],
     replace: bool,
@@ -144,7 +192,13 @@ def _load(
         folder.optimize()
     ontology = store.count(ONTOLOGY_GRAPH)
     if folder is not None:
-        folder.commit(files=[str(p) for p in files], added=data - before, replace=replace)
+        # The reference files are named apart: `files` stays the list of what the user loaded.
+        folder.commit(
+            files=[str(p) for p in files],
+            reference=[p.name for p in extra],
+            added=data - before,
+            replace=replace,
+        )
     return LoadSummary(
         files=len(files),
         added=data - before,

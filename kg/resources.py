@@ -39,3 +39,30 @@ def shapes_files() -> list[Path]:
 def data_files() -> list[Path]:
     """The Turtle files of the bundled data set (the 2017 Astana talks)."""
     return _turtle_files("data")
+
+
+# The bundled files every store holds besides the ontology, whatever was loaded into it:
+# the actors with their names (skos:altLabel: "Damascus", "Syrian government") and the alias
+# table that sends other sources' ids to them (ck:ucdp-actor-ID owl:sameAs ...,
+# "Government of Syria"). Importers resolve names against both and write the actors' IRIs,
+# so a store without them would show those claims' actors as bare IRIs and refuse the names
+# the import read. The rest of data/ (the Astana claims, talks, sources, places) is
+# instance data a user may leave out.
+REFERENCE_DATA = ("actors.ttl", "aliases.ttl")
+
+
+def reference_files() -> list[Path]:
+    """The bundled data files every store holds beside the ontology: the actors with their
+    names (data/actors.ttl) and the alias table (data/aliases.ttl).
+
+    ``kg load`` puts them into the data graph on every load (and back after ``--replace``),
+    so that a store filled only with imports answers by the names the imports resolved. They
+    add the same triples each time, so a second load adds nothing. The ontology is loaded
+    apart, into its own graph (:func:`ontology_files`). Raises DataLoadError if one is missing.
+    """
+    folder = bundled_dir("data")
+    files = [folder / name for name in REFERENCE_DATA]
+    for path in files:
+        if not path.is_file():
+            raise DataLoadError(f"the bundled {path.name} is missing from this installation")
+    return files

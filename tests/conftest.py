@@ -128,11 +128,13 @@ class StoreRig:
         files = tuple(data or [str(p) for p in resources.data_files()]) + tuple(add)
         spec = self.spec(files)
         try:
+            # reference=False: the store holds the same files as memory does, no more
+            # (kg load adds the bundled actors and aliases; tests/test_store_names.py).
             if self.kind == "oxigraph" and not (spec.folder and spec.folder.exists()):
-                load_store(spec, [Path(f) for f in files])
+                load_store(spec, [Path(f) for f in files], reference=False)
             elif self.kind == "endpoint" and self.loaded != files:
                 self.loaded = None
-                load_store(spec, [Path(f) for f in files], replace=True)
+                load_store(spec, [Path(f) for f in files], replace=True, reference=False)
                 self.loaded = files
         except KGError:
             return None

@@ -134,7 +134,7 @@ def test_named_graphs_are_loaded_into_the_data_on_every_store(tmp_path: Path, na
     memory = KnowledgeGraph.open([doc], derive=False)
     labels = {str(o) for _s, _p, o in memory.graph(DATA_GRAPH)}
     assert labels == {"Alpha", "Beta"}
-    summary = load_store(StoreSpec(folder=tmp_path / "store"), [doc])
+    summary = load_store(StoreSpec(folder=tmp_path / "store"), [doc], reference=False)
     assert summary.data == 2
 
 

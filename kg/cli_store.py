@@ -92,7 +92,7 @@ def load_command(
 
 @contextmanager
 def _progress(label: str, total: int, shown: bool) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on stderr counting ``total`` bytes (done and total in MB, rate, time
+    """A progress bar on stderr counting ``total`` bytes (done and total, rate, time
     left), or None when it is not ``shown``: piped, or --quiet. Not click's own hidden bar,
     which still prints its label when stderr is not a terminal (and needs click 8.2)."""
     if not shown:
@@ -102,9 +102,8 @@ def _progress(label: str, total: int, shown: bool) -> Iterator[Callable[[int], N
     read = [0]
 
     def figures(_item: object) -> str:
-        done = read[0] / 1e6
-        rate = done / max(time.monotonic() - started, 1e-3)
-        return f"{done:,.1f}/{total / 1e6:,.1f} MB  {rate:,.1f} MB/s"
+        rate = read[0] / max(time.monotonic() - started, 1e-3)
+        return f"{_size(read[0])}/{_size(total)}  {_size(rate)}/s"
 
     with click.progressbar(
         length=total or 1,
@@ -119,3 +118,11 @@ def _progress(label: str, total: int, shown: bool) -> Iterator[Callable[[int], N
             bar.update(size)
 
         yield step
+
+
+def _size(count: float) -> str:
+    """Bytes in the unit a reader takes in at a glance: 512 B, 81.2 kB, 12.5 MB, 1.4 GB."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if count >= scale:
+            return f"{count / scale:,.1f} {unit}"
+    return f"{count:,.0f} B"

@@ -18,18 +18,17 @@ from kg.cli_common import (
 from kg.cli_common import (
     wait_option as cli_wait_option,
 )
-from kg.errors import DataLoadError
+from kg.errors import DataLoadError, StoreError
 
 output_option = click.option(
     "-o",
     "--output",
     "output_path",
-    required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    metavar="STORE.ttl",
-    help="The store to import into: a Turtle (.ttl) or N-Triples (.nt) file, created if "
-    "missing and merged into if not. Replaced atomically after validation; never the "
-    "bundled data.",
+    metavar="FILE.ttl",
+    help="Import into this Turtle (.ttl) or N-Triples (.nt) file, created if missing and "
+    "merged into if not; replaced atomically after validation; never the bundled data. "
+    "Or import into a store folder with --store.",
 )
 wait_option = cli_wait_option("another process writing the same store")
 summary_format = click.option(
@@ -58,13 +57,17 @@ def _readable_file(_ctx: click.Context, _param: click.Parameter, path: Path) -> 
 
 @click.group("import", cls=KGGroup)
 def import_group() -> None:
-    """Import claims from tables into a store of your own (a Turtle file).
+    """Import claims from tables into a store folder (--store) or a file of your own (-o).
 
-    The import is checked against the shapes together with the bundled data before anything
-    is kept; a bad row is refused naming its row and column, and the store is left as it
-    was. Importing the same file again adds nothing; two imports into one store take turns
-    (the second waits, --wait). See the imported claims with --add:
+    The import is checked against the shapes together with the data it joins before
+    anything is kept; a bad row is refused naming its row and column, and the store or file
+    is left as it was. Importing the same file again adds nothing; two imports into one
+    store take turns (the second waits, --wait).
 
+    \b
+        kg load --store kg-store
+        kg import ucdp-esd ucdp-esd-ty-181.csv --store kg-store
+        kg report backers --store kg-store --of "Syrian government" --as-of 2017-06-30
     \b
         kg import ucdp-esd ucdp-esd-ty-181.csv -o esd.ttl
         kg report backers --add esd.ttl --of "Syrian government" --as-of 2017-06-30
@@ -90,7 +93,7 @@ def import_group() -> None:
 @summary_format
 def esd_command(
     csv_path: Path,
-    output_path: Path,
+    output_path: Path | None,
     dataset_version: str,
     wait: float,
     source: GraphSource,
@@ -110,6 +113,7 @@ def esd_command(
     result = import_esd(
         csv_path,
         output_path,
+        store=_store_folder(output_path, source),
         data=source.data,
         add=source.add,
         allow_network=source.allow_network,
@@ -143,7 +147,7 @@ def esd_command(
 def csv_command(
     csv_path: Path,
     mapping_path: Path,
-    output_path: Path,
+    output_path: Path | None,
     wait: float,
     source: GraphSource,
     fmt: str,
@@ -161,12 +165,29 @@ def csv_command(
         csv_path,
         mapping_path,
         output_path,
+        store=_store_folder(output_path, source),
         data=source.data,
         add=source.add,
         allow_network=source.allow_network,
         wait=wait,
     )
     _show(result, fmt)
+
+
+def _store_folder(output_path: Path | None, source: GraphSource) -> Path | None:
+    """The store folder an import goes into: --store (or KG_STORE, unless -o names a file
+    on the command line). A server (--endpoint) is refused by name."""
+    if source.store.endpoint is not None:
+        raise StoreError(
+            f"imports go into a store folder (--store) or a file (-o), not yet into a SPARQL "
+            f"server ({source.store.endpoint}): import into a file and `kg load` it there"
+        )
+    folder = source.store.folder
+    if folder is not None and output_path is not None:
+        given = click.get_current_context().get_parameter_source("store_folder")
+        if given is click.core.ParameterSource.ENVIRONMENT:
+            return None  # -o on the command line wins over KG_STORE in the environment
+    return folder
 
 
 def _show(result: ImportResult, fmt: str) -> None:

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pyoxigraph
 from rdflib import Dataset, Graph, URIRef
@@ -274,7 +274,7 @@ def refuse_bundled(path: Path, who: str = "kg") -> None:
 
 def write_atomically(
     path: Path,
-    content: bytes,
+    content: bytes | Callable[[BinaryIO], object],
     *,
     rdf_format: str | None = None,
     check: Callable[[Path], object] | None = None,
@@ -282,6 +282,8 @@ def write_atomically(
     locked: bool = False,
 ) -> None:
     """Replace ``path`` with ``content`` in one step; on any failure the old file stays.
+    ``content`` is the bytes, or a function that writes them to the file it is given (an
+    export of a large store streams so).
 
     With ``rdf_format`` (an rdflib format name), the written copy is parsed back before it
     replaces the target, so a file that would not load is never put in place; ``check`` is
@@ -301,7 +303,7 @@ def write_atomically(
 def _replace(
     path: Path,
     folder: Path,
-    content: bytes,
+    content: bytes | Callable[[BinaryIO], object],
     rdf_format: str | None,
     check: Callable[[Path], object] | None,
 ) -> None:
@@ -312,7 +314,10 @@ def _replace(
     temp_path = Path(temporary)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
+            if isinstance(content, bytes):
+                handle.write(content)
+            else:
+                content(handle)
             handle.flush()
             os.fsync(handle.fileno())
         if rdf_format is not None:

@@ -110,11 +110,14 @@ def validate_kg(
     engine: str = "auto",
     shapes: Graph | None = None,
     integrity: bool | None = None,
+    data_graphs: Sequence[URIRef] = (DATA_GRAPH,),
 ) -> ValidationReport:
     """Validate the ontology and data of ``kg`` (not the derived relations) against
     ``shapes`` (default: the bundled shapes, from :func:`shapes_graph`). ``integrity``
     (default: when the bundled shapes are used) also runs the bundled integrity queries
-    ``kg/queries/*-violation.rq``.
+    ``kg/queries/*-violation.rq``. ``data_graphs`` are the graphs that hold the data (an
+    import into a file keeps the file's triples in a graph of their own beside the data
+    it sits on).
 
     Two engines give the same results: "pyshacl", the reference, and "sparql", each shape
     compiled to one SPARQL query per constraint (kg.shacl_sparql) and run by Oxigraph or the
@@ -138,7 +141,7 @@ def validate_kg(
     if engine == "auto" and in_memory:
         engine = "pyshacl"
     if engine == "pyshacl":
-        return _pyshacl(_content(kg), shapes, integrity=integrity)
+        return _pyshacl(_content(kg, data_graphs), shapes, integrity=integrity)
     checks, refused = shacl_sparql.compile_what_can_be(shapes)
     if refused and engine == "sparql":
         more = f" (and {len(refused) - 1} more shape(s))" if len(refused) > 1 else ""
@@ -150,7 +153,7 @@ def validate_kg(
     notes: list[str] = []
     if refused:
         # Run first, so that pySHACL's refusal of a malformed shape comes before any query.
-        content = _content(kg)
+        content = _content(kg, data_graphs)
         tops = [error.top for error in refused]
         fallback = _pyshacl(content, only_shapes(shapes, tops), integrity=False)
         for error in refused:
@@ -159,7 +162,7 @@ def validate_kg(
                 f"({len(content)} triples): {error.construct} is not compiled to SPARQL"
             )
     if in_memory:
-        union = kg.graph(ONTOLOGY_GRAPH) + kg.graph(DATA_GRAPH)
+        union = _content(kg, data_graphs)
         if shacl_sparql.oxigraph_keeps_all(o for o in union.objects() if isinstance(o, Literal)):
             select = shacl_sparql.oxigraph_select(shacl_sparql.oxigraph_store(union))
         else:
@@ -169,7 +172,7 @@ def validate_kg(
         store = kg.store
 
         def select(text: str) -> list[dict[str, Node | None]]:
-            return store.select(text, {}, graphs=(ONTOLOGY_GRAPH, DATA_GRAPH)).rows
+            return store.select(text, {}, graphs=(ONTOLOGY_GRAPH, *data_graphs)).rows
 
     report = _compiled(select, checks, integrity=integrity)
     if fallback is not None:
@@ -180,11 +183,12 @@ def validate_kg(
     return report
 
 
-def _content(kg: KnowledgeGraph) -> Graph:
+def _content(kg: KnowledgeGraph, data_graphs: Sequence[URIRef] = (DATA_GRAPH,)) -> Graph:
     """The ontology and data of ``kg`` in one rdflib graph (a copy from a store)."""
     data = Graph()
     data += kg.graph(ONTOLOGY_GRAPH)
-    data += kg.graph(DATA_GRAPH)
+    for name in data_graphs:
+        data += kg.graph(name)
     return data
 
 

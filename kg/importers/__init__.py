@@ -7,9 +7,10 @@
   (``kg report aliases``).
 
 Each returns plain values (an :class:`ImportResult`, a report); the CLI in
-``kg.cli_import`` only formats them. Both imports go through :mod:`kg.importers.store`,
-which merges into the store, validates the result against the shapes with the bundled data,
-and only then replaces the store.
+``kg.cli_import`` only formats them. Both imports go through :func:`run`: the rows are
+read in chunks into a writable copy of the target (:mod:`kg.importers.target`: a store
+folder, or a file through a temporary store), validated there with the shapes compiled to
+SPARQL, and only then does the copy become the store, or replace the file.
 """
 
 from __future__ import annotations
@@ -17,82 +18,144 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kg.errors import BadImport
+from kg.errors import BadImport, StoreError
 from kg.importers.esd import read_esd
 from kg.importers.mapping import bundled_mapping, load_mapping, read_with_mapping
 from kg.importers.model import Batch
 from kg.importers.resolve import ActorIndex
-from kg.importers.store import ImportResult, Store, write_batch
+from kg.importers.store import ImportResult, refusal
+from kg.importers.target import FileTarget, StoreTarget
 from kg.locks import LOCK_WAIT
 
 __all__ = [
+    "FileTarget",
     "ImportResult",
-    "Store",
+    "StoreTarget",
     "bundled_mapping",
     "import_csv",
     "import_esd",
+    "target_for",
 ]
 
+Target = FileTarget | StoreTarget
+#: A reader: the table read with the names of the graph, its claims handed to the sink
+#: as it goes (every CHUNK of them), what is left returned.
+Reader = Callable[[ActorIndex, Callable[[Batch], None]], Batch]
 
-def _run(store: Store, read: Callable[[ActorIndex], Batch]) -> ImportResult:
-    with store.locked():  # from reading the store to replacing it: no import is lost
-        return _merge(store, read)
 
-
-def _merge(store: Store, read: Callable[[ActorIndex], Batch]) -> ImportResult:
-    kg, existing = store.open()
-    index = ActorIndex.read(kg)
-    known = set(index.labels)
-    del kg  # free the base graph before validation opens its own
-    batch = read(index)
-    if not batch.claims and not batch.no_support:
-        skipped = f" ({batch.skipped} skipped by the mapping's [rows])" if batch.skipped else ""
-        raise BadImport(
-            f"{batch.path}: no row to import: {batch.rows} row(s) read{skipped}; "
-            "nothing was written"
+def target_for(
+    output: Path | None,
+    store: Path | None,
+    *,
+    data: Sequence[Path] = (),
+    add: Sequence[Path] = (),
+    wait: float = LOCK_WAIT,
+) -> Target:
+    """Where an import goes: the file ``output`` (on top of ``data`` and ``add``), or the
+    store folder ``store``; StoreError for both or neither, or files given for a store."""
+    if output is not None and store is not None:
+        raise StoreError(
+            f"give one place to import into: -o {output} (a file) or --store {store}, not both"
         )
-    return write_batch(batch, store, existing, known_actors=known, same_as=index.same_as)
+    if store is not None:
+        if data or add:
+            raise StoreError(
+                f"--data and --add name files an import into a file sits on; the store {store} "
+                "holds its own data (put files into it with `kg load`)"
+            )
+        return StoreTarget(store, wait=wait)
+    if output is None:
+        raise StoreError(
+            "say where to import into: -o FILE.ttl, or --store DIR (`kg load` makes one)"
+        )
+    return FileTarget(output, data=data, add=add, wait=wait)
+
+
+def run(target: Target, read: Reader, *, allow_network: bool = False) -> ImportResult:
+    """Read a table into ``target``, all or nothing (see :mod:`kg.importers.target`)."""
+    with target.session(allow_network=allow_network) as session:
+        index = ActorIndex.read(session.kg)
+        known = set(index.labels)
+        batch = read(index, session.write)
+        if not batch.claim_count and not batch.no_support_count:
+            skipped = f" ({batch.skipped} skipped by the mapping's [rows])" if batch.skipped else ""
+            raise BadImport(
+                f"{batch.path}: no row to import: {batch.rows} row(s) read{skipped}; "
+                "nothing was written"
+            )
+        session.write_rest(batch, index.same_as)
+        result = ImportResult(
+            input=str(batch.path),
+            output=str(target),
+            rows=batch.rows,
+            claims=batch.claim_count,
+            no_known_support=batch.no_support_count,
+            skipped=batch.skipped,
+            triples_added=session.added,
+            triples_removed=session.removed,
+            triples_in_store=session.count(),
+            written=False,
+            new_actors=sorted(
+                (str(a.iri), a.label) for a in batch.actors.values() if a.iri not in known
+            ),
+            clashes=batch.clashes,
+        )
+        if session.added == 0 and session.removed == 0 and target.exists:
+            return result  # nothing new: the store stays as it is
+        report = session.validate()
+        if not report.conforms:
+            raise refusal(batch, str(target), report)
+        target.commit(session, source=batch.path)
+        result.written = True
+        return result
 
 
 def import_esd(
     path: Path,
-    output: Path,
+    output: Path | None = None,
     *,
+    store: Path | None = None,
     data: Sequence[Path] = (),
     add: Sequence[Path] = (),
     allow_network: bool = False,
     version: str = "18.1",
     wait: float = LOCK_WAIT,
 ) -> ImportResult:
-    """Import an ESD triad-year CSV file into the store ``output`` (Turtle or N-Triples).
+    """Import an ESD triad-year CSV file into the file ``output`` (Turtle or N-Triples)
+    or the store folder ``store``.
 
-    ``data`` replaces the bundled data as the graph the store sits on, ``add`` goes on top.
+    ``data`` replaces the bundled data as the graph a file sits on, ``add`` goes on top.
     Raises BadImport (a bad row or column), InvalidData (the result would not conform),
-    DataLoadError or OutputError; the store is then left as it was. An import that finds
-    another writing ``output`` waits up to ``wait`` seconds, then raises WriterBusy.
+    DataLoadError, StoreError or OutputError; the file or store is then left as it was.
+    An import that finds another writing there waits up to ``wait`` seconds, then raises
+    WriterBusy.
     """
-    store = Store(Path(output), tuple(data), tuple(add), allow_network, wait)
-    return _run(store, lambda index: read_esd(Path(path), index, version=version))
+    target = target_for(output, store, data=data, add=add, wait=wait)
+    return run(
+        target,
+        lambda index, sink: read_esd(Path(path), index, version=version, sink=sink),
+        allow_network=allow_network,
+    )
 
 
 def import_csv(
     path: Path,
     mapping: Path,
-    output: Path,
+    output: Path | None = None,
     *,
+    store: Path | None = None,
     data: Sequence[Path] = (),
     add: Sequence[Path] = (),
     allow_network: bool = False,
     wait: float = LOCK_WAIT,
 ) -> ImportResult:
-    """Import a table of claims through the mapping file ``mapping`` into ``output``.
-
-    Raises as :func:`import_esd` does; a bad mapping is a BadImport naming its key.
+    """Import a table of claims through the mapping file ``mapping`` into ``output`` or
+    ``store``. Raises as :func:`import_esd` does; a bad mapping is a BadImport naming its key.
     """
-    store = Store(Path(output), tuple(data), tuple(add), allow_network, wait)
+    target = target_for(output, store, data=data, add=add, wait=wait)
 
-    def read(index: ActorIndex) -> Batch:
+    def read(index: ActorIndex, sink: Callable[[Batch], None]) -> Batch:
         spec = load_mapping(Path(mapping), index.vocabulary)
-        return read_with_mapping(Path(path), spec, index)
+        return read_with_mapping(Path(path), spec, index, sink=sink)
 
-    return _run(store, read)
+    return run(target, read, allow_network=allow_network)

@@ -25,6 +25,7 @@ actor, as UCDP gives it one id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -159,8 +160,15 @@ class _Party:
     unnamed: bool = False
 
 
-def read_esd(path: Path, index: ActorIndex, *, version: str = "18.1") -> Batch:
-    """Read an ESD triad-year file into claims, no-known-support records and new actors.
+def read_esd(
+    path: Path,
+    index: ActorIndex,
+    *,
+    version: str = "18.1",
+    sink: Callable[[Batch], None] | None = None,
+) -> Batch:
+    """Read an ESD triad-year file into claims, no-known-support records and new actors;
+    with ``sink``, the claims and records go to it every CHUNK of them (Batch.flush).
 
     Raises BadImport naming file, row and column for every bad cell, DataLoadError when
     the file cannot be read.
@@ -178,7 +186,7 @@ def read_esd(path: Path, index: ActorIndex, *, version: str = "18.1") -> Batch:
     letters = {column: column.removeprefix("ext_").upper() for column in FLAG_COLUMNS}
     kinds = {column: vocabulary.support[letter.casefold()] for column, letter in letters.items()}
     source = dataset_source(version)
-    batch = Batch(path, sources={source.iri: source})
+    batch = Batch(path, sources={source.iri: source}, sink=sink)
     parties: dict[int, _Party] = {}
     seen_ids: dict[int, int] = {}
     for row in table.rows():
@@ -252,6 +260,8 @@ def read_esd(path: Path, index: ActorIndex, *, version: str = "18.1") -> Batch:
                     record_id=str(row_id),
                 )
             )
+            if batch.full():
+                batch.flush()
             continue
         assert ext_id is not None
         ext_name = " ".join(cells["ext_name"].split())
@@ -309,6 +319,8 @@ def read_esd(path: Path, index: ActorIndex, *, version: str = "18.1") -> Batch:
                 both_sides=both_sides,
             )
         )
+        if batch.full():
+            batch.flush()
     problems.raise_if_any()
     _mint_parties(parties, index)
     batch.actors = dict(index.minted)

@@ -1,111 +1,27 @@
-"""Where imported data lives: the store the user names, changed all or nothing.
+"""What an import did (:class:`ImportResult`) and why it was refused (:func:`refusal`).
 
-An import reads the store (a Turtle or N-Triples file; it may not exist yet), merges what it
-read into it, and validates the result together with the bundled data (or the ``--data``
-files) against the shapes before anything is kept: the candidate is written to a temporary
-file beside the store, validated, and only then does :func:`kg.export.write_atomically`
-replace the store. A violation, a bad row or a failed write leaves the store exactly as it
-was. The bundled data is never a store: an import refuses to write into its folders.
-
-Claims and records have IRIs made from their source and row, and an import rewrites the
-nodes of the rows it reads: importing the same file again adds nothing, and importing it
-after an alias was corrected moves its claims to the right actor.
+Where it writes, and how all or nothing, is :mod:`kg.importers.target`'s. Claims and
+records have IRIs made from their source and row, and an import rewrites the nodes of the
+rows it reads: importing the same file again adds nothing, and importing it after an alias
+was corrected moves its claims to the right actor.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.term import Node
-
 from kg import output
-from kg.errors import InvalidData, OutputError
-from kg.export import output_target, refuse_bundled, write_atomically, writer_lock
-from kg.graph import DATA_GRAPH, KnowledgeGraph, parse_file
+from kg.errors import InvalidData
 from kg.importers.model import Batch
-from kg.locks import LOCK_WAIT
-from kg.queries import PREFIXES, compact
+from kg.queries import compact
 from kg.results import document
-from kg.validation import ValidationReport, validate
-from kg.vocab import CKG
+from kg.validation import ValidationReport
 
 # store extension -> rdflib format
 STORE_FORMATS = {".ttl": "turtle", ".nt": "nt"}
 # How many violations the refusal message names.
 SHOWN_VIOLATIONS = 5
-
-
-@dataclass(frozen=True)
-class Store:
-    """The file an import writes to, and the graph it sits on (the bundled data unless
-    ``data`` is given, with ``add`` on top); ``wait``: how long an import waits for another
-    writer of the file."""
-
-    path: Path
-    data: tuple[Path, ...] = ()
-    add: tuple[Path, ...] = ()
-    allow_network: bool = False
-    wait: float = LOCK_WAIT
-
-    @property
-    def rdf_format(self) -> str:
-        """rdflib's name for the store's format."""
-        return STORE_FORMATS[self.path.suffix.lower()]
-
-    def check(self) -> None:
-        """Refuse a store that is not .ttl or .nt, or that lies in the bundled folders."""
-        if self.path.suffix.lower() not in STORE_FORMATS:
-            known = ", ".join(STORE_FORMATS)
-            raise OutputError(
-                f"{self.path}: a store is a Turtle or N-Triples file ({known}), "
-                f"not {self.path.suffix or 'a file without extension'}"
-            )
-        refuse_bundled(self.path, who="an import")
-
-    def locked(self) -> AbstractContextManager[None]:
-        """Hold the store's writer lock from reading it to replacing it (an import that
-        read it before another replaced it would write the other's claims away); a second
-        import waits, saying so, and gives up after ``wait`` seconds (exit 11)."""
-        self.check()
-        return writer_lock(output_target(self.path), self.wait)
-
-    def _others(self, paths: Sequence[Path]) -> list[Path]:
-        """``paths`` without the store itself (it is read once, as the store)."""
-        mine = _resolved(self.path)
-        return [p for p in paths if _resolved(p) != mine]
-
-    def open(self) -> tuple[KnowledgeGraph, Graph]:
-        """The graph to resolve names against (base data, ontology and store, without
-        derived relations), and the store's own triples (empty if it does not exist)."""
-        self.check()
-        existing = Graph()
-        if self.path.exists():
-            existing = parse_file(self.path, allow_network=self.allow_network)
-        kg = KnowledgeGraph.open(
-            self._others(self.data) or None,
-            add=self._others(self.add),
-            derive=False,
-            allow_network=self.allow_network,
-        )
-        data = kg.graph(DATA_GRAPH)
-        data += existing
-        return kg, existing
-
-    def validate(self, candidate: Path) -> ValidationReport:
-        """Validate the base data with ``candidate`` (the store as it would be) on top."""
-        return validate(
-            self._others(self.data) or None,
-            add=[*self._others(self.add), candidate],
-            allow_network=self.allow_network,
-        )
 
 
 #: How many new actors and name clashes the table summary of an import lists.
@@ -189,105 +105,9 @@ class ImportResult:
         }
 
 
-# What an import writes about an actor it mints; removed from the store when the alias table
-# has since merged that actor into another.
-_MINTED_PREDICATES = (RDF.type, RDFS.label, RDFS.comment, CKG.ucdpActorId)
-
-
-def write_batch(
-    batch: Batch,
-    store: Store,
-    existing: Graph,
-    *,
-    known_actors: set[URIRef],
-    same_as: dict[URIRef, URIRef],
-) -> ImportResult:
-    """Merge ``batch`` into the store, validate, and write; all or nothing. Call it inside
-    ``store.locked()``, held since ``existing`` was read.
-
-    ``existing`` is the store's content (it is changed in place), ``known_actors`` the actors
-    the base data and store had before, ``same_as`` the merges of the alias table. Raises
-    InvalidData (nothing written) when the result would not conform, OutputError when the
-    store cannot be written.
-    """
-    new = batch.graph()
-    added = sum(1 for triple in new if triple not in existing)
-    dropped: list[tuple[Node, Node, Node]] = []
-    for subject in batch.replaced_subjects():
-        dropped.extend(existing.triples((subject, None, None)))
-    for alias in same_as:  # actors minted before the alias table merged them
-        if (alias, RDF.type, None) in existing:
-            for predicate in _MINTED_PREDICATES:
-                dropped.extend(existing.triples((alias, predicate, None)))
-    removed = sum(1 for triple in set(dropped) if triple not in new)
-    result = ImportResult(
-        input=str(batch.path),
-        output=str(store.path),
-        rows=batch.rows,
-        claims=len(batch.claims),
-        no_known_support=len(batch.no_support),
-        skipped=batch.skipped,
-        triples_added=added,
-        triples_removed=removed,
-        triples_in_store=0,
-        written=False,
-        new_actors=sorted(
-            (str(a.iri), a.label) for a in batch.actors.values() if a.iri not in known_actors
-        ),
-        clashes=batch.clashes,
-    )
-    if added == 0 and removed == 0 and store.path.exists():
-        result.triples_in_store = len(existing)
-        return result  # nothing new: the store stays as it is
-    for triple in dropped:
-        existing.remove(triple)
-    existing += new
-    for prefix, namespace in PREFIXES.items():
-        existing.bind(prefix, namespace, replace=True)
-    result.triples_in_store = len(existing)
-    _validate(batch, store, existing)
-    content = existing.serialize(format=store.rdf_format, encoding="utf-8")
-    # The caller holds store.locked() since it read the store.
-    write_atomically(store.path, content, rdf_format=store.rdf_format, locked=True)
-    result.written = True
-    return result
-
-
-def _resolved(path: Path) -> Path:
-    """``path`` made absolute with its links followed; as it is where a loop of links or
-    an unreadable folder stops that (the file is then refused where it is opened)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path.absolute()
-
-
-def _validate(batch: Batch, store: Store, candidate: Graph) -> None:
-    folder = store.path.parent if str(store.path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{store.path}: the folder {folder} does not exist")
-    try:
-        descriptor, name = tempfile.mkstemp(
-            dir=folder, prefix=f".{store.path.name}.candidate.", suffix=".nt"
-        )
-    except OSError as error:
-        raise OutputError(f"{store.path}: cannot write in {folder} ({error.strerror})") from None
-    path = Path(name)
-    try:
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(candidate.serialize(format="nt", encoding="utf-8"))
-        except OSError as error:
-            raise OutputError(
-                f"{store.path}: the candidate could not be written in {folder} "
-                f"({error.strerror or error}); nothing was written"
-            ) from None
-        report = store.validate(path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-    if report.conforms:
-        return
+def refusal(batch: Batch, where: str, report: ValidationReport) -> InvalidData:
+    """The error of an import whose result would not conform: the first violations, each
+    at the row and column it was read from where the focus node is a claim of the table."""
     origins = batch.origins()
     found = []
     for result in report.results:
@@ -299,13 +119,13 @@ def _validate(batch: Batch, store: Store, candidate: Graph) -> None:
             place = origin.place(batch.path, result.path)
             found.append(f"{place}: {compact(result.focus_node)} {result.message.rstrip('.')}")
         else:
-            where = compact(result.focus_node) + (f" {path_text}" if path_text else "")
-            found.append(f"{where}: {result.message.rstrip('.')}")
+            spot = compact(result.focus_node) + (f" {path_text}" if path_text else "")
+            found.append(f"{spot}: {result.message.rstrip('.')}")
     shown = "; ".join(found[:SHOWN_VIOLATIONS])
     more = len(found) - SHOWN_VIOLATIONS
     tail = f"; and {more} more" if more > 0 else ""
-    raise InvalidData(
-        f"{batch.path}: refused, the store {store.path} would not conform "
+    return InvalidData(
+        f"{batch.path}: refused, the store {where} would not conform "
         f"({report.violations} violation(s)); nothing was written: {shown}{tail}",
         report,
     )

@@ -48,6 +48,7 @@ OPEN_ATTEMPTS = 10
 _DATABASE_NAME = re.compile(r"oxigraph(-[0-9]{1,18})?")
 BATCH = 100_000  # quads per bulk write: about 180 MB at most (a single batch of 1M: 940 MB)
 OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -416,6 +417,51 @@ class OxigraphStore(Store):
         }
         self._bulk(found)
         return self.count(graph) - before
+
+    def replace_subjects(
+        self, subjects: Iterable[Node], quads: Sequence[ox.Quad]
+    ) -> tuple[int, int]:
+        """Give each of ``subjects`` exactly the quads of ``quads`` it is the subject of,
+        in their graph, and add the other quads (of other subjects) where missing; returns
+        how many quads were added and removed. What an import writes: the claims of its
+        rows whole (an earlier import of the same rows is replaced), the actors and
+        sources beside them."""
+        self._writable()
+        graphs = {quad.graph_name for quad in quads}
+        replaced = {to_oxigraph(subject) for subject in subjects}
+        old: set[ox.Quad] = set()
+        for subject in replaced:
+            for graph in graphs:
+                old.update(self.store.quads_for_pattern(subject, None, None, graph))
+        new = set(quads)
+        gone = old - new
+        # A quad of a replaced subject is new unless it was there; any other may be there.
+        fresh = [q for q in new - old if q.subject in replaced or q not in self.store]
+        for quad in gone:
+            self.store.remove(quad)
+        self.store.bulk_extend(fresh)
+        return len(fresh), len(gone)
+
+    def has_type(self, graph: URIRef, subject: Node) -> bool:
+        """Whether ``graph`` gives ``subject`` an rdf:type."""
+        pattern = self.store.quads_for_pattern(
+            to_oxigraph(subject), ox.NamedNode(_RDF_TYPE), None, _graph(graph)
+        )
+        return next(iter(pattern), None) is not None
+
+    def remove_values(self, graph: URIRef, subject: Node, predicates: Iterable[Node]) -> int:
+        """Remove the triples of ``subject`` with any of ``predicates`` from ``graph``;
+        returns how many there were."""
+        self._writable()
+        target, node = _graph(graph), to_oxigraph(subject)
+        found = [
+            quad
+            for predicate in predicates
+            for quad in self.store.quads_for_pattern(node, to_oxigraph(predicate), None, target)
+        ]
+        for quad in found:
+            self.store.remove(quad)
+        return len(found)
 
     def update(self, text: str) -> None:
         self._writable()

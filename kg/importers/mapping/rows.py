@@ -7,6 +7,7 @@ others with :class:`.claim.ClaimReader` and keeps a claim given twice once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import URIRef
@@ -20,15 +21,22 @@ from kg.importers.resolve import ActorIndex
 from kg.importers.table import Row, normal_number, open_table
 
 
-def read_with_mapping(path: Path, spec: MappingSpec, index: ActorIndex) -> Batch:
-    """Read the table at ``path`` through ``spec`` into claims, sources and new actors.
+def read_with_mapping(
+    path: Path,
+    spec: MappingSpec,
+    index: ActorIndex,
+    *,
+    sink: Callable[[Batch], None] | None = None,
+) -> Batch:
+    """Read the table at ``path`` through ``spec`` into claims, sources and new actors;
+    with ``sink``, the claims go to it every CHUNK of them (Batch.flush).
 
     Raises BadImport naming file, row and column for every bad cell.
     """
     table = open_table(path, delimiter=spec.delimiter)
     check_columns(spec, path, table.columns)
     problems = table.problems
-    batch = Batch(path)
+    batch = Batch(path, sink=sink)
     seen: dict[URIRef, int] = {}
     actors = ActorReader(index, problems, spec.unknown_actors)
     sources = SourceReader(spec, actors, problems, batch)
@@ -53,6 +61,8 @@ def read_with_mapping(path: Path, spec: MappingSpec, index: ActorIndex) -> Batch
             continue
         seen[claim.iri] = row.number
         batch.claims.append(claim)
+        if batch.full():
+            batch.flush()
     problems.raise_if_any()
     batch.actors = dict(index.minted)
     batch.clashes = index.clashes()

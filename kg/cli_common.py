@@ -7,7 +7,10 @@ them together.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -306,3 +309,58 @@ def as_day(value: datetime | None) -> date | None:
 def show_report(report: Result[Any], fmt: str) -> None:
     """Print a report in ``fmt``: tables show the compact columns, JSON and CSV every key."""
     click.echo(report.render(fmt), nl=False)
+
+
+@contextmanager
+def progress_bar(
+    label: str, total: int, shown: bool, *, unit: str = "bytes"
+) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr counting ``total`` bytes or rows (done and total, rate,
+    time left), or None when it is not ``shown``: piped, or --quiet. Not click's own hidden
+    bar, which still prints its label when stderr is not a terminal (and needs click 8.2)."""
+    if not shown:
+        yield None
+        return
+    started = time.monotonic()
+    done = [0]
+    size = _size if unit == "bytes" else _rows
+
+    def figures(_item: object) -> str:
+        rate = done[0] / max(time.monotonic() - started, 1e-3)
+        return f"{size(done[0])}/{size(total)}  {size(rate)}/s"
+
+    with click.progressbar(
+        length=total or 1,
+        label=label,
+        file=sys.stderr,
+        show_eta=True,
+        item_show_func=figures,
+    ) as bar:
+
+        def step(count: int) -> None:
+            done[0] += count
+            bar.update(count)
+
+        yield step
+
+
+def _size(count: float) -> str:
+    """Bytes in the unit a reader takes in at a glance: 512 B, 81.2 kB, 12.5 MB, 1.4 GB."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if count >= scale:
+            return f"{count / scale:,.1f} {unit}"
+    return f"{count:,.0f} B"
+
+
+def _rows(count: float) -> str:
+    return f"{count:,.0f} rows"
+
+
+def quiet_option(command: F) -> F:
+    """``--quiet``: no progress bar and no summary when all goes well (errors still)."""
+    return click.option(
+        "--quiet",
+        "-q",
+        is_flag=True,
+        help="Print nothing when all goes well: no progress bar, no summary (errors still).",
+    )(command)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +17,8 @@ from kg.cli_common import (
     KGGroup,
     data_options,
     format_option,
+    progress_bar,
+    quiet_option,
     show_report,
 )
 from kg.cli_common import (
@@ -89,6 +95,7 @@ def import_group() -> None:
     help="The ESD release the file is (names the dataset node and its claims).",
 )
 @wait_option
+@quiet_option
 @data_options
 @summary_format
 def esd_command(
@@ -96,6 +103,7 @@ def esd_command(
     output_path: Path | None,
     dataset_version: str,
     wait: float,
+    quiet: bool,
     source: GraphSource,
     fmt: str,
 ) -> None:
@@ -110,17 +118,20 @@ def esd_command(
     """
     from kg.importers import import_esd
 
-    result = import_esd(
-        csv_path,
-        output_path,
-        store=_store_folder(output_path, source),
-        data=source.data,
-        add=source.add,
-        allow_network=source.allow_network,
-        version=dataset_version,
-        wait=wait,
-    )
-    _show(result, fmt)
+    folder = _store_folder(output_path, source)
+    with _rows_bar(csv_path, quiet) as progress:
+        result = import_esd(
+            csv_path,
+            output_path,
+            store=folder,
+            data=source.data,
+            add=source.add,
+            allow_network=source.allow_network,
+            version=dataset_version,
+            wait=wait,
+            progress=progress,
+        )
+    _show(result, fmt, quiet)
 
 
 @import_group.command("csv")
@@ -142,6 +153,7 @@ def esd_command(
 )
 @output_option
 @wait_option
+@quiet_option
 @data_options
 @summary_format
 def csv_command(
@@ -149,6 +161,7 @@ def csv_command(
     mapping_path: Path,
     output_path: Path | None,
     wait: float,
+    quiet: bool,
     source: GraphSource,
     fmt: str,
 ) -> None:
@@ -161,17 +174,20 @@ def csv_command(
     """
     from kg.importers import import_csv
 
-    result = import_csv(
-        csv_path,
-        mapping_path,
-        output_path,
-        store=_store_folder(output_path, source),
-        data=source.data,
-        add=source.add,
-        allow_network=source.allow_network,
-        wait=wait,
-    )
-    _show(result, fmt)
+    folder = _store_folder(output_path, source)
+    with _rows_bar(csv_path, quiet) as progress:
+        result = import_csv(
+            csv_path,
+            mapping_path,
+            output_path,
+            store=folder,
+            data=source.data,
+            add=source.add,
+            allow_network=source.allow_network,
+            wait=wait,
+            progress=progress,
+        )
+    _show(result, fmt, quiet)
 
 
 def _store_folder(output_path: Path | None, source: GraphSource) -> Path | None:
@@ -190,8 +206,22 @@ def _store_folder(output_path: Path | None, source: GraphSource) -> Path | None:
     return folder
 
 
-def _show(result: ImportResult, fmt: str) -> None:
-    click.echo(result.render(fmt), nl=False)
+def _rows_bar(path: Path, quiet: bool) -> AbstractContextManager[Callable[[int], None] | None]:
+    """A bar of the rows read, on a terminal only; its length is the file's lines (a cell
+    with a line break in it makes that a little more than the rows)."""
+    shown = not quiet and sys.stderr.isatty()
+    total = 0
+    if shown:
+        with contextlib.suppress(OSError), path.open("rb") as handle:
+            total = max(
+                sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0
+            )
+    return progress_bar(f"Importing {path.name}", total, shown, unit="rows")
+
+
+def _show(result: ImportResult, fmt: str, quiet: bool = False) -> None:
+    if not quiet:
+        click.echo(result.render(fmt), nl=False)
 
 
 @click.command("aliases")

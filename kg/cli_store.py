@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from kg.cli_common import store_options, wait_option
+from kg.cli_common import progress_bar, store_options, wait_option
 from kg.errors import StoreError
 from kg.graph import StoreSpec
 
@@ -71,7 +68,7 @@ def load_command(
         raise StoreError("kg load needs a store to fill: --store DIR or --endpoint URL")
     shown = not quiet and sys.stderr.isatty()
     total = bytes_to_read(list(files), bundled=bundled) if shown else 0
-    with _progress(f"Loading into {store.where()}", total, shown) as progress:
+    with progress_bar(f"Loading into {store.where()}", total, shown, unit="bytes") as progress:
         summary = load_store(
             store,
             list(files),
@@ -88,41 +85,3 @@ def load_command(
         f"holds {summary.data:,} data, {summary.derived:,} derived and {summary.ontology:,} "
         f"ontology triples ({summary.seconds:.1f} s)"
     )
-
-
-@contextmanager
-def _progress(label: str, total: int, shown: bool) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on stderr counting ``total`` bytes (done and total, rate, time
-    left), or None when it is not ``shown``: piped, or --quiet. Not click's own hidden bar,
-    which still prints its label when stderr is not a terminal (and needs click 8.2)."""
-    if not shown:
-        yield None
-        return
-    started = time.monotonic()
-    read = [0]
-
-    def figures(_item: object) -> str:
-        rate = read[0] / max(time.monotonic() - started, 1e-3)
-        return f"{_size(read[0])}/{_size(total)}  {_size(rate)}/s"
-
-    with click.progressbar(
-        length=total or 1,
-        label=label,
-        file=sys.stderr,
-        show_eta=True,
-        item_show_func=figures,
-    ) as bar:
-
-        def step(size: int) -> None:
-            read[0] += size
-            bar.update(size)
-
-        yield step
-
-
-def _size(count: float) -> str:
-    """Bytes in the unit a reader takes in at a glance: 512 B, 81.2 kB, 12.5 MB, 1.4 GB."""
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if count >= scale:
-            return f"{count / scale:,.1f} {unit}"
-    return f"{count:,.0f} B"

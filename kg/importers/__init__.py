@@ -39,8 +39,10 @@ __all__ = [
 
 Target = FileTarget | StoreTarget
 #: A reader: the table read with the names of the graph, its claims handed to the sink
-#: as it goes (every CHUNK of them), what is left returned.
-Reader = Callable[[ActorIndex, Callable[[Batch], None]], Batch]
+#: as it goes (every CHUNK of them), the rows read told to the progress hook, what is left
+#: returned.
+Progress = Callable[[int], None] | None
+Reader = Callable[[ActorIndex, Callable[[Batch], None], Progress], Batch]
 
 
 def target_for(
@@ -71,12 +73,17 @@ def target_for(
     return FileTarget(output, data=data, add=add, wait=wait)
 
 
-def run(target: Target, read: Reader, *, allow_network: bool = False) -> ImportResult:
-    """Read a table into ``target``, all or nothing (see :mod:`kg.importers.target`)."""
+def run(
+    target: Target, read: Reader, *, allow_network: bool = False, progress: Progress = None
+) -> ImportResult:
+    """Read a table into ``target``, all or nothing (see :mod:`kg.importers.target`);
+    ``progress`` is told the rows read as they are."""
     with target.session(allow_network=allow_network) as session:
         index = ActorIndex.read(session.kg)
         known = set(index.labels)
-        batch = read(index, session.write)
+        batch = read(index, session.write, progress)
+        if progress is not None:
+            progress(batch.rows % 500)
         if not batch.claim_count and not batch.no_support_count:
             skipped = f" ({batch.skipped} skipped by the mapping's [rows])" if batch.skipped else ""
             raise BadImport(
@@ -120,6 +127,7 @@ def import_esd(
     allow_network: bool = False,
     version: str = "18.1",
     wait: float = LOCK_WAIT,
+    progress: Progress = None,
 ) -> ImportResult:
     """Import an ESD triad-year CSV file into the file ``output`` (Turtle or N-Triples)
     or the store folder ``store``.
@@ -128,13 +136,16 @@ def import_esd(
     Raises BadImport (a bad row or column), InvalidData (the result would not conform),
     DataLoadError, StoreError or OutputError; the file or store is then left as it was.
     An import that finds another writing there waits up to ``wait`` seconds, then raises
-    WriterBusy.
+    WriterBusy. ``progress`` is told the rows read, every 500.
     """
     target = target_for(output, store, data=data, add=add, wait=wait)
     return run(
         target,
-        lambda index, sink: read_esd(Path(path), index, version=version, sink=sink),
+        lambda index, sink, told: read_esd(
+            Path(path), index, version=version, sink=sink, progress=told
+        ),
         allow_network=allow_network,
+        progress=progress,
     )
 
 
@@ -148,14 +159,15 @@ def import_csv(
     add: Sequence[Path] = (),
     allow_network: bool = False,
     wait: float = LOCK_WAIT,
+    progress: Progress = None,
 ) -> ImportResult:
     """Import a table of claims through the mapping file ``mapping`` into ``output`` or
     ``store``. Raises as :func:`import_esd` does; a bad mapping is a BadImport naming its key.
     """
     target = target_for(output, store, data=data, add=add, wait=wait)
 
-    def read(index: ActorIndex, sink: Callable[[Batch], None]) -> Batch:
+    def read(index: ActorIndex, sink: Callable[[Batch], None], told: Progress) -> Batch:
         spec = load_mapping(Path(mapping), index.vocabulary)
-        return read_with_mapping(Path(path), spec, index, sink=sink)
+        return read_with_mapping(Path(path), spec, index, sink=sink, progress=told)
 
-    return run(target, read, allow_network=allow_network)
+    return run(target, read, allow_network=allow_network, progress=progress)

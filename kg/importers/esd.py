@@ -166,6 +166,7 @@ def read_esd(
     *,
     version: str = "18.1",
     sink: Callable[[Batch], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Batch:
     """Read an ESD triad-year file into claims, no-known-support records and new actors;
     with ``sink``, the claims and records go to it every CHUNK of them (Batch.flush).
@@ -186,11 +187,11 @@ def read_esd(
     letters = {column: column.removeprefix("ext_").upper() for column in FLAG_COLUMNS}
     kinds = {column: vocabulary.support[letter.casefold()] for column, letter in letters.items()}
     source = dataset_source(version)
-    batch = Batch(path, sources={source.iri: source}, sink=sink)
+    batch = Batch(path, sources={source.iri: source}, sink=sink, progress=progress)
     parties: dict[int, _Party] = {}
     seen_ids: dict[int, int] = {}
     for row in table.rows():
-        batch.rows += 1
+        batch.row_read()
         if problems.full:
             break
         before = problems.count

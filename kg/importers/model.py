@@ -150,6 +150,14 @@ class Batch:
     done_claims: int = 0
     done_no_support: int = 0
     sink: Callable[[Batch], None] | None = field(default=None, repr=False)
+    #: Told how many more rows were read, every few hundred (a progress bar).
+    progress: Callable[[int], None] | None = field(default=None, repr=False)
+
+    def row_read(self) -> None:
+        """Count a row read (and tell ``progress`` every 500)."""
+        self.rows += 1
+        if self.progress is not None and self.rows % 500 == 0:
+            self.progress(500)
 
     @property
     def claim_count(self) -> int:

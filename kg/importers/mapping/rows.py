@@ -27,6 +27,7 @@ def read_with_mapping(
     index: ActorIndex,
     *,
     sink: Callable[[Batch], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Batch:
     """Read the table at ``path`` through ``spec`` into claims, sources and new actors;
     with ``sink``, the claims go to it every CHUNK of them (Batch.flush).
@@ -36,13 +37,13 @@ def read_with_mapping(
     table = open_table(path, delimiter=spec.delimiter)
     check_columns(spec, path, table.columns)
     problems = table.problems
-    batch = Batch(path, sink=sink)
+    batch = Batch(path, sink=sink, progress=progress)
     seen: dict[URIRef, int] = {}
     actors = ActorReader(index, problems, spec.unknown_actors)
     sources = SourceReader(spec, actors, problems, batch)
     reader = ClaimReader(spec, index.vocabulary, actors, sources, problems)
     for row in table.rows():
-        batch.rows += 1
+        batch.row_read()
         if problems.full:
             break
         if not _kept(spec, row):

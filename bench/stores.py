@@ -17,6 +17,9 @@ a process of its own:
     export-turtle   the data and derived relations written as Turtle
     cold-cli        `kg report backers --of ... --store DIR` as a new process (start included)
 
+With --esd (and alone with --imports-only), the import rows of bench/imports.py: ESD and
+ATOP each imported into a store and into a file, and `kg load` of what they produced.
+
 Engines: rdflib (the baseline: kg in memory), oxigraph (kg --store DIR), pyoxigraph (the
 same work with pyoxigraph directly, no kg code, on disk as kg --store DIR is),
 pyoxigraph-memory (the same in an in-memory Oxigraph store: what pyoxigraph does without
@@ -497,7 +500,16 @@ def main() -> int:
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--steps", default=",".join(STEPS))
     parser.add_argument("--step-timeout", type=float, default=600.0, metavar="SECONDS")
-    parser.add_argument("--esd", action="store_true", help="also the full UCDP ESD import")
+    parser.add_argument(
+        "--esd",
+        action="store_true",
+        help="also the full UCDP ESD import, and the import rows (bench/imports.py)",
+    )
+    parser.add_argument(
+        "--imports-only",
+        action="store_true",
+        help="only the import rows: ESD and ATOP into a store and a file, beside kg load",
+    )
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "kg-bench")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -508,10 +520,18 @@ def main() -> int:
         worker(args.worker, args.data, steps, args.step_timeout)
         return 0
 
+    import imports
     import synthetic
 
     engines = args.engines.split(",")
     args.cache.mkdir(parents=True, exist_ok=True)
+    if args.imports_only:
+        print(_machine())
+        found_imports = imports.run(args.cache, progress=_stderr)
+        print(imports.table_text(found_imports))
+        if args.json:
+            args.json.write_text(json.dumps(found_imports, indent=2), encoding="utf-8")
+        return 0
     datasets: list[tuple[str, Path]] = []
     for size in (int(s) for s in args.sizes.split(",") if s):
         path = args.cache / f"synthetic-{size}.nt"
@@ -533,9 +553,16 @@ def main() -> int:
                 )
         print(table(label, found, engines))
         everything[label] = found
+    if args.esd:
+        everything["imports"] = imports.run(args.cache, progress=_stderr)
+        print(imports.table_text(everything["imports"]))
     if args.json:
         args.json.write_text(json.dumps(everything, indent=2), encoding="utf-8")
     return 0
+
+
+def _stderr(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def _esd(cache: Path) -> tuple[str, Path]:

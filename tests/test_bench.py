@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,3 +28,56 @@ def test_a_stuck_step_is_killed_and_the_next_steps_run(tmp_path: Path) -> None:
     assert [o["step"] for o in outcomes] == ["load", "stuck", "after"]
     # the driver's verdict (the worker, its signal blocked, could not give one)
     assert outcomes[1]["peak_mib"] is None
+
+
+def _bench_module(name: str) -> Any:
+    sys.path.insert(0, str(REPO / "bench"))
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[f"bench_{name}"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_import_rows_run_on_small_tables(tmp_path: Path) -> None:
+    """bench/imports.py: an ATOP-like table (both directions, as ATOP gives it) kept one
+    way, its mapping generated from a table of state codes, and ESD's excerpt, each
+    imported into a store and a file and the file loaded, every step a kg process."""
+    imports = _bench_module("imports")
+    atop = tmp_path / "atop"
+    atop.mkdir()
+    (atop / "cow-states.csv").write_text(
+        "ccode,stateabb,statenme\n2,USA,United States of America\n20,CAN,Canada\n"
+        "200,UKG,United Kingdom\n220,FRN,France\n",
+        encoding="utf-8",
+    )
+    pairs = [(2, 20), (2, 200), (200, 220), (20, 220), (2, 220)]
+    lines = ["ccode1,ccode2,year,atop_defense,atop_offense,atop_neutral,atop_nonagg,atop_consul"]
+    for year in (1950, 1951):
+        for a, b in pairs:
+            lines += [f"{a},{b},{year},1,0,0,0,1", f"{b},{a},{year},1,0,0,0,1"]
+    (atop / "atop-5.1-ddy.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tables = imports.tables(
+        tmp_path / "cache", esd=REPO / "tests" / "data" / "esd-excerpt.csv", atop_dir=atop
+    )
+    assert [t.name for t in tables] == ["esd", "atop"]
+    table = tmp_path / "cache" / "atop-5.1-undirected.csv"
+    assert len(table.read_text(encoding="utf-8").splitlines()) == 1 + 10  # header, one way
+    mapping = tmp_path / "cache" / "atop-5.1.toml"
+    assert '"220" = "France"' in mapping.read_text(encoding="utf-8")
+
+    found = []
+    for number, item in enumerate(tables):
+        work = tmp_path / f"work-{number}"
+        work.mkdir()
+        found += list(imports.measure(item, work, timeout=120))
+    steps = {(o["table"], o["step"]): o for o in found}
+    assert set(steps) == {(t, s) for t in ("atop", "esd") for s in ("store", "file", "load")}
+    assert all(o["status"] == "ok" and o["peak_mib"] > 0 for o in found), found
+    assert (steps["atop", "file"]["rows"], steps["atop", "file"]["claims"]) == (10, 10)
+    assert steps["atop", "store"]["claims"] == 10
+    assert steps["esd", "file"]["rows"] == 118
+    assert steps["esd", "load"]["triples"] == steps["esd", "file"]["triples"] > 0
+    text = imports.table_text(found)
+    assert text.count("\n| ") == 1 + 6 and "x |" in text

@@ -12,7 +12,7 @@ claims that differ stay apart (and ``disputed`` lists them). The time rules are 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -589,29 +589,7 @@ def timeline(kg: KnowledgeGraph, *, actor: str | None = None) -> Result[Event]:
             if r["proposer"] is not None and str(r["proposer"]) == str(who.iri)
         }
         found = [c for c in found if str(who.iri) in (c.subject, c.object)]
-    rows: list[Event] = []
-    seen_events: set[str] = set()
-    for row in kg.select("timeline-events").rows:
-        thing = str(row["thing"])
-        if thing in seen_events or (involved is not None and thing not in involved):
-            continue
-        seen_events.add(thing)
-        start = time_of(row["start"], row["start_precision"], compact(thing))
-        end = time_of(row["end"], row["end_precision"], compact(thing))
-        when = start or end
-        assert when is not None
-        label = text_of(row["label"]) or compact(thing)
-        rows.append(
-            _timeline_row(
-                when,
-                f"{label} ends" if start is None else label,
-                str(row["type_label"]),
-                thing,
-                period_text(start, end),
-                text_of(row["place_label"]),
-                (),
-            )
-        )
+    rows = [row for row in _dated_things(kg) if involved is None or row.subject in involved]
     relation_points: dict[tuple[str, str, str, str], list[Claim]] = defaultdict(list)
     for c in found:
         if c.status == "denied" or (c.symmetric and c.subject > c.object):
@@ -637,6 +615,61 @@ def timeline(kg: KnowledgeGraph, *, actor: str | None = None) -> Result[Event]:
         )
     rows.sort(key=lambda r: (r.sort_date, r.event.casefold()))
     return Result.of(rows, Event)
+
+
+def _dated_things(kg: KnowledgeGraph) -> list[Event]:
+    """The timeline's dated events and agreements, each once, under its most specific class.
+
+    timeline-events.rq is asked once for each class under ckg:Event or ckg:Agreement
+    (subclasses.rq, ?class bound), and a thing's broader classes are dropped here, from the
+    classes it was found under: a transitive path from each class of a thing loses rows on
+    Virtuoso 7.2, as the query's header says. Bound, the ten classes of the ontology cost
+    Oxigraph 0.02 s at 100k triples (the unbound query, 0.75 s)."""
+    classes: set[Node | None] = set()
+    for root in (CKG.Event, CKG.Agreement):
+        classes |= {row["type"] for row in kg.select("subclasses", {"class": root}).rows}
+    asked: list[tuple[str, Mapping[str, Identifier]]] = [
+        ("timeline-events", {"type": c}) for c in sorted(classes, key=str) if isinstance(c, URIRef)
+    ]
+    found: list[dict[str, Node | None]] = []
+    classes_of: dict[str, set[str]] = defaultdict(set)
+    for _name, answer in kg.select_each(asked):
+        for row in answer.rows:
+            found.append(row)
+            classes_of[str(row["thing"])].add(str(row["type"]))
+    narrower: dict[str, set[str]] = {}  # the classes under a class, asked only when needed
+    for types in classes_of.values():
+        if len(types) > 1:
+            for t in types - narrower.keys():
+                under = kg.select("subclasses", {"class": URIRef(t)}).rows
+                narrower[t] = {str(row["type"]) for row in under} - {t}
+    chosen: dict[str, tuple[tuple[str, str, str, str], Event]] = {}
+    for row in found:
+        thing, type_ = str(row["thing"]), str(row["type"])
+        if classes_of[thing] & narrower.get(type_, set()):
+            continue
+        start = time_of(row["start"], row["start_precision"], compact(thing))
+        end = time_of(row["end"], row["end_precision"], compact(thing))
+        when = start or end
+        assert when is not None
+        label = text_of(row["label"])
+        place = text_of(row["place_label"])
+        # The row that ORDER BY ?start ?label would give first, whatever order the classes
+        # were answered in.
+        key = (when.first.isoformat(), label or "", place or "", str(row["type_label"]))
+        if thing in chosen and chosen[thing][0] <= key:
+            continue
+        event = _timeline_row(
+            when,
+            (label or compact(thing)) + (" ends" if start is None else ""),
+            str(row["type_label"]),
+            thing,
+            period_text(start, end),
+            place,
+            (),
+        )
+        chosen[thing] = (key, event)
+    return [event for _key, event in sorted(chosen.values(), key=lambda pair: pair[0])]
 
 
 def _timeline_row(

@@ -40,6 +40,8 @@ class CKG(DefinedNamespace):
     GuaranteeClaim: URIRef  # a source says an actor guarantees an agreement
     HostingClaim: URIRef  # a source says an actor hosts talks
     PeaceProcess: URIRef  # a series of rounds of talks under one name
+    Event: URIRef  # something that happened: talks, a meeting, a battle
+    Agreement: URIRef  # a ceasefire, a de-escalation agreement, an initiative
     SourceDocument: URIRef  # a document claims come from
 
     # claim properties

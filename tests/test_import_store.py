@@ -370,6 +370,38 @@ def test_two_imports_into_one_store_lose_nothing(bundled_store: Path, tmp_path: 
     assert waited > 0  # the imports did meet: the second waited for the first
 
 
+def test_a_second_import_that_will_not_wait_exits_11_and_loses_nothing(
+    store: Path, big_table: Path
+) -> None:
+    (table, claim), _ = one_claim_tables(store.parent).values()
+    first = start("import", "ucdp-esd", big_table, "--store", store)
+    staged(store, first, set(snapshot(store)))  # the first holds the store from here on
+    second = kg("import", "csv", table, "--mapping", MAPPING, "--store", store, "--wait", "0")
+    assert second.returncode == 11, second.stderr
+    last = second.stderr.splitlines()[-1]
+    assert last.startswith(f"Error: {store}: another ") and "(waited 0 s)" in last, last
+    _, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    graph = data_triples(store)
+    assert (claim, RDF.type, None) not in graph
+    assert (URIRef(ROW_CLAIM + str(100_000 + BIG_ROWS - 1)), RDF.type, None) in graph
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an import that finds another writer says 'another `kg load` is writing the "
+    "store' (the lock's message in kg/stores/oxigraph.py), though the other may be an import",
+)
+def test_an_import_waiting_for_another_writer_does_not_call_it_a_load(store: Path) -> None:
+    holder = OxigraphStore(store, read_only=False)  # another writer, neither load nor import
+    try:
+        code, output = invoke("csv", TABLE, "--mapping", MAPPING, "--store", store, "--wait", "0")
+    finally:
+        holder.close()
+    assert code == 11, output
+    assert "`kg load`" not in output
+
+
 def polls(process: subprocess.Popen[str], folder: Path) -> Iterator[tuple[int, str, str]]:
     """`kg report backers` on ``folder`` every 0.2 s while ``process`` runs."""
     while process.poll() is None:

@@ -40,6 +40,10 @@ def wait_option(whom: str) -> Callable[[F], F]:
     )
 
 
+#: The exit code of a command stopped by Ctrl-C (SIGINT), as shells give it.
+INTERRUPTED = 130
+
+
 class KGGroup(click.Group):
     """A group that turns library errors, a ceiling passed (time, memory) and a bad option
     into one line on stderr and their exit code."""
@@ -64,6 +68,12 @@ class KGGroup(click.Group):
             ctx.exit(error.exit_code)
         except click.UsageError as error:
             raise one_line(error) from None
+        except KeyboardInterrupt:
+            # Not click's "Aborted!" (after an empty line) with exit 1, the code of data
+            # that does not conform: one line, and the shells' code for Ctrl-C. Every
+            # writer has cleaned up on the way out (a load's or import's copy is gone).
+            click.echo("Error: interrupted; nothing was changed", err=True)
+            ctx.exit(INTERRUPTED)
         except BaseException as error:
             stop = limits.stop_reason(error)  # the time limit's SIGALRM, a MemoryError
             if stop is None:

@@ -35,7 +35,7 @@ from kg.graph import StoreSpec
     is_flag=True,
     help="Print nothing when all goes well: no progress bar, no summary (errors still).",
 )
-@wait_option("another `kg load` into the same store")
+@wait_option("another load or import into the same store")
 @store_options
 def load_command(
     files: tuple[Path, ...],

@@ -312,12 +312,6 @@ def test_an_import_stopped_by_ctrl_c_leaves_the_store_as_it_was(
     assert done.returncode == 0, done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Ctrl-C ends an import with click's 'Aborted!' (after an empty line) and exit 1, "
-    "the code of an import refused by the shapes; README 'Exit codes' has no code for an "
-    "interruption (the shells' convention: 130) and says every error is one 'Error:' line",
-)
 def test_an_import_stopped_by_ctrl_c_says_so_with_exit_130(
     interrupted: tuple[subprocess.Popen[str], str, dict[str, str], Path],
 ) -> None:
@@ -355,12 +349,6 @@ def test_an_import_into_a_file_killed_with_9_leaves_the_file_as_it_was(
     assert file.read_bytes() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a killed `-o` import leaves its temporary store (.esd.ttl.import.*: the bundled "
-    "data and the rows read so far, 17 MB for 8,000 rows) beside the file, and no later "
-    "import of the file removes it (a store folder's next writer removes a killed one's)",
-)
 def test_the_next_import_into_a_file_clears_what_a_killed_one_left(
     killed_into_file: tuple[Path, bytes, subprocess.CompletedProcess[str]],
 ) -> None:
@@ -429,11 +417,6 @@ def test_a_second_import_that_will_not_wait_exits_11_and_loses_nothing(
     assert (URIRef(ROW_CLAIM + str(100_000 + BIG_ROWS - 1)), RDF.type, None) in graph
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an import that finds another writer says 'another `kg load` is writing the "
-    "store' (the lock's message in kg/stores/oxigraph.py), though the other may be an import",
-)
 def test_an_import_waiting_for_another_writer_does_not_call_it_a_load(store: Path) -> None:
     holder = OxigraphStore(store, read_only=False)  # another writer, neither load nor import
     try:

@@ -140,8 +140,8 @@ def test_readers_run_beside_a_writer_and_a_second_writer_waits(
         assert run("report", "backers", "--store", str(store))[0] == 0
         code, out = run("load", str(TINY), "--wait", "0.3", "--store", str(store))
         assert code == 11, out
-        assert "Waiting: another `kg load` is writing the store" in out
-        assert "another `kg load` is writing to it (waited 0.3 s)" in out
+        assert "Waiting: another load or import is writing the store" in out
+        assert "another load or import is writing to it (waited 0.3 s)" in out
     finally:
         writer.close()
     assert run("load", str(TINY), "--wait", "0.3", "--store", str(store))[0] == 0

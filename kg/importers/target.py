@@ -20,6 +20,7 @@ results as validating the whole, at the cost of a query per shape.
 
 from __future__ import annotations
 
+import glob
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -185,7 +186,12 @@ class FileTarget:
         self.check()
         target = output_target(self.path)
         with writer_lock(target, self.wait):
-            folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.import.", dir=target.parent))
+            prefix = f".{target.name}.import."
+            # What a killed import of this file left: no other writer of it runs now.
+            for left in target.parent.glob(f"{glob.escape(prefix)}*"):
+                if left.is_dir() and not left.is_symlink():
+                    shutil.rmtree(left, ignore_errors=True)
+            folder = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
             try:
                 store = OxigraphStore(folder / "store", read_only=False)
                 store.allow_network = allow_network

@@ -228,9 +228,9 @@ class OxigraphStore(Store):
             self._held = lock_folder(
                 path,
                 wait,
-                waiting=f"Waiting: another `kg load` is writing the store {path}; waiting up "
+                waiting=f"Waiting: another load or import is writing the store {path}; waiting up "
                 f"to {wait:g} s for it to finish",
-                busy=f"{path}: another `kg load` is writing to it (waited {wait:g} s); try "
+                busy=f"{path}: another load or import is writing to it (waited {wait:g} s); try "
                 "again when it is done",
             )
         except OSError as error:

@@ -61,11 +61,14 @@ def test_the_import_rows_run_on_small_tables(tmp_path: Path) -> None:
     tables = imports.tables(
         tmp_path / "cache", esd=REPO / "tests" / "data" / "esd-excerpt.csv", atop_dir=atop
     )
+    tables = [t for t in tables if t.name != "atop-quoted"]  # the same mapping, and a quote
     assert [t.name for t in tables] == ["esd", "atop"]
     table = tmp_path / "cache" / "atop-5.1-undirected.csv"
     assert len(table.read_text(encoding="utf-8").splitlines()) == 1 + 10  # header, one way
     mapping = tmp_path / "cache" / "atop-5.1.toml"
     assert '"220" = "France"' in mapping.read_text(encoding="utf-8")
+    assert "quote = " in (tmp_path / "cache" / "atop-5.1-quoted.toml").read_text(encoding="utf-8")
+    assert "quote = " not in mapping.read_text(encoding="utf-8")
 
     found = []
     for number, item in enumerate(tables):

@@ -218,21 +218,23 @@ def _compiled(
     """Validation by the shapes compiled to SPARQL, plus the *-violation.rq queries."""
     from kg import shacl_sparql
 
-    results_graph = Graph()
-    report = BNode()
-    results_graph.add((report, RDF.type, SH.ValidationReport))
-    results_graph.add((report, SH.conforms, Literal(True)))
+    # What the report graph says of each result, kept as terms: the graph itself is made
+    # only if asked for (ValidationReport.graph).
+    found: list[tuple[Node, Node | None, str, URIRef, Node]] = []
     # Two checks at a time: Oxigraph answers without holding the GIL (6.8 s instead of 7.9 s
     # at 1M triples on two cores), and a server answers two requests at once.
     results = shacl_sparql.run_checks(select, checks, workers=2)
     for result in results:
-        _add_result(
-            results_graph,
-            URIRef(result.focus_node),
-            URIRef(result.path) if result.path and not result.path.startswith("complex") else None,
-            result.message,
-            _severity_iri(result.severity),
-            URIRef(result.shape),
+        found.append(
+            (
+                URIRef(result.focus_node),
+                URIRef(result.path)
+                if result.path and not result.path.startswith("complex")
+                else None,
+                result.message,
+                _severity_iri(result.severity),
+                URIRef(result.shape),
+            )
         )
     for name in queries.bundled_names() if integrity else ():
         if not name.endswith("-violation"):
@@ -252,8 +254,18 @@ def _compiled(
                     value=str(value) if value is not None else None,
                 )
             )
-            _add_result(results_graph, cast(Node, focus), path, query.message, SH.Violation, shape)
-    return _report(results, results_graph)
+            found.append((cast(Node, focus), path, query.message, SH.Violation, shape))
+
+    def make_graph() -> Graph:
+        results_graph = Graph()
+        report = BNode()
+        results_graph.add((report, RDF.type, SH.ValidationReport))
+        results_graph.add((report, SH.conforms, Literal(True)))
+        for entry in found:
+            _add_result(results_graph, *entry)
+        return results_graph
+
+    return _report(results, make_graph)
 
 
 def _pyshacl(data: Graph, shapes: Graph, *, integrity: bool) -> ValidationReport:
@@ -334,12 +346,17 @@ def _severity_iri(name: str) -> URIRef:
     return SH[name] if name in SEVERITY_ORDER else URIRef(name)
 
 
-def _report(results: list[ValidationResult], results_graph: Graph) -> ValidationReport:
+def _report(
+    results: list[ValidationResult], results_graph: Graph | Callable[[], Graph]
+) -> ValidationReport:
     results.sort(
         key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), r.focus_node, r.path or "", r.message)
     )
     conforms = not any(r.severity == "Violation" for r in results)
-    return ValidationReport(conforms=conforms, results=results, graph=results_graph)
+    if isinstance(results_graph, Graph):
+        made = results_graph
+        return ValidationReport(conforms=conforms, results=results, make_graph=lambda: made)
+    return ValidationReport(conforms=conforms, results=results, make_graph=results_graph)
 
 
 @dataclass(frozen=True)

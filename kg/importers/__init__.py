@@ -21,11 +21,12 @@ from pathlib import Path
 from kg.errors import BadImport, StoreError
 from kg.importers.esd import read_esd
 from kg.importers.mapping import bundled_mapping, load_mapping, read_with_mapping
-from kg.importers.model import Batch
+from kg.importers.model import Batch, Origin
 from kg.importers.resolve import ActorIndex
 from kg.importers.store import ImportResult, refusal
-from kg.importers.target import FileTarget, StoreTarget
+from kg.importers.target import FileTarget, Session, StoreTarget
 from kg.locks import LOCK_WAIT
+from kg.validation_report import ValidationReport
 
 __all__ = [
     "FileTarget",
@@ -111,10 +112,24 @@ def run(
             return result  # nothing new: the store stays as it is
         report = session.validate()
         if not report.conforms:
-            raise refusal(batch, str(target), report)
+            raise refusal(batch.path, _origins(read, session, report), str(target), report)
         target.commit(session, source=batch.path)
         result.written = True
         return result
+
+
+def _origins(read: Reader, session: Session, report: ValidationReport) -> dict[str, Origin]:
+    """Where the claims a refusal names were read: the table read again (the first reading
+    kept no origins, so that its memory did not grow with the rows), keeping only those."""
+    wanted = {r.focus_node for r in report.results if r.severity == "Violation"}
+    found: dict[str, Origin] = {}
+
+    def keep(batch: Batch) -> None:
+        found.update((iri, o) for iri, o in batch.origins().items() if iri in wanted)
+
+    last = read(ActorIndex.read(session.kg), keep, None)
+    keep(last)
+    return found
 
 
 def import_esd(

@@ -145,8 +145,6 @@ class Batch:
     actors: dict[URIRef, ActorRecord] = field(default_factory=dict)
     sources: dict[URIRef, SourceRecord] = field(default_factory=dict)
     clashes: list[tuple[str, str, str]] = field(default_factory=list)
-    #: Where the claims and records handed on so far were read, by IRI (for messages).
-    done_origins: dict[str, Origin] = field(default_factory=dict)
     done_claims: int = 0
     done_no_support: int = 0
     sink: Callable[[Batch], None] | None = field(default=None, repr=False)
@@ -178,16 +176,15 @@ class Batch:
         if self.sink is None or not (self.claims or self.no_support):
             return
         self.sink(self)
-        self.done_origins.update(self.origins(held_only=True))
         self.done_claims += len(self.claims)
         self.done_no_support += len(self.no_support)
         self.claims = []
         self.no_support = []
 
-    def origins(self, *, held_only: bool = False) -> dict[str, Origin]:
-        """Where each claim and record was read, by IRI."""
-        found = {} if held_only else dict(self.done_origins)
-        found.update((str(c.iri), c.origin) for c in self.claims)
+    def origins(self) -> dict[str, Origin]:
+        """Where each claim and record held was read, by IRI (those handed on are not
+        kept: memory would grow with the rows; a refusal reads the table again for them)."""
+        found = {str(c.iri): c.origin for c in self.claims}
         found.update((str(r.iri), r.origin) for r in self.no_support)
         return found
 

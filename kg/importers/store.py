@@ -8,12 +8,14 @@ was corrected moves its claims to the right actor.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kg import output
 from kg.errors import InvalidData
-from kg.importers.model import Batch
+from kg.importers.model import Origin
 from kg.queries import compact
 from kg.results import document
 from kg.validation import ValidationReport
@@ -105,10 +107,12 @@ class ImportResult:
         }
 
 
-def refusal(batch: Batch, where: str, report: ValidationReport) -> InvalidData:
-    """The error of an import whose result would not conform: the first violations, each
-    at the row and column it was read from where the focus node is a claim of the table."""
-    origins = batch.origins()
+def refusal(
+    path: Path, origins: Mapping[str, Origin], where: str, report: ValidationReport
+) -> InvalidData:
+    """The error of an import of ``path`` whose result would not conform: the first
+    violations, each at the row and column it was read from (``origins``, by IRI) where
+    the focus node is a claim of the table."""
     found = []
     for result in report.results:
         if result.severity != "Violation":
@@ -116,7 +120,7 @@ def refusal(batch: Batch, where: str, report: ValidationReport) -> InvalidData:
         origin = origins.get(result.focus_node)
         path_text = compact(result.path) if result.path else None
         if origin is not None:
-            place = origin.place(batch.path, result.path)
+            place = origin.place(path, result.path)
             found.append(f"{place}: {compact(result.focus_node)} {result.message.rstrip('.')}")
         else:
             spot = compact(result.focus_node) + (f" {path_text}" if path_text else "")
@@ -125,7 +129,7 @@ def refusal(batch: Batch, where: str, report: ValidationReport) -> InvalidData:
     more = len(found) - SHOWN_VIOLATIONS
     tail = f"; and {more} more" if more > 0 else ""
     return InvalidData(
-        f"{batch.path}: refused, the store {where} would not conform "
+        f"{path}: refused, the store {where} would not conform "
         f"({report.violations} violation(s)); nothing was written: {shown}{tail}",
         report,
     )

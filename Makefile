@@ -23,8 +23,10 @@ test: $(STAMP) lint
 	$(BIN)/pytest
 
 # Every store side by side with the rdflib baseline at 10k, 100k and 1M triples, with
-# Virtuoso and Jena as peers, and the UCDP ESD import where ../shared/data has it
-# (about an hour on 2 cores, most of it rdflib at 1M; BENCHMARKS.md keeps the figures).
+# Virtuoso and Jena as peers, and where ../shared/data has them the imports of UCDP ESD and
+# ATOP beside `kg load` of the same triples (about an hour on 2 cores, most of it rdflib
+# at 1M; `bench/stores.py --imports-only` runs the import rows alone, in about 8 minutes;
+# BENCHMARKS.md keeps the figures).
 bench: $(STAMP)
 	bash .ci/install-virtuoso
 	bash .ci/install-jena

@@ -20,7 +20,7 @@ demo: $(STAMP)
 test: $(STAMP) lint
 	bash .ci/install-chromium
 	bash .ci/install-virtuoso
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # Every store side by side with the rdflib baseline at 10k, 100k and 1M triples, with
 # Virtuoso and Jena as peers, and where ../shared/data has them the imports of UCDP ESD and

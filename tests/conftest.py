@@ -21,6 +21,11 @@ from kg.loading import load_store
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 
+# Tables are as wide as kg makes them without a terminal (120 columns), in this process and
+# in the `kg` processes the tests start, whoever runs the tests: pytest-xdist's workers
+# inherit a COLUMNS of their own.
+os.environ["COLUMNS"] = "120"
+
 
 @pytest.fixture
 def runner() -> CliRunner:

@@ -74,7 +74,7 @@ class Triad:
     why: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Metrics:
     """All measures of one network."""
 

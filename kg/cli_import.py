@@ -24,7 +24,8 @@ from kg.cli_common import (
 from kg.cli_common import (
     wait_option as cli_wait_option,
 )
-from kg.errors import DataLoadError, StoreError
+from kg.errors import DataLoadError
+from kg.graph import StoreSpec
 
 output_option = click.option(
     "-o",
@@ -190,20 +191,22 @@ def csv_command(
     _show(result, fmt, quiet)
 
 
-def _store_folder(output_path: Path | None, source: GraphSource) -> Path | None:
-    """The store folder an import goes into: --store (or KG_STORE, unless -o names a file
-    on the command line). A server (--endpoint) is refused by name."""
-    if source.store.endpoint is not None:
-        raise StoreError(
-            f"imports go into a store folder (--store) or a file (-o), not yet into a SPARQL "
-            f"server ({source.store.endpoint}): import into a file and `kg load` it there"
-        )
-    folder = source.store.folder
+def _store_folder(output_path: Path | None, source: GraphSource) -> StoreSpec | None:
+    """The store an import goes into: --store (or KG_STORE, unless -o names a file on the
+    command line), or the server --endpoint names (with its update URL and credentials)."""
+    spec = source.store
+    if spec.endpoint is not None:
+        if output_path is not None:
+            given = click.get_current_context().get_parameter_source("endpoint")
+            if given is click.core.ParameterSource.ENVIRONMENT:
+                return None  # -o on the command line wins over KG_ENDPOINT in the environment
+        return spec
+    folder = spec.folder
     if folder is not None and output_path is not None:
         given = click.get_current_context().get_parameter_source("store_folder")
         if given is click.core.ParameterSource.ENVIRONMENT:
             return None  # -o on the command line wins over KG_STORE in the environment
-    return folder
+    return spec if folder is not None else None
 
 
 def _rows_bar(path: Path, quiet: bool) -> AbstractContextManager[Callable[[int], None] | None]:

@@ -473,12 +473,12 @@ def test_a_file_and_a_store_both_are_refused(
     assert not file.exists() and snapshot(store) == before
 
 
-def test_a_server_is_refused_by_name() -> None:
+def test_a_server_that_does_not_answer_is_named_in_one_line() -> None:
+    # Imports into a server: tests/test_import_endpoint.py.
     code, output = invoke("ucdp-esd", EXCERPT, "--endpoint", "http://127.0.0.1:9/sparql")
     assert code == 11, output
     [line] = output.splitlines()
-    assert line.startswith("Error: imports go into a store folder (--store) or a file (-o)")
-    assert "http://127.0.0.1:9/sparql" in line
+    assert line == "Error: http://127.0.0.1:9/sparql: connection refused (is the server running?)"
 
 
 @pytest.mark.parametrize("option", ["--data", "--add"])

@@ -9,8 +9,9 @@
 Each returns plain values (an :class:`ImportResult`, a report); the CLI in
 ``kg.cli_import`` only formats them. Both imports go through :func:`run`: the rows are
 read in chunks into a writable copy of the target (:mod:`kg.importers.target`: a store
-folder, or a file through a temporary store), validated there with the shapes compiled to
-SPARQL, and only then does the copy become the store, or replace the file.
+folder, a SPARQL server's data graph, or a file through a temporary store), validated
+there with the shapes compiled to SPARQL, and only then does the copy become the store, or
+replace the file.
 """
 
 from __future__ import annotations
@@ -19,16 +20,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.errors import BadImport, StoreError
+from kg.graph import StoreSpec
 from kg.importers.esd import read_esd
 from kg.importers.mapping import bundled_mapping, load_mapping, read_with_mapping
 from kg.importers.model import Batch, Origin
 from kg.importers.resolve import ActorIndex
 from kg.importers.store import ImportResult, refusal
-from kg.importers.target import FileTarget, Session, StoreTarget
+from kg.importers.target import EndpointTarget, FileTarget, Session, StoreTarget
 from kg.locks import LOCK_WAIT
 from kg.validation_report import ValidationReport
 
 __all__ = [
+    "EndpointTarget",
     "FileTarget",
     "ImportResult",
     "StoreTarget",
@@ -38,7 +41,7 @@ __all__ = [
     "target_for",
 ]
 
-Target = FileTarget | StoreTarget
+Target = FileTarget | StoreTarget | EndpointTarget
 #: A reader: the table read with the names of the graph, its claims handed to the sink
 #: as it goes (every CHUNK of them), the rows read told to the progress hook, what is left
 #: returned.
@@ -48,24 +51,33 @@ Reader = Callable[[ActorIndex, Callable[[Batch], None], Progress], Batch]
 
 def target_for(
     output: Path | None,
-    store: Path | None,
+    store: Path | StoreSpec | None,
     *,
     data: Sequence[Path] = (),
     add: Sequence[Path] = (),
     wait: float = LOCK_WAIT,
 ) -> Target:
     """Where an import goes: the file ``output`` (on top of ``data`` and ``add``), or the
-    store folder ``store``; StoreError for both or neither, or files given for a store."""
-    if output is not None and store is not None:
+    store ``store`` (a folder, or the settings of a folder or a SPARQL server); StoreError
+    for both or neither, or files given for a store."""
+    endpoint: StoreSpec | None = None
+    if isinstance(store, StoreSpec):
+        endpoint = store if store.endpoint is not None else None
+        store = store.folder
+    named = f"--endpoint {endpoint.endpoint}" if endpoint is not None else f"--store {store}"
+    if output is not None and (store is not None or endpoint is not None):
         raise StoreError(
-            f"give one place to import into: -o {output} (a file) or --store {store}, not both"
+            f"give one place to import into: -o {output} (a file) or {named}, not both"
         )
-    if store is not None:
+    if store is not None or endpoint is not None:
         if data or add:
             raise StoreError(
-                f"--data and --add name files an import into a file sits on; the store {store} "
-                "holds its own data (put files into it with `kg load`)"
+                f"--data and --add name files an import into a file sits on; the store "
+                f"{named.split(' ', 1)[1]} holds its own data (put files into it with `kg load`)"
             )
+        if endpoint is not None:
+            return EndpointTarget(endpoint, wait=wait)
+        assert store is not None
         return StoreTarget(store, wait=wait)
     if output is None:
         raise StoreError(
@@ -136,7 +148,7 @@ def import_esd(
     path: Path,
     output: Path | None = None,
     *,
-    store: Path | None = None,
+    store: Path | StoreSpec | None = None,
     data: Sequence[Path] = (),
     add: Sequence[Path] = (),
     allow_network: bool = False,
@@ -145,7 +157,8 @@ def import_esd(
     progress: Progress = None,
 ) -> ImportResult:
     """Import an ESD triad-year CSV file into the file ``output`` (Turtle or N-Triples)
-    or the store folder ``store``.
+    or the store ``store``: a store folder, or the settings of a store (a folder or a
+    SPARQL server, :class:`kg.graph.StoreSpec`).
 
     ``data`` replaces the bundled data as the graph a file sits on, ``add`` goes on top.
     Raises BadImport (a bad row or column), InvalidData (the result would not conform),
@@ -169,7 +182,7 @@ def import_csv(
     mapping: Path,
     output: Path | None = None,
     *,
-    store: Path | None = None,
+    store: Path | StoreSpec | None = None,
     data: Sequence[Path] = (),
     add: Sequence[Path] = (),
     allow_network: bool = False,

@@ -9,7 +9,11 @@ An import always works in an Oxigraph database that no reader sees until it is c
 - **into a file** (``-o FILE.ttl``): a store in a temporary folder beside the file holding
   the ontology and the data the file sits on (the bundled data, or ``--data``, with
   ``--add``) in the data graph, and the file's own triples in a graph of their own; at the
-  end that graph replaces the file in one step (:func:`kg.export.write_atomically`).
+  end that graph replaces the file in one step (:func:`kg.export.write_atomically`);
+- **into a SPARQL server** (``--endpoint URL``): a copy of the data graph in a staging
+  graph of its own (``COPY``), which readers do not see (a query names kg's graphs only),
+  written and validated there, and moved over the data graph at the end (``MOVE``); see
+  :class:`EndpointTarget` for the lock that keeps two imports apart.
 
 Rows come in chunks (:data:`kg.importers.model.CHUNK`): each chunk's claims replace the
 same rows' claims of an earlier import and are written at once, so that memory holds one
@@ -23,20 +27,25 @@ from __future__ import annotations
 import glob
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, Protocol
 
-from rdflib import RDF, RDFS, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
+from rdflib.term import Node
 
 from kg import resources
-from kg.errors import OutputError, StoreError
+from kg.errors import OutputError, StoreError, WriterBusy
 from kg.export import output_target, refuse_bundled, write_atomically, writer_lock
-from kg.graph import DATA_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph, rdf_format
+from kg.graph import DATA_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph, StoreSpec, rdf_format
 from kg.importers.model import Batch
-from kg.locks import LOCK_WAIT
+from kg.locks import LOCK_WAIT, tell_waiting
+from kg.stores import values
+from kg.stores.endpoint import EndpointStore
 from kg.stores.oxigraph import MANIFEST, OxigraphStore
 from kg.validation import ValidationReport, validate_kg
 from kg.vocab import CKG
@@ -50,12 +59,26 @@ FILE_FORMATS = {".ttl": "turtle", ".nt": "nt"}
 MINTED_PREDICATES = (RDF.type, RDFS.label, RDFS.comment, CKG.ucdpActorId)
 
 
+class ImportStore(Protocol):
+    """What a session writes with: an Oxigraph store or a SPARQL server."""
+
+    def replace_subjects(
+        self, subjects: Iterable[Node], quads: Sequence[Any]
+    ) -> tuple[int, int]: ...
+
+    def has_type(self, graph: URIRef, subject: Node) -> bool: ...
+
+    def remove_values(self, graph: URIRef, subject: Node, predicates: Iterable[Node]) -> int: ...
+
+    def count(self, graph: URIRef) -> int: ...
+
+
 @dataclass
 class Session:
     """An import under way in a writable store: the graph the import resolves names
     against, the graph it writes, and what it changed so far."""
 
-    store: OxigraphStore
+    store: ImportStore
     kg: KnowledgeGraph
     graph: URIRef
     data_graphs: tuple[URIRef, ...]
@@ -135,9 +158,11 @@ class StoreTarget:
     def commit(self, session: Session, *, source: Path) -> None:
         """Derive the direct relations and names again and make the new database the
         store's, in one step."""
+        store = session.store
+        assert isinstance(store, OxigraphStore)
         session.kg.derive()
-        session.store.optimize()
-        session.store.commit(files=[str(source)], added=session.added, imported=True)
+        store.optimize()
+        store.commit(files=[str(source)], added=session.added, imported=True)
 
 
 class FileTarget:
@@ -225,10 +250,136 @@ class FileTarget:
         before it is put in place)."""
         fmt = self.format
 
+        store = session.store
+        assert isinstance(store, OxigraphStore)
+
         def dump(out: BinaryIO) -> None:
-            session.store.dump([FILE_GRAPH], fmt, out)
+            store.dump([FILE_GRAPH], fmt, out)
 
         write_atomically(self.path, dump, rdf_format=fmt, locked=True)
+
+
+#: The graph on a server that holds the lock of the import writing it (never read by a
+#: query of kg's: the store names its own graphs as the default graph).
+LOCK_GRAPH = URIRef("urn:conflict-kg:graph:lock")
+#: The prefix of a staging graph: an import's copy of the data graph until it is moved back.
+STAGING_PREFIX = "urn:conflict-kg:graph:import-"
+#: The prefix of a lock's IRI (then the import's uuid) and what says when it was taken.
+LOCK_PREFIX = "urn:conflict-kg:lock:"
+_CREATED = URIRef("http://purl.org/dc/terms/created")
+#: Seconds between two looks at a lock held by another import.
+LOCK_POLL = 0.5
+
+
+class EndpointTarget:
+    """An import into the data graph of a SPARQL server (``kg load --endpoint`` filled it).
+
+    The session copies the data graph into a staging graph (``COPY``), the import writes
+    and validates there, and :meth:`commit` moves it over the data graph (``MOVE``) and
+    derives the direct relations and names again; a failure drops the staging graph and
+    the data graph stays as it was. Readers query kg's own graphs, so they see the old
+    data until the move.
+
+    Two imports into one server take turns: each first puts a lock (its uuid and the time)
+    into LOCK_GRAPH if none is there, reads back that its lock is the only one, and takes it
+    away at the end; the second waits ``wait`` seconds, then raises WriterBusy (exit 11).
+    An import that is killed (kill -9) leaves its lock and its staging graph behind: the
+    next import waits for that lock and then names it; remove it with the SPARQL Update
+    ``DROP GRAPH <urn:conflict-kg:graph:lock>`` (and the staging graph it names, ``DROP
+    GRAPH <urn:conflict-kg:graph:import-...>``) once no import runs. ``kg load
+    --endpoint`` does not take this lock.
+    """
+
+    def __init__(self, spec: StoreSpec, *, wait: float = LOCK_WAIT) -> None:
+        self.spec = spec
+        self.wait = wait
+
+    def __str__(self) -> str:
+        return self.spec.where()
+
+    @property
+    def exists(self) -> bool:
+        """A server always holds a data graph (an import that adds nothing is not written)."""
+        return True
+
+    @contextmanager
+    def session(self, *, allow_network: bool = False) -> Iterator[Session]:
+        """The data graph copied into a staging graph, under the server's import lock;
+        the staging graph is dropped and the lock taken away however the session ends."""
+        store = self.spec.connect(writable=True, allow_network=allow_network)
+        if not isinstance(store, EndpointStore):
+            raise StoreError(f"{self}: not a SPARQL server")
+        token = uuid.uuid4().hex
+        staging = URIRef(STAGING_PREFIX + token)
+        self._lock(store, token)
+        try:
+            try:
+                data, copy = values.iri(str(DATA_GRAPH)), values.iri(str(staging))
+                store.update(f"COPY {data} TO {copy}")
+                kg = KnowledgeGraph(store, allow_network=allow_network)
+                yield Session(store, kg, staging, (staging,))
+            finally:
+                store.update(f"DROP SILENT GRAPH {values.iri(str(staging))}")
+        finally:
+            self._unlock(store, token)
+
+    def commit(self, session: Session, *, source: Path) -> None:
+        """Move the staging graph over the data graph, then derive the direct relations and
+        names again (as ``kg load --endpoint`` does, after the data: a reader in between
+        sees the new claims with the old derived graphs)."""
+        store = session.store
+        assert isinstance(store, EndpointStore)
+        staging, data = values.iri(str(session.graph)), values.iri(str(DATA_GRAPH))
+        store.update(f"MOVE {staging} TO {data}")
+        session.kg.derive()
+
+    def _locks(self, store: EndpointStore) -> list[tuple[str, str]]:
+        """The locks on the server: (IRI, when taken)."""
+        rows = store.select(
+            "SELECT ?lock ?created WHERE { ?lock ?created_by ?created }",
+            {"created_by": _CREATED},
+            graphs=[LOCK_GRAPH],
+        ).rows
+        return sorted((str(r["lock"]), str(r["created"])) for r in rows)
+
+    def _lock(self, store: EndpointStore, token: str) -> None:
+        mine = URIRef(LOCK_PREFIX + token)
+        deadline = time.monotonic() + self.wait
+        told = False
+        while True:
+            held = store.select("ASK { ?s ?p ?o }", {}, graphs=[LOCK_GRAPH]).rows
+            if not (held and held[0]["ask"] == Literal(True)):
+                created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                store.update(
+                    f"INSERT DATA {{ GRAPH {values.iri(str(LOCK_GRAPH))} {{ "
+                    f"{values.term(mine)} {values.term(_CREATED)} "
+                    f"{values.term(Literal(created, datatype=XSD.dateTime))} }} }}"
+                )
+                locks = self._locks(store)
+                if [lock for lock, _ in locks] == [str(mine)]:
+                    return
+                self._unlock(store, token)  # two at once: both step back and try again
+                others = [(lock, when) for lock, when in locks if lock != str(mine)]
+            else:
+                others = self._locks(store)
+            if time.monotonic() >= deadline:
+                since = f" since {others[0][1]}" if others else ""
+                raise WriterBusy(
+                    f"{self}: another import is writing to it (its lock in "
+                    f"<{LOCK_GRAPH}>{since}; waited {self.wait:g} s); try again when it is "
+                    "done, or drop that graph if the import was killed"
+                )
+            if not told:
+                tell_waiting(
+                    f"Waiting: another import is writing to {self}; waiting up to "
+                    f"{self.wait:g} s for it to finish"
+                )
+                told = True
+            time.sleep(LOCK_POLL * (1 + uuid.uuid4().int % 100 / 100))
+
+    def _unlock(self, store: EndpointStore, token: str) -> None:
+        mine = values.term(URIRef(LOCK_PREFIX + token))
+        store.update(f"DELETE WHERE {{ GRAPH {values.iri(str(LOCK_GRAPH))} {{ {mine} ?p ?o }} }}")
 
 
 def _resolved(path: Path) -> Path:
@@ -240,4 +391,13 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-__all__ = ["FILE_GRAPH", "FileTarget", "Session", "StoreTarget", "rdf_format"]
+__all__ = [
+    "FILE_GRAPH",
+    "LOCK_GRAPH",
+    "EndpointTarget",
+    "FileTarget",
+    "ImportStore",
+    "Session",
+    "StoreTarget",
+    "rdf_format",
+]

@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
@@ -55,6 +55,7 @@ from kg.stores.endpoint_text import (
     with_bindings,
     with_prefixes,
 )
+from kg.terms import triple_to_rdflib
 
 # Names other modules and tests import from here, wherever they are defined now.
 __all__ = [
@@ -97,6 +98,8 @@ DUMP_TRIPLES = 50_000
 #: 2.7 GB before its terms were converted while parsed), so the CLI sets this to a
 #: sixteenth of its memory ceiling (kg.limits).
 MAX_ANSWER_BYTES = 512 << 20
+#: Subjects per query when an import reads the triples it replaces (a claim has about 20).
+SUBJECTS_PER_QUERY = 100
 
 # rdflib's SPARQL parser (pyparsing) is not safe to run in two threads at once: kg validate
 # sends two checks at a time, and a parse then failed now and then with "SPARQL syntax
@@ -622,3 +625,95 @@ class EndpointStore(Store, HttpClient):
             self._update(f"CLEAR SILENT GRAPH {quote_iri(str(graph))}")
             return
         self._send("DELETE", self._gsp(graph), allow=(404,))  # 404: no such graph, nothing to do
+
+    # -- what an import writes (kg.importers.target.Session) --------------------------------
+
+    def replace_subjects(self, subjects: Iterable[Node], quads: Sequence[Any]) -> tuple[int, int]:
+        """Give each of ``subjects`` exactly the triples of ``quads`` (pyoxigraph quads) it
+        is the subject of, in their graph, and add the other quads where missing; returns
+        how many triples were added and removed (as OxigraphStore.replace_subjects does).
+        The triples already there are read for the subjects concerned only, a chunk of
+        subjects per query."""
+        by_graph: dict[URIRef, set[Triple]] = {}
+        for quad in quads:
+            graph = URIRef(quad.graph_name.value)
+            by_graph.setdefault(graph, set()).add(
+                triple_to_rdflib(quad.subject, quad.predicate, quad.object)
+            )
+        replaced = set(subjects)
+        added = removed = 0
+        for graph, new in by_graph.items():
+            concerned = replaced | {triple[0] for triple in new}
+            old = self._triples_of(graph, concerned)
+            gone = {triple for triple in old - new if triple[0] in replaced}
+            fresh = new - old
+            self._delete_triples(graph, gone)
+            if fresh:
+                writer = NTriplesWriter()
+                self._post_lines(graph, [writer.line(triple) for triple in fresh])
+            added += len(fresh)
+            removed += len(gone)
+        return added, removed
+
+    def has_type(self, graph: URIRef, subject: Node) -> bool:
+        """Whether ``graph`` gives ``subject`` an rdf:type."""
+        if not isinstance(subject, URIRef):
+            return False  # imports mint IRIs only
+        rows = self.select("ASK { ?s a ?type }", {"s": subject}, graphs=[graph]).rows
+        return bool(rows and rows[0]["ask"] == Literal(True))
+
+    def remove_values(self, graph: URIRef, subject: Node, predicates: Iterable[Node]) -> int:
+        """Remove the triples of ``subject`` with any of ``predicates`` from ``graph``;
+        returns how many there were."""
+        wanted = set(predicates)
+        found = {t for t in self._triples_of(graph, {subject}) if t[1] in wanted}
+        self._delete_triples(graph, found)
+        return len(found)
+
+    def _triples_of(self, graph: URIRef, subjects: Iterable[Node]) -> set[Triple]:
+        """The triples of ``graph`` whose subject is one of ``subjects``."""
+        found: set[Triple] = set()
+        where = self._where(self.url)
+        ordered = sorted(subjects, key=str)
+        for at in range(0, len(ordered), SUBJECTS_PER_QUERY):
+            listed = " ".join(values.term(s) for s in ordered[at : at + SUBJECTS_PER_QUERY])
+            response = self._query(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {listed} }} ?s ?p ?o }}",
+                SPARQL_JSON,
+                [graph],
+                anytime=False,
+            )
+            try:
+                rows = self._json(response, where)["results"]["bindings"]
+            except (KeyError, TypeError):
+                raise StoreError(f"{where}: the answer is not SPARQL JSON results") from None
+            limit = self._learn_max_rows(response) or self._server_max_rows
+            if limit is not None and len(rows) >= limit:
+                raise PartialResult(
+                    f"{where}: the server stopped at its row limit of {limit:,} rows while "
+                    "reading the triples an import replaces; nothing more is written"
+                )
+            for row in rows:
+                s, p, o = row.get("s"), row.get("p"), row.get("o")
+                if not (isinstance(s, URIRef | BNode) and isinstance(p, URIRef)):
+                    raise StoreError(f"{where}: a row of the graph is not a triple: {row!r:.80}")
+                if not isinstance(o, Node):
+                    raise StoreError(f"{where}: a row of the graph is not a triple: {row!r:.80}")
+                found.add((s, p, o))
+        return found
+
+    def _delete_triples(self, graph: URIRef, triples: Iterable[Triple]) -> None:
+        """DELETE DATA of ``triples`` (no blank nodes: DELETE DATA cannot name one), in
+        chunks of UPDATE_CHUNK."""
+        writer = NTriplesWriter()
+        lines: list[str] = []
+        for triple in triples:
+            if _has_bnode(triple):
+                raise StoreError(
+                    f"{self._where(self.url)}: cannot remove a triple with a blank node "
+                    f"from <{graph}> by DELETE DATA"
+                )
+            lines.append(writer.line(triple))
+        for at in range(0, len(lines), UPDATE_CHUNK):
+            body = "".join(lines[at : at + UPDATE_CHUNK])
+            self._update(f"DELETE DATA {{ GRAPH {quote_iri(str(graph))} {{\n{body}}} }}")

@@ -1,0 +1,252 @@
+"""Imports into a SPARQL server (issue 14, item 1), as real processes of the installed
+`kg` against the session's throwaway Virtuoso: the ESD excerpt lands with the same claims
+as in an Oxigraph store, the same file again adds nothing; a bad row (exit 8) and a result
+that would not conform (exit 1) leave every graph of the server as it was; no staging
+graph or lock is ever left behind; and an import finding another's lock exits 11.
+
+The server is shared by the session's other tests: it is loaded with the bundled data
+here, and the endpoint StoreRig is told to load it again afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from kg.errors import InvalidData
+from kg.graph import StoreSpec
+from kg.importers import import_esd
+from kg.importers.target import LOCK_GRAPH, STAGING_PREFIX, Session
+from kg.named_graphs import DATA_GRAPH
+from kg.stores.endpoint import EndpointStore
+from kg.stores.oxigraph import OxigraphStore
+from kg.validation import validate_kg
+
+TESTS = Path(__file__).resolve().parent
+KG = str(Path(sys.executable).parent / "kg")
+EXCERPT = TESTS / "data" / "esd-excerpt.csv"
+ROW_CLAIM = "https://w3id.org/conflict-kg/id/ucdp-esd-18-1-row-"
+# A wrong merge of the United Kingdom (UCDP 28) into the Syrian insurgents makes the rows of
+# UK support say that the insurgents back themselves.
+WRONG_MERGE = (
+    URIRef("https://w3id.org/conflict-kg/id/ucdp-actor-28"),
+    URIRef("http://www.w3.org/2002/07/owl#sameAs"),
+    URIRef("https://w3id.org/conflict-kg/id/syrian-armed-opposition"),
+)
+
+
+def environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("KG_STORE", "KG_ENDPOINT"))}
+
+
+def kg(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [KG, *map(str, args)], capture_output=True, text=True, timeout=300, env=environment()
+    )
+
+
+def options(spec: StoreSpec) -> list[str]:
+    return [
+        "--endpoint",
+        spec.endpoint or "",
+        "--update-endpoint",
+        spec.update_endpoint or "",
+        "--store-endpoint",
+        spec.store_endpoint or "",
+        "--endpoint-user",
+        spec.user or "",
+        "--endpoint-password",
+        spec.password or "",
+    ]
+
+
+def open_store(spec: StoreSpec) -> EndpointStore:
+    store = spec.connect(writable=True)
+    assert isinstance(store, EndpointStore)
+    return store
+
+
+def graph_counts(store: EndpointStore) -> dict[str, int]:
+    """Every graph on the server with the triples it holds (Virtuoso's own graphs too)."""
+    rows = store._query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        "application/sparql-results+json",
+        [],
+        anytime=False,
+    )
+    answer = store._json(rows, "test")
+    return {str(b["g"]): int(str(b["n"])) for b in answer["results"]["bindings"]}
+
+
+def leftovers(store: EndpointStore) -> list[str]:
+    return [g for g in graph_counts(store) if g.startswith(STAGING_PREFIX) or g == str(LOCK_GRAPH)]
+
+
+def row_claims(triples: Any) -> set[tuple[Any, Any, Any]]:
+    return {t for t in triples if str(t[0]).startswith(ROW_CLAIM)}
+
+
+@pytest.fixture(scope="module")
+def server(virtuoso_server: Any, store_rigs: Any) -> Iterator[StoreSpec]:
+    """The session's Virtuoso with the bundled data, as `kg load` puts it."""
+    spec: StoreSpec = virtuoso_server.spec()
+
+    def forget() -> None:
+        if "endpoint" in store_rigs:
+            store_rigs["endpoint"].loaded = None  # loaded again by the rig when next used
+
+    forget()
+    try:
+        done = kg("load", "--replace", *options(spec))
+        assert done.returncode == 0, done.stderr
+        yield spec
+    finally:
+        forget()
+
+
+@pytest.fixture(scope="module")
+def imported(server: StoreSpec) -> subprocess.CompletedProcess[str]:
+    return kg("import", "ucdp-esd", EXCERPT, *options(server))
+
+
+def test_an_import_into_a_server_gives_the_claims_of_a_store(
+    server: StoreSpec, imported: subprocess.CompletedProcess[str], tmp_path: Path
+) -> None:
+    assert imported.returncode == 0, imported.stderr
+    lines = imported.stdout.splitlines()
+    assert lines[0] == f"imported {EXCERPT} into {server.endpoint}"
+    assert ["claims", "100"] in [line.split() for line in lines]
+    store = open_store(server)
+    assert leftovers(store) == []
+
+    folder = tmp_path / "store"
+    assert kg("load", "--store", folder).returncode == 0
+    into_store = kg("import", "ucdp-esd", EXCERPT, "--store", folder)
+    assert into_store.returncode == 0, into_store.stderr
+    oxigraph = OxigraphStore(folder)
+    try:
+        in_store = row_claims(oxigraph.triples(DATA_GRAPH))
+    finally:
+        oxigraph.close()
+    in_server = row_claims(store.triples(DATA_GRAPH))
+    assert len({t[0] for t in in_server}) == 118
+    assert in_server == in_store
+
+    backers = kg(
+        "report", "backers", "--of", "Syrian insurgents", "--as-of", "2017-06-30",
+        "--format", "json", *options(server),
+    )  # fmt: skip
+    assert backers.returncode == 0, backers.stderr
+    assert '"Government of Saudi Arabia"' in backers.stdout  # the derived graphs are rebuilt
+
+
+def test_the_same_file_again_adds_nothing(
+    server: StoreSpec, imported: subprocess.CompletedProcess[str]
+) -> None:
+    assert imported.returncode == 0, imported.stderr
+    store = open_store(server)
+    before = graph_counts(store)
+    again = kg("import", "ucdp-esd", EXCERPT, *options(server))
+    assert again.returncode == 0, again.stderr
+    counts = [line.split() for line in again.stdout.splitlines()]
+    assert again.stdout.startswith(f"nothing new from {EXCERPT} into {server.endpoint}")
+    assert ["triples", "added", "0"] in counts and ["triples", "removed", "0"] in counts
+    assert graph_counts(store) == before
+
+
+def test_a_bad_row_leaves_the_server_as_it_was(
+    server: StoreSpec, imported: subprocess.CompletedProcess[str], tmp_path: Path
+) -> None:
+    lines = EXCERPT.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    at = header.index("ext_w")
+    # The last row, with a new id and ext_w 2: the rows before it are written first.
+    row = next(line for line in reversed(lines[1:]) if line.count(",") == len(header) - 1)
+    cells = row.split(",")
+    cells[header.index("id")], cells[at] = "999999", "2"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([*lines, ",".join(cells)]) + "\n", encoding="utf-8")
+    store = open_store(server)
+    before = graph_counts(store)
+    done = kg("import", "ucdp-esd", bad, *options(server))
+    assert done.returncode == 8, done.stderr
+    [message] = done.stderr.splitlines()
+    assert message.startswith(f"Error: {bad}, row ")
+    assert f"(line {len(lines) + 1}), column ext_w: '2' is not 0 or 1" in message
+    assert graph_counts(store) == before
+    assert leftovers(store) == []
+
+
+def test_an_import_finding_another_import_s_lock_exits_11(
+    server: StoreSpec, imported: subprocess.CompletedProcess[str]
+) -> None:
+    store = open_store(server)
+    lock = Graph()
+    lock.add(
+        (
+            URIRef("urn:conflict-kg:lock:someone"),
+            URIRef("http://purl.org/dc/terms/created"),
+            Literal("2026-01-01T00:00:00Z"),
+        )
+    )
+    before = graph_counts(store)
+    store.add(LOCK_GRAPH, lock)
+    try:
+        done = kg("import", "ucdp-esd", EXCERPT, "--wait", "0", *options(server))
+        assert done.returncode == 11, done.stdout + done.stderr
+        [message] = done.stderr.splitlines()
+        assert "another import is writing" in message and str(LOCK_GRAPH) in message
+    finally:
+        store.clear(LOCK_GRAPH)
+    assert graph_counts(store) == before
+    assert leftovers(store) == []
+
+
+def test_a_refused_import_leaves_the_server_as_it_was(
+    server: StoreSpec, imported: subprocess.CompletedProcess[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In this process, validated by pySHACL over the staging graph (which finds the fault
+    # the compiled shapes miss on Virtuoso: see the test below).
+    def by_pyshacl(session: Session) -> Any:
+        return validate_kg(session.kg, engine="pyshacl", data_graphs=session.data_graphs)
+
+    monkeypatch.setattr(Session, "validate", by_pyshacl)
+    store = open_store(server)
+    store.add(DATA_GRAPH, [WRONG_MERGE])
+    try:
+        before = graph_counts(store)
+        with pytest.raises(InvalidData) as refused:
+            import_esd(EXCERPT, store=server, wait=0)
+        assert "backs itself" in str(refused.value)
+        assert graph_counts(store) == before
+        assert leftovers(store) == []
+    finally:
+        store._delete_triples(DATA_GRAPH, [WRONG_MERGE])
+
+
+# Fails today: the shapes compiled to SPARQL miss this violation on Virtuoso 7.2.5 (kg
+# validate --endpoint too), as pySHACL finds it: the target filter `FILTER (EXISTS { ?focus
+# rdf:type/rdfs:subClassOf* ckg:SupportClaim })` answers nothing over two default graphs (the
+# ontology and the data), the transitive-path flaw of docs/sparql-servers.md; the import then
+# exits 0. Strict: it says so when the compiler is fixed.
+@pytest.mark.xfail(strict=True, reason="compiled target filter misses violations on Virtuoso")
+def test_an_import_that_would_not_conform_leaves_the_server_as_it_was(
+    server: StoreSpec, imported: subprocess.CompletedProcess[str]
+) -> None:
+    store = open_store(server)
+    store.add(DATA_GRAPH, [WRONG_MERGE])
+    try:
+        before = graph_counts(store)
+        done = kg("import", "ucdp-esd", EXCERPT, *options(server))
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert graph_counts(store) == before
+        assert leftovers(store) == []
+    finally:
+        store._delete_triples(DATA_GRAPH, [WRONG_MERGE])

@@ -2,7 +2,8 @@
 `kg` against the session's throwaway Virtuoso: the ESD excerpt lands with the same claims
 as in an Oxigraph store, the same file again adds nothing; a bad row (exit 8) and a result
 that would not conform (exit 1) leave every graph of the server as it was; no staging
-graph or lock is ever left behind; and an import finding another's lock exits 11.
+graph or lock is ever left behind, not even when the derivation fails after the data
+was moved; and an import finding another's lock exits 11.
 
 The server is shared by the session's other tests: it is loaded with the bundled data
 here, and the endpoint StoreRig is told to load it again afterwards.
@@ -20,9 +21,9 @@ from typing import Any
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.errors import InvalidData
-from kg.graph import StoreSpec
-from kg.importers import import_esd
+from kg.errors import InvalidData, StoreError
+from kg.graph import KnowledgeGraph, StoreSpec
+from kg.importers import import_csv, import_esd
 from kg.importers.target import LOCK_GRAPH, STAGING_PREFIX, Session
 from kg.named_graphs import DATA_GRAPH
 from kg.stores.endpoint import EndpointStore
@@ -32,6 +33,8 @@ from kg.validation import validate_kg
 TESTS = Path(__file__).resolve().parent
 KG = str(Path(sys.executable).parent / "kg")
 EXCERPT = TESTS / "data" / "esd-excerpt.csv"
+TABLE = TESTS / "data" / "claims-table.csv"
+MAPPING = TESTS / "data" / "claims-table.toml"
 ROW_CLAIM = "https://w3id.org/conflict-kg/id/ucdp-esd-18-1-row-"
 # A wrong merge of the United Kingdom (UCDP 28) into the Syrian insurgents makes the rows of
 # UK support say that the insurgents back themselves.
@@ -229,6 +232,28 @@ def test_a_refused_import_leaves_the_server_as_it_was(
         assert leftovers(store) == []
     finally:
         store._delete_triples(DATA_GRAPH, [WRONG_MERGE])
+
+
+def test_a_derivation_that_fails_after_the_move_puts_the_old_data_back(
+    server: StoreSpec, imported: subprocess.CompletedProcess[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    derive = KnowledgeGraph.derive
+    calls: list[int] = []
+
+    def failing_once(kg: KnowledgeGraph) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise StoreError("the server stopped the query at its time limit (in this test)")
+        return derive(kg)
+
+    monkeypatch.setattr(KnowledgeGraph, "derive", failing_once)
+    store = open_store(server)
+    before = graph_counts(store)
+    with pytest.raises(StoreError, match="in this test"):
+        import_csv(TABLE, MAPPING, store=server, wait=0)
+    assert len(calls) == 2  # the new data's derivation, then the old data's
+    assert graph_counts(store) == before
+    assert leftovers(store) == []
 
 
 # Fails today: the shapes compiled to SPARQL miss this violation on Virtuoso 7.2.5 (kg

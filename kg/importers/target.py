@@ -326,12 +326,28 @@ class EndpointTarget:
     def commit(self, session: Session, *, source: Path) -> None:
         """Move the staging graph over the data graph, then derive the direct relations and
         names again (as ``kg load --endpoint`` does, after the data: a reader in between
-        sees the new claims with the old derived graphs)."""
+        sees the new claims with the old derived graphs).
+
+        The data graph is copied aside first: when the derivation fails (Virtuoso stopped
+        it at its time limit over the whole ESD file), the old data is moved back and
+        derived again, so that the server holds the old state, not the new data beside
+        derived graphs cleared half way."""
         store = session.store
         assert isinstance(store, EndpointStore)
-        staging, data = values.iri(str(session.graph)), values.iri(str(DATA_GRAPH))
-        store.update(f"MOVE {staging} TO {data}")
-        session.kg.derive()
+        data = values.iri(str(DATA_GRAPH))
+        staging = values.iri(str(session.graph))
+        before = values.iri(str(session.graph) + "-before")
+        store.update(f"COPY {data} TO {before}")
+        try:
+            try:
+                store.update(f"MOVE {staging} TO {data}")
+                session.kg.derive()
+            except BaseException:
+                store.update(f"MOVE {before} TO {data}")
+                session.kg.derive()
+                raise
+        finally:
+            store.update(f"DROP SILENT GRAPH {before}")
 
     def _locks(self, store: EndpointStore) -> list[tuple[str, str]]:
         """The locks on the server: (IRI, when taken)."""

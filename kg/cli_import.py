@@ -35,7 +35,7 @@ output_option = click.option(
     metavar="FILE.ttl",
     help="Import into this Turtle (.ttl) or N-Triples (.nt) file, created if missing and "
     "merged into if not; replaced atomically after validation; never the bundled data. "
-    "Or import into a store folder with --store.",
+    "Or import into a store folder with --store, or a server with --endpoint.",
 )
 wait_option = cli_wait_option("another process writing the same store")
 summary_format = click.option(
@@ -64,11 +64,12 @@ def _readable_file(_ctx: click.Context, _param: click.Parameter, path: Path) -> 
 
 @click.group("import", cls=KGGroup)
 def import_group() -> None:
-    """Import claims from tables into a store folder (--store) or a file of your own (-o).
+    """Import claims from tables into a store folder (--store), a SPARQL server (--endpoint)
+    or a file of your own (-o).
 
     The import is checked against the shapes together with the data it joins before
-    anything is kept; a bad row is refused naming its row and column, and the store or file
-    is left as it was. Importing the same file again adds nothing; two imports into one
+    anything is kept; a bad row is refused naming its row and column, and the store, server
+    or file is left as it was. Importing the same file again adds nothing; two imports into one
     store take turns (the second waits, --wait).
 
     \b

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,26 @@ def test_without_pandas_to_dataframe_names_the_extra(monkeypatch: pytest.MonkeyP
     result = results.Result.of([_row()], results.Alliance)
     with pytest.raises(results.MissingExtra, match=r"conflict-kg\[pandas\]"):
         result.to_dataframe()
+
+
+def test_an_empty_result_renders_and_makes_an_empty_frame() -> None:
+    empty = results.Result.of([], results.Backing, ["as of 2017-09-01"])
+    assert empty.render("table") == "(no rows)\n(as of 2017-09-01)\n"
+    assert empty.render("json") == "[]\n"
+    assert empty.render("csv") == ",".join(results.Backing.COLUMNS) + "\n"
+    assert empty.to_records() == []
+    frame = empty.to_dataframe()
+    assert len(frame) == 0 and list(frame.columns) == list(results.Backing.COLUMNS)
+
+
+def test_a_file_that_does_not_open_is_the_clis_error(tmp_path: Path) -> None:
+    import kg
+
+    with pytest.raises(kg.DataLoadError, match=r"nope\.ttl: no such file"):
+        kg.open(tmp_path / "nope.ttl")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("ck:a ck:b .\n", encoding="utf-8")
+    with pytest.raises(kg.DataLoadError, match=r"bad\.ttl, line 1"):
+        kg.open(bad)
+    with kg.open() as graph:
+        assert len(graph.backers(of="Turkey", as_of="1990-01-01")) == 0

@@ -20,8 +20,6 @@ from kg.queries import compact
 from kg.results import document
 from kg.validation import ValidationReport
 
-# store extension -> rdflib format
-STORE_FORMATS = {".ttl": "turtle", ".nt": "nt"}
 # How many violations the refusal message names.
 SHOWN_VIOLATIONS = 5
 

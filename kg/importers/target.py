@@ -31,7 +31,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -84,7 +84,6 @@ class Session:
     data_graphs: tuple[URIRef, ...]
     added: int = 0
     removed: int = 0
-    written_subjects: set[URIRef] = field(default_factory=set)
 
     def write(self, batch: Batch) -> None:
         """Write the claims and records ``batch`` holds, replacing the same rows' claims."""

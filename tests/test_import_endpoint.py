@@ -261,7 +261,13 @@ def test_a_derivation_that_fails_after_the_move_puts_the_old_data_back(
 # rdf:type/rdfs:subClassOf* ckg:SupportClaim })` answers nothing over two default graphs (the
 # ontology and the data), the transitive-path flaw of docs/sparql-servers.md; the import then
 # exits 0. Strict: it says so when the compiler is fixed.
-@pytest.mark.xfail(strict=True, reason="compiled target filter misses violations on Virtuoso")
+# Not strict: whether Virtuoso 7.2.5 misses the violations follows its query plan, so the
+# server's history (docs/sparql-servers.md): in one CI run of 36fb2e1 this passed, in the
+# one before it failed. When the compiled targets bind their classes first, drop the mark.
+@pytest.mark.xfail(
+    strict=False,
+    reason="the compiled target filter misses violations on Virtuoso, depending on its plan",
+)
 def test_an_import_that_would_not_conform_leaves_the_server_as_it_was(
     server: StoreSpec, imported: subprocess.CompletedProcess[str]
 ) -> None:

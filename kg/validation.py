@@ -129,8 +129,6 @@ def validate_kg(
     over what the store holds for the shapes that do not compile (said in the report's
     notes).
     """
-    from kg import shacl_sparql  # here, not on top: it loads pySHACL, which `import kg` need not
-
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}")
     if integrity is None:
@@ -142,6 +140,62 @@ def validate_kg(
         engine = "pyshacl"
     if engine == "pyshacl":
         return _pyshacl(_content(kg, data_graphs), shapes, integrity=integrity)
+    if in_memory:
+        union = _content(kg, data_graphs)
+        return _run_compiled(shapes, lambda: union, _memory_select(union), engine, integrity)
+    store = kg.store
+
+    def select(text: str) -> list[dict[str, Node | None]]:
+        return store.select(text, {}, graphs=(ONTOLOGY_GRAPH, *data_graphs)).rows
+
+    return _run_compiled(shapes, lambda: _content(kg, data_graphs), select, engine, integrity)
+
+
+def validate_graph(
+    content: Graph, *, allow_network: bool = False, integrity: bool = True
+) -> ValidationReport:
+    """The bundled shapes (and with ``integrity`` the integrity queries) over ``content``
+    (ontology and data in one rdflib graph) as validate_kg runs them on a store: compiled
+    to SPARQL, run in memory, with pySHACL for any shape that does not compile. For a part
+    of a store held in memory (kg.validation_scope: the neighbourhood of what an import
+    changed)."""
+    shapes = shapes_graph()
+    refuse_network_in_shapes(shapes, allow_network=allow_network)
+    return _run_compiled(shapes, lambda: content, _memory_select(content), "auto", integrity)
+
+
+def integrity_report(
+    kg: KnowledgeGraph, data_graphs: Sequence[URIRef] = (DATA_GRAPH,)
+) -> ValidationReport:
+    """The integrity queries (``kg/queries/*-violation.rq``) alone, over the store of ``kg``."""
+    store = kg.store
+
+    def select(text: str) -> list[dict[str, Node | None]]:
+        return store.select(text, {}, graphs=(ONTOLOGY_GRAPH, *data_graphs)).rows
+
+    return _compiled(select, [], integrity=True)
+
+
+def _memory_select(union: Graph) -> Callable[[str], Iterable[Mapping[str, Node | None]]]:
+    from kg import shacl_sparql
+
+    if shacl_sparql.oxigraph_keeps_all(o for o in union.objects() if isinstance(o, Literal)):
+        return shacl_sparql.oxigraph_select(shacl_sparql.oxigraph_store(union))
+    # Oxigraph would change some literal ("1"^^xsd:int), and with it the results.
+    return shacl_sparql.rdflib_select(union)
+
+
+def _run_compiled(
+    shapes: Graph,
+    content: Callable[[], Graph],
+    select: Callable[[str], Iterable[Mapping[str, Node | None]]],
+    engine: str,
+    integrity: bool,
+) -> ValidationReport:
+    """The compiled shapes run by ``select``; with ``engine`` "auto", the shapes that do not
+    compile run with pySHACL over ``content()``, with "sparql" they are refused."""
+    from kg import shacl_sparql
+
     checks, refused = shacl_sparql.compile_what_can_be(shapes)
     if refused and engine == "sparql":
         more = f" (and {len(refused) - 1} more shape(s))" if len(refused) > 1 else ""
@@ -153,27 +207,14 @@ def validate_kg(
     notes: list[str] = []
     if refused:
         # Run first, so that pySHACL's refusal of a malformed shape comes before any query.
-        content = _content(kg, data_graphs)
+        held = content()
         tops = [error.top for error in refused]
-        fallback = _pyshacl(content, only_shapes(shapes, tops), integrity=False)
+        fallback = _pyshacl(held, only_shapes(shapes, tops), integrity=False)
         for error in refused:
             notes.append(
                 f"{error.where} ran with pySHACL over what the store holds "
-                f"({len(content)} triples): {error.construct} is not compiled to SPARQL"
+                f"({len(held)} triples): {error.construct} is not compiled to SPARQL"
             )
-    if in_memory:
-        union = _content(kg, data_graphs)
-        if shacl_sparql.oxigraph_keeps_all(o for o in union.objects() if isinstance(o, Literal)):
-            select = shacl_sparql.oxigraph_select(shacl_sparql.oxigraph_store(union))
-        else:
-            # Oxigraph would change some literal ("1"^^xsd:int), and with it the results.
-            select = shacl_sparql.rdflib_select(union)
-    else:
-        store = kg.store
-
-        def select(text: str) -> list[dict[str, Node | None]]:
-            return store.select(text, {}, graphs=(ONTOLOGY_GRAPH, *data_graphs)).rows
-
     report = _compiled(select, checks, integrity=integrity)
     if fallback is not None:
         report.results.extend(fallback.results)

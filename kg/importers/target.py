@@ -31,9 +31,9 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol, cast
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.term import Node
@@ -47,7 +47,9 @@ from kg.locks import LOCK_WAIT, tell_waiting
 from kg.stores import values
 from kg.stores.endpoint import EndpointStore
 from kg.stores.oxigraph import MANIFEST, OxigraphStore
-from kg.validation import ValidationReport, validate_kg
+from kg.terms import to_rdflib
+from kg.validation import ValidationReport
+from kg.validation_scope import Touched, validate_change
 from kg.vocab import CKG
 
 #: The graph of a temporary store that holds the file an import writes (``-o``).
@@ -84,11 +86,19 @@ class Session:
     data_graphs: tuple[URIRef, ...]
     added: int = 0
     removed: int = 0
+    #: The subjects the import wrote or replaced, for validating what it touches.
+    touched: Touched = field(default_factory=Touched)
 
     def write(self, batch: Batch) -> None:
         """Write the claims and records ``batch`` holds, replacing the same rows' claims."""
-        quads = batch.quads(self.graph, rest=False)
-        added, removed = self.store.replace_subjects(batch.replaced_subjects(), quads)
+        self._write(batch.replaced_subjects(), batch.quads(self.graph, rest=False))
+
+    def _write(self, subjects: Iterable[Node], quads: Sequence[Any]) -> None:
+        subjects = list(subjects)
+        added, removed = self.store.replace_subjects(subjects, quads)
+        if added or removed:
+            self.touched.add(subjects)
+            self.touched.add(cast(Node, to_rdflib(quad.subject)) for quad in quads)
         self.added += added
         self.removed += removed
 
@@ -96,9 +106,7 @@ class Session:
         """Write what ``batch`` still holds, its actors and sources, and drop what earlier
         imports wrote about actors the alias table has since merged into others."""
         self.write(batch)
-        added, removed = self.store.replace_subjects((), batch.quads(self.graph, records=False))
-        self.added += added
-        self.removed += removed
+        self._write((), batch.quads(self.graph, records=False))
         for alias in same_as:
             if not self.store.has_type(self.graph, alias):
                 continue  # not minted by an import: the alias table's own statements
@@ -107,14 +115,16 @@ class Session:
             # alone makes the IRI an actor, and goes.
             predicates = MINTED_PREDICATES if self.graph == FILE_GRAPH else (RDF.type,)
             self.removed += self.store.remove_values(self.graph, alias, predicates)
+            self.touched.add((alias,))
 
     def count(self) -> int:
         """The triples of the graph the import writes."""
         return self.store.count(self.graph)
 
     def validate(self) -> ValidationReport:
-        """The shapes, compiled to SPARQL, over the ontology and the data."""
-        return validate_kg(self.kg, engine="auto", data_graphs=self.data_graphs)
+        """The shapes, compiled to SPARQL, over what the import touched and what is around
+        it, or over the whole data where that is not bounded (kg.validation_scope)."""
+        return validate_change(self.kg, self.touched, data_graphs=self.data_graphs)
 
 
 class StoreTarget:

@@ -672,35 +672,56 @@ class EndpointStore(Store, HttpClient):
 
     def _triples_of(self, graph: URIRef, subjects: Iterable[Node]) -> set[Triple]:
         """The triples of ``graph`` whose subject is one of ``subjects``."""
-        found: set[Triple] = set()
-        where = self._where(self.url)
-        ordered = sorted(subjects, key=str)
+        return set(self.triples_with([graph], subjects))
+
+    #: A blank node of an answer cannot be asked about again (kg.validation_scope).
+    stable_blank_nodes = False
+
+    def triples_with(
+        self, graphs: Sequence[URIRef], nodes: Iterable[Node], *, as_object: bool = False
+    ) -> Iterator[Triple]:
+        """The triples of ``graphs`` (their union) with one of ``nodes`` as subject (or,
+        ``as_object``, as object), a chunk of nodes per query."""
+        key = "o" if as_object else "s"
+        ordered = sorted(
+            (n for n in nodes if as_object or not isinstance(n, Literal)), key=lambda n: n.n3()
+        )
         for at in range(0, len(ordered), SUBJECTS_PER_QUERY):
-            listed = " ".join(values.term(s) for s in ordered[at : at + SUBJECTS_PER_QUERY])
-            response = self._query(
-                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {listed} }} ?s ?p ?o }}",
-                SPARQL_JSON,
-                [graph],
-                anytime=False,
+            listed = " ".join(values.term(n) for n in ordered[at : at + SUBJECTS_PER_QUERY])
+            yield from self._select_triples(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?{key} {{ {listed} }} ?s ?p ?o }}", graphs
             )
-            try:
-                rows = self._json(response, where)["results"]["bindings"]
-            except (KeyError, TypeError):
-                raise StoreError(f"{where}: the answer is not SPARQL JSON results") from None
-            limit = self._learn_max_rows(response) or self._server_max_rows
-            if limit is not None and len(rows) >= limit:
-                raise PartialResult(
-                    f"{where}: the server stopped at its row limit of {limit:,} rows while "
-                    "reading the triples an import replaces; nothing more is written"
-                )
-            for row in rows:
-                s, p, o = row.get("s"), row.get("p"), row.get("o")
-                if not (isinstance(s, URIRef | BNode) and isinstance(p, URIRef)):
-                    raise StoreError(f"{where}: a row of the graph is not a triple: {row!r:.80}")
-                if not isinstance(o, Node):
-                    raise StoreError(f"{where}: a row of the graph is not a triple: {row!r:.80}")
-                found.add((s, p, o))
-        return found
+
+    def triples_with_predicate(
+        self, graphs: Sequence[URIRef], predicate: URIRef
+    ) -> Iterator[Triple]:
+        """The triples of ``graphs`` (their union) with ``predicate``."""
+        return self._select_triples(
+            f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER (?p = {values.term(predicate)}) }}",
+            graphs,
+        )
+
+    def _select_triples(self, text: str, graphs: Sequence[URIRef]) -> Iterator[Triple]:
+        """The rows ?s ?p ?o of ``text`` as triples; a row limit reached is an error."""
+        where = self._where(self.url)
+        response = self._query(text, SPARQL_JSON, list(graphs), anytime=False)
+        try:
+            rows = self._json(response, where)["results"]["bindings"]
+        except (KeyError, TypeError):
+            raise StoreError(f"{where}: the answer is not SPARQL JSON results") from None
+        limit = self._learn_max_rows(response) or self._server_max_rows
+        if limit is not None and len(rows) >= limit:
+            raise PartialResult(
+                f"{where}: the server stopped at its row limit of {limit:,} rows while "
+                "reading the triples an import changes; nothing more is written"
+            )
+        for row in rows:
+            s, p, o = row.get("s"), row.get("p"), row.get("o")
+            if not (isinstance(s, URIRef | BNode) and isinstance(p, URIRef)):
+                raise StoreError(f"{where}: a row of the graph is not a triple: {row!r:.80}")
+            if not isinstance(o, Node):
+                raise StoreError(f"{where}: a row of the graph is not a triple: {row!r:.80}")
+            yield (s, p, o)
 
     def _delete_triples(self, graph: URIRef, triples: Iterable[Triple]) -> None:
         """DELETE DATA of ``triples`` (no blank nodes: DELETE DATA cannot name one), in

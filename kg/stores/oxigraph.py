@@ -442,6 +442,34 @@ class OxigraphStore(Store):
         self.store.bulk_extend(fresh)
         return len(fresh), len(gone)
 
+    def triples_with(
+        self, graphs: Sequence[URIRef], nodes: Iterable[Node], *, as_object: bool = False
+    ) -> Iterator[Triple]:
+        """The triples of ``graphs`` with one of ``nodes`` as subject (or, ``as_object``,
+        as object): what kg.validation_scope reads around what an import changed."""
+        names = [_graph(g) for g in graphs]
+        for node in nodes:
+            if isinstance(node, Literal) and not as_object:
+                continue
+            term = to_oxigraph(node)
+            for name in names:
+                pattern = (
+                    self.store.quads_for_pattern(None, None, term, name)
+                    if as_object
+                    else self.store.quads_for_pattern(term, None, None, name)
+                )
+                for quad in pattern:
+                    yield triple_to_rdflib(quad.subject, quad.predicate, quad.object)
+
+    def triples_with_predicate(
+        self, graphs: Sequence[URIRef], predicate: URIRef
+    ) -> Iterator[Triple]:
+        """The triples of ``graphs`` with ``predicate``."""
+        term = to_oxigraph(predicate)
+        for name in graphs:
+            for quad in self.store.quads_for_pattern(None, term, None, _graph(name)):
+                yield triple_to_rdflib(quad.subject, quad.predicate, quad.object)
+
     def has_type(self, graph: URIRef, subject: Node) -> bool:
         """Whether ``graph`` gives ``subject`` an rdf:type."""
         pattern = self.store.quads_for_pattern(

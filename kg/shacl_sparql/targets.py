@@ -11,7 +11,7 @@ from rdflib.term import Node
 
 from kg.shacl_sparql.base import _CompilerBase
 from kg.shacl_sparql.model import UnsupportedShape
-from kg.shacl_sparql.vocabulary import TARGETS, _local
+from kg.shacl_sparql.vocabulary import SUBCLASS_LIMIT, TARGETS, _local
 from kg.shacl_sparql.writer import Focus
 
 
@@ -91,8 +91,14 @@ class TargetsMixin(_CompilerBase):
             return f"?{c} {sub}* {w.term(cls)} . ?{v} {a} ?{c} ."
 
         def is_instance(v: str) -> str:
+            # The classes in a LIMITed subquery of their own, as sh:class has them (see
+            # SUBCLASS_LIMIT): Virtuoso 7.2.5 answers `EXISTS { ?v rdf:type/rdfs:subClassOf*
+            # C }`, and `EXISTS { ?c rdfs:subClassOf* C . ?v rdf:type ?c }` too, for the first
+            # ?v at most (none over the ontology and data graphs), so results went missing.
+            c = w.fresh("class")
             sub, a = w.term(RDFS.subClassOf), w.term(RDF.type)
-            return f"EXISTS {{ ?{v} {a}/{sub}* {w.term(cls)} }}"
+            classes = f"SELECT ?{c} WHERE {{ ?{c} {sub}* {w.term(cls)} }} LIMIT {SUBCLASS_LIMIT}"
+            return f"EXISTS {{ {{ {classes} }} ?{v} {a} ?{c} . }}"
 
         return Focus(instances, is_instance)
 

@@ -41,7 +41,7 @@ class _CompilerBase:
     def _message(self, shape: Node) -> str | None:
         raise NotImplementedError
 
-    def _path(self, shape: Node) -> str | None:
+    def _path(self, shape: Node, *, as_written: bool = False) -> str | None:
         raise NotImplementedError
 
     def _path_text(self, shape: Node) -> str | None:

@@ -37,7 +37,7 @@ class SparqlBasedMixin(_CompilerBase):
             # SHACL 5.3.1: $PATH stands for the property shape's path, as SPARQL text.
             self.writer.prefixed = False
             try:
-                path_sparql = self._path(shape)
+                path_sparql = self._path(shape, as_written=True)  # as pySHACL puts it in
             finally:
                 self.writer.prefixed = True
             assert path_sparql is not None

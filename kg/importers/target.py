@@ -44,6 +44,7 @@ from kg.export import output_target, refuse_bundled, write_atomically, writer_lo
 from kg.graph import DATA_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph, StoreSpec, rdf_format
 from kg.importers.model import Batch
 from kg.locks import LOCK_WAIT, tell_waiting
+from kg.named_graphs import DERIVED_GRAPH, NAMES_GRAPH
 from kg.stores import values
 from kg.stores.endpoint import EndpointStore
 from kg.stores.oxigraph import MANIFEST, OxigraphStore
@@ -283,21 +284,31 @@ LOCK_POLL = 0.5
 class EndpointTarget:
     """An import into the data graph of a SPARQL server (``kg load --endpoint`` filled it).
 
-    The session copies the data graph into a staging graph (``COPY``), the import writes
-    and validates there, and :meth:`commit` moves it over the data graph (``MOVE``) and
-    derives the direct relations and names again; a failure drops the staging graph and
-    the data graph stays as it was. Readers query kg's own graphs, so they see the old
-    data until the move.
+    The session copies the data graph into a staging graph (``COPY``), and the import
+    writes and validates there. :meth:`commit` derives the direct relations and names of
+    the staging graph into two more staging graphs, then moves the three over the data,
+    derived and names graphs (``MOVE``, one request): readers query kg's own graphs, so
+    they see the old state until the moves, and the new data with its own derived graphs
+    after them. A failure before the moves drops the staging graphs and leaves the server
+    as it was; a failure of the moves puts back the copies of the three graphs taken just
+    before them.
 
     Two imports into one server take turns: each first puts a lock (its uuid and the time)
     into LOCK_GRAPH if none is there, reads back that its lock is the only one, and takes it
     away at the end; the second waits ``wait`` seconds, then raises WriterBusy (exit 11).
-    An import that is killed (kill -9) leaves its lock and its staging graph behind: the
+    An import that is killed (kill -9) leaves its lock and its staging graphs behind: the
     next import waits for that lock and then names it; remove it with the SPARQL Update
-    ``DROP GRAPH <urn:conflict-kg:graph:lock>`` (and the staging graph it names, ``DROP
+    ``DROP GRAPH <urn:conflict-kg:graph:lock>`` (and the staging graphs it names, ``DROP
     GRAPH <urn:conflict-kg:graph:import-...>``) once no import runs. ``kg load
     --endpoint`` does not take this lock.
     """
+
+    #: What the staging graphs of an import hold, by the suffix of their IRI: the new
+    #: data graph has none, the derived graphs are built beside it, and the live graphs
+    #: are copied aside before the moves (put back if the moves fail).
+    DERIVED_SUFFIX = "-derived"
+    NAMES_SUFFIX = "-names"
+    ASIDE_SUFFIX = "-old"
 
     def __init__(self, spec: StoreSpec, *, wait: float = LOCK_WAIT) -> None:
         self.spec = spec
@@ -311,10 +322,24 @@ class EndpointTarget:
         """A server always holds a data graph (an import that adds nothing is not written)."""
         return True
 
+    @classmethod
+    def staged(cls, staging: URIRef) -> dict[URIRef, URIRef]:
+        """kg's graph -> the staging graph that replaces it at the end of an import."""
+        return {
+            DATA_GRAPH: staging,
+            DERIVED_GRAPH: URIRef(staging + cls.DERIVED_SUFFIX),
+            NAMES_GRAPH: URIRef(staging + cls.NAMES_SUFFIX),
+        }
+
+    @classmethod
+    def _staging_graphs(cls, staging: URIRef) -> list[URIRef]:
+        new = list(cls.staged(staging).values())
+        return [*new, *(URIRef(g + cls.ASIDE_SUFFIX) for g in new)]
+
     @contextmanager
     def session(self, *, allow_network: bool = False) -> Iterator[Session]:
         """The data graph copied into a staging graph, under the server's import lock;
-        the staging graph is dropped and the lock taken away however the session ends."""
+        the staging graphs are dropped and the lock taken away however the session ends."""
         store = self.spec.connect(writable=True, allow_network=allow_network)
         if not isinstance(store, EndpointStore):
             raise StoreError(f"{self}: not a SPARQL server")
@@ -328,35 +353,56 @@ class EndpointTarget:
                 kg = KnowledgeGraph(store, allow_network=allow_network)
                 yield Session(store, kg, staging, (staging,))
             finally:
-                store.update(f"DROP SILENT GRAPH {values.iri(str(staging))}")
+                store.update(
+                    " ;\n".join(
+                        f"DROP SILENT GRAPH {values.iri(str(g))}"
+                        for g in self._staging_graphs(staging)
+                    )
+                )
         finally:
             self._unlock(store, token)
 
     def commit(self, session: Session, *, source: Path) -> None:
-        """Move the staging graph over the data graph, then derive the direct relations and
-        names again (as ``kg load --endpoint`` does, after the data: a reader in between
-        sees the new claims with the old derived graphs).
+        """Derive the direct relations and names of the staging graph into staging graphs
+        of their own (as ``KnowledgeGraph.derive`` does for the live graphs), then move the
+        three over the data, derived and names graphs.
 
-        The data graph is copied aside first: when the derivation fails (Virtuoso stopped
-        it at its time limit over the whole ESD file), the old data is moved back and
-        derived again, so that the server holds the old state, not the new data beside
-        derived graphs cleared half way."""
+        Deriving before the moves means a derivation that fails (Virtuoso stopped one at
+        its time limit over the whole ESD file) leaves the server as it was, and readers
+        never see the new claims with the old derived relations for longer than the moves
+        take. The live graphs are copied aside just before the moves: Virtuoso does not
+        run the operations of one request as one transaction, so the copies are what puts
+        the old state back if the moves fail half way."""
         store = session.store
         assert isinstance(store, EndpointStore)
-        data = values.iri(str(DATA_GRAPH))
-        staging = values.iri(str(session.graph))
-        before = values.iri(str(session.graph) + "-before")
-        store.update(f"COPY {data} TO {before}")
+        staged = self.staged(session.graph)
+        view = store.with_graphs(staged)
+        KnowledgeGraph(view, allow_network=session.kg.allow_network).derive()
+        held = {live: store.count(live) for live in staged}
+        aside = {live: URIRef(staged[live] + self.ASIDE_SUFFIX) for live in staged}
+        iri = values.iri
+
+        def replace(sources: dict[URIRef, URIRef], filled: dict[URIRef, int]) -> str:
+            # A MOVE from a graph that does not exist is an error in SPARQL 1.1 (Virtuoso
+            # clears the target instead): an empty source is a CLEAR of the target.
+            return " ;\n".join(
+                f"MOVE {iri(str(sources[live]))} TO {iri(str(live))}"
+                if filled[live]
+                else f"CLEAR SILENT GRAPH {iri(str(live))}"
+                for live in sources
+            )
+
+        copies = [
+            f"COPY {iri(str(live))} TO {iri(str(aside[live]))}" for live in staged if held[live]
+        ]
+        if copies:
+            store.update(" ;\n".join(copies))
+        new = {live: store.count(staged[live]) for live in staged}
         try:
-            try:
-                store.update(f"MOVE {staging} TO {data}")
-                session.kg.derive()
-            except BaseException:
-                store.update(f"MOVE {before} TO {data}")
-                session.kg.derive()
-                raise
-        finally:
-            store.update(f"DROP SILENT GRAPH {before}")
+            store.update(replace(staged, new))
+        except BaseException:
+            store.update(replace(aside, held))
+            raise
 
     def _locks(self, store: EndpointStore) -> list[tuple[str, str]]:
         """The locks on the server: (IRI, when taken)."""

@@ -12,6 +12,7 @@ does to values, partial answers and big writes, and why the store works as it do
 
 from __future__ import annotations
 
+import copy
 import threading
 import urllib.parse
 import urllib.request
@@ -132,6 +133,8 @@ class EndpointStore(Store, HttpClient):
 
     kind = "endpoint"
     # The HTTP requests (authentication, redirects, error pages) are HttpClient's.
+    #: kg's graphs that this store reads and writes under other names (see with_graphs).
+    _renamed: Mapping[URIRef, URIRef] = {}
 
     def __init__(
         self,
@@ -166,6 +169,20 @@ class EndpointStore(Store, HttpClient):
     def __repr__(self) -> str:
         return f"EndpointStore({self.url!r})"
 
+    def with_graphs(self, renamed: Mapping[URIRef, URIRef]) -> EndpointStore:
+        """This store with some of kg's graphs read and written under other names: a query's
+        default graph (and ``graphs``), ``add``, ``clear``, ``count``, ``drop_overlap`` and
+        ``insert_constructed`` use ``renamed[g]`` for each ``g`` it names. An import derives
+        the relations and names of its staging graph so (``KnowledgeGraph(view).derive()``),
+        into staging graphs that readers do not see. A ``GRAPH <g>`` written in a query's
+        text or in an update is not renamed."""
+        view = copy.copy(self)
+        view._renamed = {**self._renamed, **renamed}
+        return view
+
+    def _graph(self, graph: URIRef) -> URIRef:
+        return self._renamed.get(graph, graph)
+
     @staticmethod
     def _check_url(url: str) -> str:
         try:
@@ -193,6 +210,7 @@ class EndpointStore(Store, HttpClient):
         anytime: bool = True,
     ) -> _Response:
         """POST a query (form-encoded) with the graphs as its default graph."""
+        graphs = [self._graph(g) for g in graphs]
         form: list[tuple[str, str]] = [("query", text)]
         form += [("default-graph-uri", str(g)) for g in graphs]
         form += [("named-graph-uri", str(g)) for g in graphs]  # GRAPH ?g sees these only
@@ -234,6 +252,7 @@ class EndpointStore(Store, HttpClient):
     def _gsp(self, graph: URIRef) -> str:
         if self.gsp_url is None:
             raise StoreError(f"{self._where(self.url)}: no Graph Store URL was given for writes")
+        graph = self._graph(graph)
         quote_iri(str(graph))
         separator = "&" if urllib.parse.urlsplit(self.gsp_url).query else "?"
         return f"{self.gsp_url}{separator}{urllib.parse.urlencode({'graph': str(graph)})}"
@@ -443,11 +462,12 @@ class EndpointStore(Store, HttpClient):
             return self.add(graph, built)
         del built
         start, end = shape.template
-        using = " ".join(f"USING {quote_iri(str(g))}" for g in GRAPHS)
-        using += " " + " ".join(f"USING NAMED {quote_iri(str(g))}" for g in GRAPHS)
+        read = [self._graph(g) for g in GRAPHS]
+        using = " ".join(f"USING {quote_iri(str(g))}" for g in read)
+        using += " " + " ".join(f"USING NAMED {quote_iri(str(g))}" for g in read)
         update = (
             f"{text[: shape.form_start]}"
-            f"INSERT {{ GRAPH {quote_iri(str(graph))} {{ {text[start:end]} }} }}\n"
+            f"INSERT {{ GRAPH {quote_iri(str(self._graph(graph)))} {{ {text[start:end]} }} }}\n"
             f"{using}\n"
             f"WHERE {{ {text[shape.group_start : shape.group_end]} }}"
         )
@@ -553,7 +573,9 @@ class EndpointStore(Store, HttpClient):
         # Virtuoso's SPARQL compiler runs out of memory on an INSERT DATA of 10,000 triples.
         for at in range(0, len(lines), UPDATE_CHUNK):
             body = "".join(lines[at : at + UPDATE_CHUNK])
-            self._update(f"INSERT DATA {{ GRAPH {quote_iri(str(graph))} {{\n{body}}} }}")
+            self._update(
+                f"INSERT DATA {{ GRAPH {quote_iri(str(self._graph(graph)))} {{\n{body}}} }}"
+            )
 
     def _post_chunk(self, graph: URIRef, body: bytes, content_type: str = N_TRIPLES) -> None:
         """POST one chunk to the Graph Store; a deadlock (Virtuoso's SR172, which its
@@ -622,9 +644,12 @@ class EndpointStore(Store, HttpClient):
 
     def clear(self, graph: URIRef) -> None:
         if self.update_url is not None:
-            self._update(f"CLEAR SILENT GRAPH {quote_iri(str(graph))}")
+            self._update(f"CLEAR SILENT GRAPH {quote_iri(str(self._graph(graph)))}")
             return
         self._send("DELETE", self._gsp(graph), allow=(404,))  # 404: no such graph, nothing to do
+
+    def drop_overlap(self, graph: URIRef, other: URIRef) -> None:
+        super().drop_overlap(self._graph(graph), self._graph(other))
 
     # -- what an import writes (kg.importers.target.Session) --------------------------------
 
@@ -737,4 +762,6 @@ class EndpointStore(Store, HttpClient):
             lines.append(writer.line(triple))
         for at in range(0, len(lines), UPDATE_CHUNK):
             body = "".join(lines[at : at + UPDATE_CHUNK])
-            self._update(f"DELETE DATA {{ GRAPH {quote_iri(str(graph))} {{\n{body}}} }}")
+            self._update(
+                f"DELETE DATA {{ GRAPH {quote_iri(str(self._graph(graph)))} {{\n{body}}} }}"
+            )

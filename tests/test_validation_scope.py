@@ -203,3 +203,66 @@ def test_the_bundled_shapes_reach_two_steps() -> None:
 )
 def test_reach_of_a_shape(shape: str, expected: int | None) -> None:
     assert _reach(shape) == expected
+
+
+def _graph_set(kg: KnowledgeGraph, name: URIRef) -> set[tuple[Node, Node, Node]]:
+    return set(kg.store.triples(name))
+
+
+@pytest.mark.parametrize("case", range(len(CHANGES)))
+def test_deriving_around_a_change_gives_what_deriving_everything_gives(case: int) -> None:
+    from kg.named_graphs import DERIVED_GRAPH, NAMES_GRAPH
+
+    kg = _store()
+    kg.derive()
+    before = _graph_set(kg, DATA_GRAPH)
+    CHANGES[case](kg.store.store, random.Random(case))  # type: ignore[attr-defined]
+    after = _graph_set(kg, DATA_GRAPH)
+    changed = before ^ after
+    subjects = {s for s, _p, _o in changed}
+    # As an import keeps them: what the changed subjects pointed at, before and after.
+    objects = {o for s, _p, o in before | after if s in subjects and not isinstance(o, Literal)}
+    assert kg.derive_around(subjects, objects)
+    around = {name: _graph_set(kg, name) for name in (DERIVED_GRAPH, NAMES_GRAPH)}
+    kg.derive()
+    for name, found in around.items():
+        expected = _graph_set(kg, name)
+        assert found == expected, (
+            f"{name}: {len(found - expected)} extra, {len(expected - found)} missing"
+        )
+
+
+def test_deriving_around_a_changed_claim_drops_the_relation_it_alone_gave() -> None:
+    from kg.named_graphs import DERIVED_GRAPH
+
+    kg = _store()
+    kg.derive()
+    derived = _graph_set(kg, DERIVED_GRAPH)
+    store: ox.Store = kg.store.store  # type: ignore[attr-defined]
+    # A claim whose backer backs its recipient by no other claim: its backer is replaced.
+    for quad in _of(store, CKG.backer):
+        claim, backer = quad.subject, to_rdflib(quad.object)
+        recipient = to_rdflib(
+            next(iter(store.quads_for_pattern(claim, to_oxigraph(CKG.recipient), None))).object
+        )
+        others = [
+            q
+            for q in store.quads_for_pattern(None, to_oxigraph(CKG.backer), quad.object)
+            if q.subject != claim
+            and any(
+                store.quads_for_pattern(
+                    q.subject, to_oxigraph(CKG.recipient), to_oxigraph(recipient)
+                )
+            )  # type: ignore[arg-type]
+        ]
+        if (backer, CKG.backs, recipient) in derived and not others:
+            break
+    else:
+        pytest.fail("no claim alone gives its backs relation in the bundled data")
+    newcomer = URIRef(CK + "someone-else")
+    store.remove(quad)
+    store.add(ox.Quad(claim, quad.predicate, to_oxigraph(newcomer), quad.graph_name))
+    assert kg.derive_around({to_rdflib(claim)}, {backer, newcomer, recipient})  # type: ignore[arg-type]
+    now = _graph_set(kg, DERIVED_GRAPH)
+    assert (backer, CKG.backs, recipient) not in now
+    assert (newcomer, CKG.backs, recipient) in now

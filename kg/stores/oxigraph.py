@@ -461,6 +461,21 @@ class OxigraphStore(Store):
                 for quad in pattern:
                     yield triple_to_rdflib(quad.subject, quad.predicate, quad.object)
 
+    def remove_touching(self, graph: URIRef, nodes: Iterable[Node]) -> int:
+        """Remove the triples of ``graph`` with one of ``nodes`` as subject or object;
+        returns how many there were."""
+        self._writable()
+        name = _graph(graph)
+        found: set[ox.Quad] = set()
+        for node in nodes:
+            term = to_oxigraph(node)
+            if not isinstance(node, Literal):
+                found.update(self.store.quads_for_pattern(term, None, None, name))
+            found.update(self.store.quads_for_pattern(None, None, term, name))
+        for quad in found:
+            self.store.remove(quad)
+        return len(found)
+
     def triples_with_predicate(
         self, graphs: Sequence[URIRef], predicate: URIRef
     ) -> Iterator[Triple]:

@@ -113,7 +113,13 @@ ex:TopShape a sh:NodeShape ;
           sh:property [ sh:path ex:p ; sh:maxCount 1 ; sh:class ex:Kind ] ] ,
         [ sh:path [ sh:oneOrMorePath ex:next ] ;
           sh:property [ sh:path ex:q ; sh:maxCount 0 ; sh:disjoint ex:p ] ] ,
-        [ sh:path [ sh:zeroOrMorePath ex:next ] ; sh:maxCount 3 ] ;
+        [ sh:path [ sh:zeroOrMorePath ex:next ] ; sh:maxCount 3 ] ,
+        [ sh:path ( [ sh:zeroOrMorePath ex:next ] ex:p ) ; sh:class ex:Kind ; sh:maxCount 2 ] ,
+        [ sh:path [ sh:inversePath [ sh:oneOrMorePath ex:next ] ] ; sh:class ex:Mid ] ,
+        [ sh:path [ sh:alternativePath ( ex:p [ sh:oneOrMorePath ex:next ] ) ] ;
+          sh:class ex:KindTop ] ,
+        [ sh:path ( ex:next [ sh:zeroOrMorePath ex:next ] ) ;
+          sh:property [ sh:path ex:q ; sh:disjoint ex:p ] ] ;
     sh:sparql [ sh:select \"\"\"
         SELECT $this ?value WHERE { $this <http://example.org/ns#p> ?value .
                                     FILTER (isLiteral(?value)) }\"\"\" ] .

@@ -141,9 +141,10 @@ def load_store(
     else:
         store = spec.connect(writable=True, allow_network=allow_network)
     try:
-        return _load(
-            store, folder, files, extra, bulk, parsed, replace, allow_network, progress, started
-        )
+        with _server_lock(store, spec, wait):
+            return _load(
+                store, folder, files, extra, bulk, parsed, replace, allow_network, progress, started
+            )
     except KGError:
         raise
     except Exception as error:  # anything Oxigraph or the disk raises: the store is as it was
@@ -158,6 +159,21 @@ def load_store(
         ) from error
     finally:
         store.close()
+
+
+def _server_lock(
+    store: Store, spec: StoreSpec, wait: float
+) -> contextlib.AbstractContextManager[object]:
+    """A SPARQL server's writers' lock, which imports take too (an Oxigraph folder is locked
+    by its store)."""
+    if spec.endpoint is None:
+        return contextlib.nullcontext()
+    from kg.stores.endpoint import EndpointStore  # here: a load into a folder need not load it
+    from kg.stores.endpoint_lock import server_lock
+
+    if not isinstance(store, EndpointStore):
+        return contextlib.nullcontext()
+    return server_lock(store, wait, command="kg load", where=spec.where())
 
 
 def _load(

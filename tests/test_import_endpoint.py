@@ -12,6 +12,7 @@ here, and the endpoint StoreRig is told to load it again afterwards.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -205,7 +206,8 @@ def test_an_import_finding_another_import_s_lock_exits_11(
         done = kg("import", "ucdp-esd", EXCERPT, "--wait", "0", *options(server))
         assert done.returncode == 11, done.stdout + done.stderr
         [message] = done.stderr.splitlines()
-        assert "another import is writing" in message and str(LOCK_GRAPH) in message
+        assert "another writer (since 2026-01-01T00:00:00Z) is writing" in message
+        assert f"DROP GRAPH <{LOCK_GRAPH}>" in message
     finally:
         store.clear(LOCK_GRAPH)
     assert graph_counts(store) == before
@@ -391,3 +393,55 @@ def test_moves_that_fail_half_way_put_the_old_graphs_back(
     assert live_graphs(store) == old
     assert graph_counts(store) == before
     assert leftovers(store) == []
+
+
+def lock_of(pid: int, since: str, makes: list[URIRef]) -> Graph:
+    """A lock as `kg import` (process ``pid`` of this host) puts it on the server."""
+    lock = URIRef("urn:conflict-kg:lock:" + "0" * 32)
+    said = Graph()
+    for predicate, value in [
+        (URIRef("http://purl.org/dc/terms/created"), Literal(since)),
+        (URIRef("urn:conflict-kg:lock#command"), Literal("kg import")),
+        (URIRef("urn:conflict-kg:lock#pid"), Literal(pid)),
+        (URIRef("urn:conflict-kg:lock#host"), Literal(socket.gethostname())),
+        *((URIRef("urn:conflict-kg:lock#makes"), g) for g in makes),
+    ]:
+        said.add((lock, predicate, value))
+    return said
+
+
+def test_kg_load_waits_for_an_import_s_lock_naming_its_holder(
+    server: StoreSpec, imported: subprocess.CompletedProcess[str]
+) -> None:
+    store = open_store(server)
+    before = graph_counts(store)
+    store.add(LOCK_GRAPH, lock_of(os.getpid(), "2026-12-05T10:00:00Z", []))  # this process runs
+    try:
+        done = kg("load", "--wait", "0.2", *options(server))
+    finally:
+        store.clear(LOCK_GRAPH)
+    assert done.returncode == 11, done.stdout + done.stderr
+    holder = f"kg import (pid {os.getpid()} on {socket.gethostname()}, since 2026-12-05T10:00:00Z)"
+    waiting, error = done.stderr.splitlines()
+    assert waiting.startswith(f"Waiting: {holder} is writing to {server.endpoint}")
+    assert error.startswith(f"Error: {server.endpoint}: {holder} is writing to it (waited 0.2 s)")
+    assert graph_counts(store) == before
+
+
+def test_a_lock_left_by_a_killed_import_of_this_host_goes_with_its_staging_graphs(
+    server: StoreSpec, imported: subprocess.CompletedProcess[str]
+) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    pid = int(gone.stdout)
+    store = open_store(server)
+    before = graph_counts(store)
+    staging = URIRef(STAGING_PREFIX + "0" * 32)
+    store.add(staging, [WRONG_MERGE])  # what the killed import had written
+    store.add(LOCK_GRAPH, lock_of(pid, "2026-12-05T10:00:00Z", [staging]))
+    assert set(leftovers(store)) == {str(staging), str(LOCK_GRAPH)}
+    done = kg("import", "ucdp-esd", EXCERPT, "--wait", "0", *options(server))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Removing the lock of kg import (pid {pid} on " in done.stderr
+    assert leftovers(store) == []
+    assert graph_counts(store) == before  # the excerpt again: nothing new

@@ -28,26 +28,25 @@ import functools
 import glob
 import shutil
 import tempfile
-import time
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, cast
 
-from rdflib import RDF, RDFS, XSD, Literal, URIRef
+from rdflib import RDF, RDFS, URIRef
 from rdflib.term import Node
 
 from kg import resources
-from kg.errors import OutputError, StoreError, WriterBusy
+from kg.errors import OutputError, StoreError
 from kg.export import output_target, refuse_bundled, write_atomically, writer_lock
 from kg.graph import DATA_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph, StoreSpec, rdf_format
 from kg.importers.model import Batch
-from kg.locks import LOCK_WAIT, tell_waiting
+from kg.locks import LOCK_WAIT
 from kg.named_graphs import DERIVED_GRAPH, NAMES_GRAPH
 from kg.stores import values
 from kg.stores.endpoint import EndpointStore
+from kg.stores.endpoint_lock import LOCK_GRAPH, server_lock, will_make
 from kg.stores.oxigraph import MANIFEST, OxigraphStore
 from kg.terms import to_rdflib
 from kg.validation import ValidationReport
@@ -310,16 +309,9 @@ class FileTarget:
         write_atomically(self.path, dump, rdf_format=fmt, locked=True)
 
 
-#: The graph on a server that holds the lock of the import writing it (never read by a
-#: query of kg's: the store names its own graphs as the default graph).
-LOCK_GRAPH = URIRef("urn:conflict-kg:graph:lock")
-#: The prefix of a staging graph: an import's copy of the data graph until it is moved back.
+#: The prefix of a staging graph: an import's copy of the data graph until it is moved back
+#: (then the import's lock token, then a suffix: EndpointTarget.staged).
 STAGING_PREFIX = "urn:conflict-kg:graph:import-"
-#: The prefix of a lock's IRI (then the import's uuid) and what says when it was taken.
-LOCK_PREFIX = "urn:conflict-kg:lock:"
-_CREATED = URIRef("http://purl.org/dc/terms/created")
-#: Seconds between two looks at a lock held by another import.
-LOCK_POLL = 0.5
 
 
 class EndpointTarget:
@@ -334,14 +326,13 @@ class EndpointTarget:
     as it was; a failure of the moves puts back the copies of the three graphs taken just
     before them.
 
-    Two imports into one server take turns: each first puts a lock (its uuid and the time)
-    into LOCK_GRAPH if none is there, reads back that its lock is the only one, and takes it
-    away at the end; the second waits ``wait`` seconds, then raises WriterBusy (exit 11).
-    An import that is killed (kill -9) leaves its lock and its staging graphs behind: the
-    next import waits for that lock and then names it; remove it with the SPARQL Update
-    ``DROP GRAPH <urn:conflict-kg:graph:lock>`` (and the staging graphs it names, ``DROP
-    GRAPH <urn:conflict-kg:graph:import-...>``) once no import runs. ``kg load
-    --endpoint`` does not take this lock.
+    Two writers of one server (``kg import``, ``kg load --endpoint``) take turns through
+    the lock of :mod:`kg.stores.endpoint_lock`: the second waits ``wait`` seconds, saying
+    who holds the lock (command, pid, host, since when), then raises WriterBusy (exit 11).
+    An import that is killed (kill -9) leaves its lock and its staging graphs behind; the
+    next writer on the same host finds that process gone and removes both. From another
+    host, remove them with the SPARQL Update ``DROP GRAPH <urn:conflict-kg:graph:lock>``
+    (and ``DROP GRAPH <urn:conflict-kg:graph:import-TOKEN...>``) once no import runs.
     """
 
     #: What the staging graphs of an import hold, by the suffix of their IRI: the new
@@ -384,24 +375,23 @@ class EndpointTarget:
         store = self.spec.connect(writable=True, allow_network=allow_network)
         if not isinstance(store, EndpointStore):
             raise StoreError(f"{self}: not a SPARQL server")
-        token = uuid.uuid4().hex
-        staging = URIRef(STAGING_PREFIX + token)
-        self._lock(store, token)
-        try:
+        with server_lock(store, self.wait, command="kg import", where=str(self)) as token:
+            staging = URIRef(STAGING_PREFIX + token)
+            will_make(store, token, self._staging_graphs(staging))
             try:
                 data, copy = values.iri(str(DATA_GRAPH)), values.iri(str(staging))
                 store.update(f"COPY {data} TO {copy}")
                 kg = KnowledgeGraph(store, allow_network=allow_network)
                 yield Session(store, kg, staging, (staging,))
             finally:
-                store.update(
-                    " ;\n".join(
-                        f"DROP SILENT GRAPH {values.iri(str(g))}"
-                        for g in self._staging_graphs(staging)
-                    )
-                )
-        finally:
-            self._unlock(store, token)
+                self._drop(store, staging)
+
+    def _drop(self, store: EndpointStore, staging: URIRef) -> None:
+        store.update(
+            " ;\n".join(
+                f"DROP SILENT GRAPH {values.iri(str(g))}" for g in self._staging_graphs(staging)
+            )
+        )
 
     def commit(self, session: Session, *, source: Path) -> None:
         """Derive the direct relations and names of the staging graph into staging graphs
@@ -444,54 +434,6 @@ class EndpointTarget:
         except BaseException:
             store.update(replace(aside, held))
             raise
-
-    def _locks(self, store: EndpointStore) -> list[tuple[str, str]]:
-        """The locks on the server: (IRI, when taken)."""
-        rows = store.select(
-            "SELECT ?lock ?created WHERE { ?lock ?created_by ?created }",
-            {"created_by": _CREATED},
-            graphs=[LOCK_GRAPH],
-        ).rows
-        return sorted((str(r["lock"]), str(r["created"])) for r in rows)
-
-    def _lock(self, store: EndpointStore, token: str) -> None:
-        mine = URIRef(LOCK_PREFIX + token)
-        deadline = time.monotonic() + self.wait
-        told = False
-        while True:
-            held = store.select("ASK { ?s ?p ?o }", {}, graphs=[LOCK_GRAPH]).rows
-            if not (held and held[0]["ask"] == Literal(True)):
-                created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-                store.update(
-                    f"INSERT DATA {{ GRAPH {values.iri(str(LOCK_GRAPH))} {{ "
-                    f"{values.term(mine)} {values.term(_CREATED)} "
-                    f"{values.term(Literal(created, datatype=XSD.dateTime))} }} }}"
-                )
-                locks = self._locks(store)
-                if [lock for lock, _ in locks] == [str(mine)]:
-                    return
-                self._unlock(store, token)  # two at once: both step back and try again
-                others = [(lock, when) for lock, when in locks if lock != str(mine)]
-            else:
-                others = self._locks(store)
-            if time.monotonic() >= deadline:
-                since = f" since {others[0][1]}" if others else ""
-                raise WriterBusy(
-                    f"{self}: another import is writing to it (its lock in "
-                    f"<{LOCK_GRAPH}>{since}; waited {self.wait:g} s); try again when it is "
-                    "done, or drop that graph if the import was killed"
-                )
-            if not told:
-                tell_waiting(
-                    f"Waiting: another import is writing to {self}; waiting up to "
-                    f"{self.wait:g} s for it to finish"
-                )
-                told = True
-            time.sleep(LOCK_POLL * (1 + uuid.uuid4().int % 100 / 100))
-
-    def _unlock(self, store: EndpointStore, token: str) -> None:
-        mine = values.term(URIRef(LOCK_PREFIX + token))
-        store.update(f"DELETE WHERE {{ GRAPH {values.iri(str(LOCK_GRAPH))} {{ {mine} ?p ?o }} }}")
 
 
 def _resolved(path: Path) -> Path:

@@ -12,6 +12,12 @@ child's peak resident set (not the driver's):
     file    `kg import ... -o out.ttl` (a new file, on top of the bundled data)
     load    `kg load out.ttl --store T` into a new store: the baseline of the ratio
 
+With ``--endpoint`` (Virtuoso installed: bench/virtuoso.py starts a throwaway one per table):
+
+    endpoint        `kg load --endpoint` (the bundled data; not timed), then
+                    `kg import ... --endpoint`: the import alone is timed
+    endpoint-load   `kg load out.ttl --replace --endpoint` on the same server: its baseline
+
 ATOP's file has every pair in both directions (273,296 rows); the undirected table
 (136,648 rows, ccode1 < ccode2) and the mapping (its two 217-entry maps from COW code to
 state name, generated from cow-states.csv) are written into the cache: the mapping language
@@ -231,8 +237,11 @@ def _counts(outcome: dict[str, Any], triples_key: str) -> None:
     outcome.update(rows=summary["rows"], claims=summary["claims"], triples=summary[triples_key])
 
 
-def measure(table: Table, work: Path, timeout: float) -> Iterator[dict[str, Any]]:
-    """The three steps of one table; yields each outcome as it ends."""
+def measure(
+    table: Table, work: Path, timeout: float, *, endpoint: bool = False
+) -> Iterator[dict[str, Any]]:
+    """The three steps of one table (five with ``endpoint``); yields each outcome as it
+    ends."""
     store, fresh, output = work / "store", work / "fresh", work / "out.ttl"
     made = run_kg(["load", "--store", str(store), "-q"], timeout)
     if made["status"] != "ok":
@@ -249,6 +258,31 @@ def measure(table: Table, work: Path, timeout: float) -> Iterator[dict[str, Any]
         loaded = run_kg(["load", str(output), "--store", str(fresh), "-q"], timeout)
         loaded["triples"] = into_file.get("triples")
         yield {"table": table.name, "step": "load", **loaded}
+    if endpoint and into_file["status"] == "ok":
+        yield from measure_endpoint(table, output, into_file.get("triples"), timeout)
+
+
+def measure_endpoint(
+    table: Table, output: Path, triples: Any, timeout: float
+) -> Iterator[dict[str, Any]]:
+    """The import into a throwaway Virtuoso, and the load of what it writes to a file."""
+    from virtuoso import running_virtuoso  # bench/virtuoso.py, beside this file
+
+    with running_virtuoso() as server:
+        options = [
+            *("--endpoint", server.sparql_url, "--update-endpoint", server.update_url),
+            *("--store-endpoint", server.gsp_url),
+            *("--endpoint-user", server.user, "--endpoint-password", server.password),
+        ]
+        made = run_kg(["load", "--replace", *options, "-q"], timeout)
+        if made["status"] != "ok":
+            raise RuntimeError(f"kg load --endpoint (the bundled data): {made.get('error')}")
+        into_server = run_kg(["import", *table.command, *options, "--format", "json"], timeout)
+        _counts(into_server, "triples_added")
+        yield {"table": table.name, "step": "endpoint", **into_server}
+        loaded = run_kg(["load", str(output), "--replace", *options, "-q"], timeout)
+        loaded["triples"] = triples
+        yield {"table": table.name, "step": "endpoint-load", **loaded}
 
 
 def run(
@@ -257,12 +291,13 @@ def run(
     only: set[str] | None = None,
     timeout: float = 3600.0,
     progress: Callable[[str], None] | None = None,
+    endpoint: bool = False,
 ) -> list[dict[str, Any]]:
     """Every row of every table this machine has."""
     found: list[dict[str, Any]] = []
     for table in tables(cache, only):
         with tempfile.TemporaryDirectory(prefix=f"bench-import-{table.name}-") as work:
-            for outcome in measure(table, Path(work), timeout):
+            for outcome in measure(table, Path(work), timeout, endpoint=endpoint):
                 outcome.pop("stdout", None)
                 found.append(outcome)
                 if progress is not None:
@@ -283,7 +318,11 @@ STEP_LABELS = {
     "store": "kg import --store S",
     "file": "kg import -o FILE",
     "load": "kg load FILE --store T",
+    "endpoint": "kg import --endpoint URL",
+    "endpoint-load": "kg load FILE --endpoint URL",
 }
+#: The step each step's ratio is taken to.
+BASELINES = {"store": "load", "file": "load", "endpoint": "endpoint-load"}
 LABELS = {
     "esd": "UCDP ESD 18.1 (whole)",
     "atop": "ATOP 5.1 undirected",
@@ -302,15 +341,15 @@ def table_text(found: list[dict[str, Any]]) -> str:
         "load avg | before |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    loads = {o["table"]: o for o in found if o["step"] == "load" and o["status"] == "ok"}
+    loads = {(o["table"], o["step"]): o for o in found if o["status"] == "ok"}
     for o in found:
-        load = loads.get(o["table"])
+        load = loads.get((o["table"], BASELINES.get(o["step"], "")))
         ratio = "—"
-        if o["step"] != "load" and o["status"] == "ok" and load and load["seconds"] > 0:
+        if o["status"] == "ok" and load and load["seconds"] > 0:
             ratio = f"{o['seconds'] / load['seconds']:.2f}x"
         if o["status"] == "ok":
             seconds, peak = f"{o['seconds']:.1f}", f"{o['peak_mib']:.0f}"
-            if o["step"] != "load" and o["peak_mib"] > PEAK_TARGETS.get(o["table"], 1e9):
+            if o["step"] in BASELINES and o["peak_mib"] > PEAK_TARGETS.get(o["table"], 1e9):
                 peak += " (over target)"
         else:
             seconds, peak = o["status"], o.get("error", "")
@@ -339,9 +378,14 @@ def main() -> int:
     )
     parser.add_argument("--timeout", type=float, default=3600.0, metavar="SECONDS")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument(
+        "--endpoint", action="store_true", help="also import into a throwaway Virtuoso"
+    )
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
-    found = run(args.cache, only=only, timeout=args.timeout, progress=_stderr)
+    found = run(
+        args.cache, only=only, timeout=args.timeout, progress=_stderr, endpoint=args.endpoint
+    )
     print(table_text(found))
     if args.json:
         args.json.write_text(json.dumps(found, indent=2), encoding="utf-8")

@@ -321,23 +321,59 @@ def show_report(report: Result[Any], fmt: str) -> None:
     click.echo(report.render(fmt), nl=False)
 
 
+class ProgressBar:
+    """What :func:`progress_bar` yields: called with how many more bytes or rows are done;
+    :meth:`stage` names the step that follows them (validating, writing), which would
+    otherwise sit at 100 % without a word."""
+
+    def __init__(self, bar: Any, label: str, total: int, unit: str) -> None:
+        self._bar = bar
+        self._label = label
+        self._total = total
+        self._size = _size if unit == "bytes" else _rows
+        self._started = time.monotonic()
+        self._ended: float | None = None
+        self.done = 0
+
+    def __call__(self, count: int) -> None:
+        self.done += count
+        if self.done >= self._total and self._ended is None:
+            self._ended = time.monotonic()  # the rate stays that of the rows
+        self._bar.update(count)
+
+    def figures(self, _item: object) -> str:
+        """Done and total, and the rate (until the next stage begins)."""
+        seconds = (self._ended or time.monotonic()) - self._started
+        rate = self.done / max(seconds, 1e-3)
+        return f"{self._size(self.done)}/{self._size(self._total)}  {self._size(rate)}/s"
+
+    def stage(self, name: str) -> None:
+        """Say that ``name`` ("validating") has begun: the bar, full, shows it after its
+        label ("Importing esd.csv: validating")."""
+        if self._ended is None:
+            self._ended = time.monotonic()
+        if self.done != self._total:  # a count made beforehand may differ: the bar ends full
+            self._total = self.done
+            self._bar.length = max(self.done, 1)
+            self._bar.pos = self._bar.length
+        self._bar.label = f"{self._label}: {name}"
+        self._bar.render_progress()
+
+
 @contextmanager
 def progress_bar(
     label: str, total: int, shown: bool, *, unit: str = "bytes"
-) -> Iterator[Callable[[int], None] | None]:
+) -> Iterator[ProgressBar | None]:
     """A progress bar on stderr counting ``total`` bytes or rows (done and total, rate,
     time left), or None when it is not ``shown``: piped, or --quiet. Not click's own hidden
     bar, which still prints its label when stderr is not a terminal (and needs click 8.2)."""
     if not shown:
         yield None
         return
-    started = time.monotonic()
-    done = [0]
-    size = _size if unit == "bytes" else _rows
+    holder: list[ProgressBar] = []
 
-    def figures(_item: object) -> str:
-        rate = done[0] / max(time.monotonic() - started, 1e-3)
-        return f"{size(done[0])}/{size(total)}  {size(rate)}/s"
+    def figures(item: int | None) -> str | None:
+        return holder[0].figures(item) if holder else None
 
     with click.progressbar(
         length=total or 1,
@@ -346,12 +382,8 @@ def progress_bar(
         show_eta=True,
         item_show_func=figures,
     ) as bar:
-
-        def step(count: int) -> None:
-            done[0] += count
-            bar.update(count)
-
-        yield step
+        holder.append(ProgressBar(bar, label, total, unit))
+        yield holder[0]
 
 
 def _size(count: float) -> str:

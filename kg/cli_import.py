@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +13,7 @@ from kg.cli_common import (
     REPORT_FORMATS,
     GraphSource,
     KGGroup,
+    ProgressBar,
     data_options,
     format_option,
     progress_bar,
@@ -132,6 +131,7 @@ def esd_command(
             version=dataset_version,
             wait=wait,
             progress=progress,
+            stage=progress.stage if progress is not None else None,
         )
     _show(result, fmt, quiet)
 
@@ -177,7 +177,7 @@ def csv_command(
     from kg.importers import import_csv
 
     folder = _store_folder(output_path, source)
-    with _rows_bar(csv_path, quiet) as progress:
+    with _rows_bar(csv_path, quiet, mapping_path) as progress:
         result = import_csv(
             csv_path,
             mapping_path,
@@ -188,6 +188,7 @@ def csv_command(
             allow_network=source.allow_network,
             wait=wait,
             progress=progress,
+            stage=progress.stage if progress is not None else None,
         )
     _show(result, fmt, quiet)
 
@@ -210,16 +211,14 @@ def _store_folder(output_path: Path | None, source: GraphSource) -> StoreSpec | 
     return spec if folder is not None else None
 
 
-def _rows_bar(path: Path, quiet: bool) -> AbstractContextManager[Callable[[int], None] | None]:
-    """A bar of the rows read, on a terminal only; its length is the file's lines (a cell
-    with a line break in it makes that a little more than the rows)."""
+def _rows_bar(
+    path: Path, quiet: bool, mapping: Path | None = None
+) -> AbstractContextManager[ProgressBar | None]:
+    """A bar of the rows read, on a terminal only, then of the steps after them."""
+    from kg.importers import table_rows
+
     shown = not quiet and sys.stderr.isatty()
-    total = 0
-    if shown:
-        with contextlib.suppress(OSError), path.open("rb") as handle:
-            total = max(
-                sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0
-            )
+    total = table_rows(path, mapping) if shown else 0
     return progress_bar(f"Importing {path.name}", total, shown, unit="rows")
 
 

@@ -16,6 +16,7 @@ import contextlib
 import datetime
 import itertools
 import json
+import operator
 import os
 import re
 import shutil
@@ -49,6 +50,7 @@ _DATABASE_NAME = re.compile(r"oxigraph(-[0-9]{1,18})?")
 BATCH = 100_000  # quads per bulk write: about 180 MB at most (a single batch of 1M: 940 MB)
 OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_GRAPH_NAME = operator.attrgetter("graph_name")
 
 OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -427,19 +429,26 @@ class OxigraphStore(Store):
         rows whole (an earlier import of the same rows is replaced), the actors and
         sources beside them."""
         self._writable()
-        graphs = {quad.graph_name for quad in quads}
-        replaced = {to_oxigraph(subject) for subject in subjects}
+        # Each pass over the quads is made in C (map, set) where it can: ATOP's 1.5M quads
+        # took 4 s more in Python loops.
+        graphs = set(map(_GRAPH_NAME, quads))
+        replaced = set(map(to_oxigraph, subjects))
         old: set[ox.Quad] = set()
         for subject in replaced:
             for graph in graphs:
                 old.update(self.store.quads_for_pattern(subject, None, None, graph))
         new = set(quads)
         gone = old - new
+        candidates = new - old if old else new
         # A quad of a replaced subject is new unless it was there; any other may be there.
-        fresh = [q for q in new - old if q.subject in replaced or q not in self.store]
+        if replaced:
+            fresh = [q for q in candidates if q.subject in replaced or q not in self.store]
+        else:
+            fresh = [q for q in candidates if q not in self.store]
         for quad in gone:
             self.store.remove(quad)
-        self.store.bulk_extend(fresh)
+        if fresh:
+            self.store.bulk_extend(fresh)
         return len(fresh), len(gone)
 
     def triples_with(

@@ -44,7 +44,8 @@ class Template:
                 empty = False
             values.append(cell)
         text = "".join(values).strip()
-        if (self.columns and empty) or not text:
+        # `columns` makes a list: asked only of a row whose cells were all empty.
+        if (empty and self.columns) or not text:
             return None
         return text
 

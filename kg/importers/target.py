@@ -12,8 +12,9 @@ An import always works in an Oxigraph database that no reader sees until it is c
   end that graph replaces the file in one step (:func:`kg.export.write_atomically`);
 - **into a SPARQL server** (``--endpoint URL``): a copy of the data graph in a staging
   graph of its own (``COPY``), which readers do not see (a query names kg's graphs only),
-  written and validated there, and moved over the data graph at the end (``MOVE``); see
-  :class:`EndpointTarget` for the lock that keeps two imports apart.
+  written and validated there, its derived graphs built beside it, and the three moved
+  over the live ones at the end (``MOVE``); see :class:`EndpointTarget` for the lock that
+  keeps two writers apart.
 
 Rows come in chunks (:data:`kg.importers.model.CHUNK`): each chunk's claims replace the
 same rows' claims of an earlier import and are written at once, so that memory holds one

@@ -107,13 +107,14 @@ def run(
     ("validating", then "writing")."""
     with target.session(allow_network=allow_network) as session:
         index = ActorIndex.read(session.kg)
-        known = set(index.labels)
 
         def write(chunk: Batch) -> None:
             session.write(chunk)
             release_freed_memory()
 
         batch = read(index, write, progress)
+        # Before write_rest writes the actors: which of them the graph had already.
+        known = {a.iri for a in batch.actors.values() if index.in_graph(a.iri)}
         if progress is not None:
             progress(batch.rows % 500)
         if not batch.claim_count and not batch.no_support_count:

@@ -19,7 +19,7 @@ from kg.results import Alias, Result
 def alias_targets(kg: KnowledgeGraph) -> dict[URIRef, URIRef]:
     """Each merged IRI and the actor it stands for."""
     targets: dict[URIRef, URIRef] = {}
-    for row in kg.select("aliases").rows:
+    for row in kg.select("alias-targets").rows:
         alias, actor = row["alias"], row["actor"]
         if isinstance(alias, URIRef) and isinstance(actor, URIRef):
             targets.setdefault(alias, actor)

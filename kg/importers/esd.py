@@ -325,7 +325,7 @@ def read_esd(
     problems.raise_if_any()
     _mint_parties(parties, index)
     batch.actors = dict(index.minted)
-    if PUBLISHER not in index.labels:
+    if not index.in_graph(PUBLISHER):
         batch.actors[PUBLISHER] = index.mint(
             PUBLISHER, "Uppsala Conflict Data Program", [CKG.ResearchOrganisation]
         )

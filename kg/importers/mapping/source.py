@@ -61,7 +61,7 @@ class SourceReader:
             self.problems.add(row, None, f"the source {title!r} gives no usable id")
             return None
         iri = ID[key if "id" in values and values["id"] else f"source-{key}"]
-        if iri in self.actors.index.labels:
+        if self.actors.index.in_graph(iri):
             self.problems.add(
                 row,
                 None,

@@ -232,9 +232,8 @@ class KnowledgeGraph:
         Returns the number of derived relation triples.
         """
         self.store.clear(DERIVED_GRAPH)
-        self.store.insert_constructed(
-            DERIVED_GRAPH, queries.named_query("derive-direct-relations").text
-        )
+        for rule in self._rules():
+            self.store.insert_constructed(DERIVED_GRAPH, rule)
         self.store.drop_overlap(DERIVED_GRAPH, DATA_GRAPH)
         self.store.clear(NAMES_GRAPH)
         self.store.add_folded(
@@ -259,9 +258,9 @@ class KnowledgeGraph:
             return False
         listed = " ".join(values.term(n) for n in actors if not isinstance(n, Literal))
         store.remove_touching(DERIVED_GRAPH, actors)
-        relations = queries.named_query("derive-direct-relations").text
-        for variable in ("subject", "object"):
-            store.insert_constructed(DERIVED_GRAPH, _with_values(relations, variable, listed))
+        for rule in self._rules():
+            for variable in ("subject", "object"):
+                store.insert_constructed(DERIVED_GRAPH, _with_values(rule, variable, listed))
         for variable in ("s", "o"):
             store.update(
                 f"DELETE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ "
@@ -273,6 +272,19 @@ class KnowledgeGraph:
         names = queries.named_query("names-to-index").text
         store.add_folded(NAMES_GRAPH, _with_values(names, "thing", things), NAME_KEY, normalise)
         return True
+
+    def _rules(self) -> list[str]:
+        """The rule of derive-direct-relations.rq as it is run here: whole, or on a SPARQL
+        server once for each row of claim-rules.rq bound (each claim type with its direct
+        property and roles; the rule's text says why)."""
+        text = queries.named_query("derive-direct-relations").text
+        if self.store.kind != "endpoint":
+            return [text]
+        rows = self.store.select(queries.named_query("claim-rules").text, {}).rows
+        return [
+            values.with_values(text, {k: row[k] for k in ("type", "direct", "fromRole", "toRole")})
+            for row in rows
+        ]
 
     def graph(self, name: URIRef) -> Graph:
         """One of the named graphs (ONTOLOGY_GRAPH, DATA_GRAPH, DERIVED_GRAPH) as an rdflib

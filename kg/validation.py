@@ -111,6 +111,7 @@ def validate_kg(
     shapes: Graph | None = None,
     integrity: bool | None = None,
     data_graphs: Sequence[URIRef] = (DATA_GRAPH,),
+    violations_only: bool = False,
 ) -> ValidationReport:
     """Validate the ontology and data of ``kg`` (not the derived relations) against
     ``shapes`` (default: the bundled shapes, from :func:`shapes_graph`). ``integrity``
@@ -142,17 +143,25 @@ def validate_kg(
         return _pyshacl(_content(kg, data_graphs), shapes, integrity=integrity)
     if in_memory:
         union = _content(kg, data_graphs)
-        return _run_compiled(shapes, lambda: union, _memory_select(union), engine, integrity)
+        return _run_compiled(
+            shapes, lambda: union, _memory_select(union), engine, integrity, violations_only
+        )
     store = kg.store
 
     def select(text: str) -> list[dict[str, Node | None]]:
         return store.select(text, {}, graphs=(ONTOLOGY_GRAPH, *data_graphs)).rows
 
-    return _run_compiled(shapes, lambda: _content(kg, data_graphs), select, engine, integrity)
+    return _run_compiled(
+        shapes, lambda: _content(kg, data_graphs), select, engine, integrity, violations_only
+    )
 
 
 def validate_graph(
-    content: Graph, *, allow_network: bool = False, integrity: bool = True
+    content: Graph,
+    *,
+    allow_network: bool = False,
+    integrity: bool = True,
+    violations_only: bool = False,
 ) -> ValidationReport:
     """The bundled shapes (and with ``integrity`` the integrity queries) over ``content``
     (ontology and data in one rdflib graph) as validate_kg runs them on a store: compiled
@@ -161,7 +170,9 @@ def validate_graph(
     changed)."""
     shapes = shapes_graph()
     refuse_network_in_shapes(shapes, allow_network=allow_network)
-    return _run_compiled(shapes, lambda: content, _memory_select(content), "auto", integrity)
+    return _run_compiled(
+        shapes, lambda: content, _memory_select(content), "auto", integrity, violations_only
+    )
 
 
 def integrity_report(
@@ -191,12 +202,17 @@ def _run_compiled(
     select: Callable[[str], Iterable[Mapping[str, Node | None]]],
     engine: str,
     integrity: bool,
+    violations_only: bool = False,
 ) -> ValidationReport:
     """The compiled shapes run by ``select``; with ``engine`` "auto", the shapes that do not
-    compile run with pySHACL over ``content()``, with "sparql" they are refused."""
+    compile run with pySHACL over ``content()``, with "sparql" they are refused. With
+    ``violations_only``, checks of a lesser severity do not run (an import, which shows
+    only what refuses it: 136,649 warnings of ATOP took 4.5 s and 200 MB to find and drop)."""
     from kg import shacl_sparql
 
     checks, refused = shacl_sparql.compile_what_can_be(shapes)
+    if violations_only:
+        checks = [check for check in checks if check.severity == "Violation"]
     if refused and engine == "sparql":
         more = f" (and {len(refused) - 1} more shape(s))" if len(refused) > 1 else ""
         raise ShapeError(
@@ -210,6 +226,9 @@ def _run_compiled(
         held = content()
         tops = [error.top for error in refused]
         fallback = _pyshacl(held, only_shapes(shapes, tops), integrity=False)
+        if violations_only:
+            kept = [r for r in fallback.results if r.severity == "Violation"]
+            fallback = _report(kept, fallback.make_graph)
         for error in refused:
             notes.append(
                 f"{error.where} ran with pySHACL over what the store holds "

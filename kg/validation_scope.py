@@ -202,30 +202,28 @@ class NeighbourStore(Protocol):
 
 @dataclass
 class Touched:
-    """The subjects a change wrote or removed triples of (``nodes``), and the nodes their
-    triples pointed at before or after it (``objects``: the actors whose derived relations
-    may change), up to SCOPE_LIMIT each; past it, both are None (validate and derive the
-    whole) and nothing more is kept."""
+    """The subjects a change wrote or removed triples of (``nodes``: what validation
+    looks around), and the nodes their role properties named before or after it
+    (``objects``: the actors whose derived relations may change), up to SCOPE_LIMIT each.
+    Past it, or where not kept (a server derives the whole), None: validate or derive the
+    whole, and keep nothing more."""
 
     nodes: set[Node] | None = field(default_factory=set)
     objects: set[Node] | None = field(default_factory=set)
 
-    @property
-    def bounded(self) -> bool:
-        return self.nodes is not None and self.objects is not None
-
     def add(self, nodes: Iterable[Node]) -> None:
-        self._put(self.nodes, nodes)
+        if self.nodes is None:
+            return
+        self.nodes.update(n for n in nodes if not isinstance(n, Literal))
+        if len(self.nodes) > SCOPE_LIMIT:
+            self.nodes = self.objects = None  # deriving around needs the subjects too
 
     def add_objects(self, nodes: Iterable[Node]) -> None:
-        self._put(self.objects, nodes)
-
-    def _put(self, kept: set[Node] | None, nodes: Iterable[Node]) -> None:
-        if kept is None:
+        if self.objects is None:
             return
-        kept.update(n for n in nodes if not isinstance(n, Literal))
-        if len(kept) > SCOPE_LIMIT:
-            self.nodes = self.objects = None
+        self.objects.update(n for n in nodes if not isinstance(n, Literal))
+        if len(self.objects) > SCOPE_LIMIT:
+            self.objects = None
 
 
 def candidates(
@@ -282,12 +280,13 @@ def validate_touched(
     whole: Callable[[], ValidationReport],
     integrity: Callable[[], ValidationReport],
     allow_network: bool = False,
+    violations_only: bool = False,
 ) -> ValidationReport:
     """The results of validating the whole store for the focus nodes the change ``touched``
     may affect (see the module's docstring), or ``whole()`` where that is not bounded.
     ``steps`` is the shapes' :func:`reach`, ``integrity()`` the integrity queries' report
     over the whole store."""
-    if touched.nodes is None or touched.objects is None or steps is None:
+    if touched.nodes is None or steps is None:
         return whole()
     try:
         focus = candidates(store, graphs, touched.nodes, steps - 1)
@@ -303,7 +302,9 @@ def validate_touched(
     content = Graph()
     content += ontology
     content += around
-    scoped = validate_graph(content, allow_network=allow_network, integrity=False)
+    scoped = validate_graph(
+        content, allow_network=allow_network, integrity=False, violations_only=violations_only
+    )
     kept = {str(node) for node in focus}
     results = [r for r in scoped.results if r.focus_node in kept]
     checked = integrity()
@@ -352,22 +353,33 @@ def _filtered(
 
 
 def validate_change(
-    kg: KnowledgeGraph, touched: Touched, *, data_graphs: Sequence[URIRef]
+    kg: KnowledgeGraph,
+    touched: Touched,
+    *,
+    data_graphs: Sequence[URIRef],
+    violations_only: bool = False,
 ) -> ValidationReport:
     """Validate, after a change to the store of ``kg`` (an import), what the change
     ``touched``: the whole store's results for the focus nodes it may affect, with the
-    bundled shapes, and the integrity queries over the whole store."""
+    bundled shapes, and the integrity queries over the whole store. ``violations_only``:
+    no check of a lesser severity runs (an import shows only what refuses it)."""
+
+    def whole() -> ValidationReport:
+        return validate_kg(
+            kg, engine="auto", data_graphs=data_graphs, violations_only=violations_only
+        )
 
     store = kg.store
     if not isinstance(store, NeighbourStore):
-        return validate_kg(kg, engine="auto", data_graphs=data_graphs)
+        return whole()
     return validate_touched(
         store,
         data_graphs,
         touched,
         ontology=kg.graph(ONTOLOGY_GRAPH),
         steps=bundled_reach(),
-        whole=lambda: validate_kg(kg, engine="auto", data_graphs=data_graphs),
+        whole=whole,
         integrity=lambda: integrity_report(kg, data_graphs),
         allow_network=kg.allow_network,
+        violations_only=violations_only,
     )

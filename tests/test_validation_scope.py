@@ -266,3 +266,16 @@ def test_deriving_around_a_changed_claim_drops_the_relation_it_alone_gave() -> N
     now = _graph_set(kg, DERIVED_GRAPH)
     assert (backer, CKG.backs, recipient) not in now
     assert (newcomer, CKG.backs, recipient) in now
+
+
+def test_an_import_validates_violations_only_and_finds_every_one() -> None:
+    kg = _store()
+    touched = Touched()
+    touched.add(claim_without_source(kg.store.store, random.Random(0)))  # type: ignore[attr-defined]
+    every = validate_change(kg, touched, data_graphs=(DATA_GRAPH,))
+    only = validate_change(kg, touched, data_graphs=(DATA_GRAPH,), violations_only=True)
+    violations = {_key(r) for r in every.results if r.severity == "Violation"}
+    assert violations and len(violations) < len(every.results), "no warning to leave out"
+    assert {_key(r) for r in only.results} == violations
+    whole = validate_kg(kg, engine="auto", violations_only=True)
+    assert {r.severity for r in whole.results} == {"Violation"}

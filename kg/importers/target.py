@@ -51,7 +51,7 @@ from kg.stores.endpoint_lock import LOCK_GRAPH, server_lock, will_make
 from kg.stores.oxigraph import MANIFEST, OxigraphStore
 from kg.terms import to_rdflib
 from kg.validation import ValidationReport
-from kg.validation_scope import Touched, validate_change
+from kg.validation_scope import SCOPE_LIMIT, Touched, validate_change
 from kg.vocab import CKG
 from kg.vocabulary import Vocabulary
 
@@ -99,6 +99,13 @@ class Session:
     removed: int = 0
     #: The subjects the import wrote or replaced, for validating what it touches.
     touched: Touched = field(default_factory=Touched)
+    seen: int = 0  # subjects written so far
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.store, OxigraphStore):
+            # A server derives the whole (EndpointTarget): the actors are not needed, and
+            # reading them would cost a query per chunk.
+            self.touched.objects = None
 
     @functools.cached_property
     def roles(self) -> frozenset[URIRef]:
@@ -114,12 +121,17 @@ class Session:
         subjects = list(subjects)
         before: list[Node] = []
         roles = self.roles
-        if self.touched.bounded:
+        if self.touched.objects is not None:
             # Who the subjects' roles named before: the actors of a replaced claim, whose
-            # derived relations may go (kept only while the import stays small).
+            # derived relations may go (read only while the import stays small: a large
+            # one, or the same large file again, is derived whole if it changed anything).
             concerned = {*subjects, *(cast(Node, to_rdflib(q.subject)) for q in quads)}
-            triples = self.store.triples_with([self.graph], concerned)
-            before = [o for _s, p, o in triples if p in roles]
+            self.seen += len(concerned)
+            if self.seen > SCOPE_LIMIT:
+                self.touched.objects = None
+            else:
+                triples = self.store.triples_with([self.graph], concerned)
+                before = [o for _s, p, o in triples if p in roles]
         added, removed = self.store.replace_subjects(subjects, quads)
         if added or removed:
             self.touched.add(subjects)
@@ -153,7 +165,9 @@ class Session:
     def validate(self) -> ValidationReport:
         """The shapes, compiled to SPARQL, over what the import touched and what is around
         it, or over the whole data where that is not bounded (kg.validation_scope)."""
-        return validate_change(self.kg, self.touched, data_graphs=self.data_graphs)
+        return validate_change(
+            self.kg, self.touched, data_graphs=self.data_graphs, violations_only=True
+        )
 
 
 class StoreTarget:

@@ -217,8 +217,9 @@ def test_an_import_finding_another_import_s_lock_exits_11(
 def test_a_refused_import_leaves_the_server_as_it_was(
     server: StoreSpec, imported: subprocess.CompletedProcess[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # In this process, validated by pySHACL over the staging graph (which finds the fault
-    # the compiled shapes miss on Virtuoso: see the test below).
+    # In this process, validated by pySHACL over the staging graph, the reference: this
+    # test is about all or nothing; the compiled shapes on Virtuoso are the test below's
+    # and tests/test_validate_endpoint_faults.py's.
     def by_pyshacl(session: Session) -> Any:
         return validate_kg(session.kg, engine="pyshacl", data_graphs=session.data_graphs)
 

@@ -76,11 +76,14 @@ def test_the_import_rows_run_on_small_tables(tmp_path: Path) -> None:
         work.mkdir()
         found += list(imports.measure(item, work, timeout=120))
     steps = {(o["table"], o["step"]): o for o in found}
-    assert set(steps) == {(t, s) for t in ("atop", "esd") for s in ("store", "file", "load")}
+    every = ("store", "again", "small", "file", "load")
+    assert set(steps) == {(t, s) for t in ("atop", "esd") for s in every}
     assert all(o["status"] == "ok" and o["peak_mib"] > 0 for o in found), found
     assert (steps["atop", "file"]["rows"], steps["atop", "file"]["claims"]) == (10, 10)
     assert steps["atop", "store"]["claims"] == 10
+    assert steps["atop", "again"]["triples"] == 0  # nothing new
+    assert steps["esd", "small"]["claims"] == 5 and steps["esd", "small"]["triples"] > 0
     assert steps["esd", "file"]["rows"] == 118
     assert steps["esd", "load"]["triples"] == steps["esd", "file"]["triples"] > 0
     text = imports.table_text(found)
-    assert text.count("\n| ") == 1 + 6 and "x |" in text
+    assert text.count("\n| ") == 1 + 10 and "x |" in text

@@ -274,11 +274,14 @@ class KnowledgeGraph:
         return True
 
     def _rules(self) -> list[str]:
-        """The rule of derive-direct-relations.rq as it is run here: whole, or on a SPARQL
-        server once for each row of claim-rules.rq bound (each claim type with its direct
-        property and roles; the rule's text says why)."""
+        """The rule of derive-direct-relations.rq as it is run here: whole in memory
+        (rdflib: 0.1 s over the bundled data), and in Oxigraph or on a SPARQL server once
+        for each row of claim-rules.rq bound (each claim type with its direct property and
+        roles; the rule's text says why for Virtuoso). Oxigraph took the rule whole in
+        16.2 s over ATOP's 1.5M triples, bound row by row in 5.5 s (3.0 s at 1M synthetic
+        triples, 0.3 s on ESD)."""
         text = queries.named_query("derive-direct-relations").text
-        if self.store.kind != "endpoint":
+        if self.store.kind == "memory":
             return [text]
         rows = self.store.select(queries.named_query("claim-rules").text, {}).rows
         return [

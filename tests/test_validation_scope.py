@@ -59,14 +59,18 @@ def _of(store: ox.Store, predicate: URIRef) -> list[ox.Quad]:
     return sorted(quads, key=str)
 
 
+def _untype(store: ox.Store, node: ox.NamedNode) -> set[Node]:
+    """``node`` loses every rdf:type: what names it fails sh:class, one step back."""
+    touched: set[Node] = set()
+    for quad in list(store.quads_for_pattern(node, to_oxigraph(RDF.type), None, None)):
+        touched |= _remove(store, quad)
+    return touched
+
+
 def untyped_backer(store: ox.Store, rng: random.Random) -> set[Node]:
     """An actor that backs someone loses its type: the claims that name it fail sh:class,
     one step back from the triple that changed."""
-    backer = rng.choice(_of(store, CKG.backer)).object
-    touched: set[Node] = set()
-    for quad in list(store.quads_for_pattern(backer, to_oxigraph(RDF.type), None, None)):
-        touched |= _remove(store, quad)
-    return touched
+    return _untype(store, rng.choice(_of(store, CKG.backer)).object)
 
 
 def backs_itself(store: ox.Store, rng: random.Random) -> set[Node]:
@@ -94,11 +98,7 @@ def ends_before_start(store: ox.Store, rng: random.Random) -> set[Node]:
 
 
 def source_loses_type(store: ox.Store, rng: random.Random) -> set[Node]:
-    source = rng.choice(_of(store, CKG.source)).object
-    touched: set[Node] = set()
-    for quad in list(store.quads_for_pattern(source, to_oxigraph(RDF.type), None, None)):
-        touched |= _remove(store, quad)
-    return touched
+    return _untype(store, rng.choice(_of(store, CKG.source)).object)
 
 
 def random_removals(store: ox.Store, rng: random.Random) -> set[Node]:

@@ -20,8 +20,8 @@ the focus nodes first and looking up their values is several times slower. sh:ma
 groups the values by subject the same way; sh:minCount and sh:hasValue, which are about
 values that are missing, enumerate the focus nodes (``FILTER NOT EXISTS``). sh:class is a
 ``MINUS`` of the instances of the class (its subclasses found in a subquery with a LIMIT, for
-Virtuoso, as in the test of a class target: see SUBCLASS_LIMIT); a SPARQL-based constraint runs once over the graph
-and keeps the rows whose ``$this`` is a focus node, as kg.validation does.
+Virtuoso, as in the test of a class target: see SUBCLASS_LIMIT); a SPARQL-based constraint
+runs once over the graph and keeps the rows whose ``$this`` is a focus node, as kg.validation does.
 
 Two rules of pySHACL's cannot be written in SPARQL exactly, because they follow rdflib's
 reading of a literal: whether a literal matches its ``sh:datatype`` (an ill-typed

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from kg.importers.mapping.spec import ActorSpec
+from kg.importers.mapping.template import UNEXPANDED
 from kg.importers.model import ID, slug
 from kg.importers.resolve import ActorIndex, expand_iri
 from kg.importers.table import Problems, Row, read_integer
@@ -33,6 +34,14 @@ class ActorReader:
         name = spec.name.get(row, self.problems) if spec.name is not None else None
         iri_text = spec.iri.get(row, self.problems, numbers=True) if spec.iri is not None else None
         column = spec.column
+        for text in (name, iri_text):
+            if text is not None and UNEXPANDED.search(text):
+                # "{sponsor}" as a name: a map's text or a cell that reads like a reference,
+                # never an actor (one was given 37 of 38 claims).
+                self.problems.add(
+                    row, column, f"{text!r} still holds a {{column}} reference: no actor's name"
+                )
+                return None
         iri: URIRef | None = None
         if iri_text is not None:
             iri = expand_iri(iri_text)

@@ -179,10 +179,11 @@ class _Reader:
         if default is not None and not isinstance(default, str):
             self.fail(f"{key} default", "must be text")
             default = None
+        default_template = self.template(f"{key} default", default) if default else None
         if template is None:
             return None
         table = {normal_number(str(k)): v for k, v in lookup.items()} if lookup else None
-        return Value(key, template, table, default)
+        return Value(key, template, table, default_template)
 
     def actor(self, key: str, raw: Any) -> ActorSpec | None:
         if isinstance(raw, str):
@@ -248,7 +249,9 @@ class _Reader:
         for value, known, what in checks:
             if value is None:
                 continue
-            texts = list((value.lookup or {}).values()) + [value.default or ""]
+            texts = list((value.lookup or {}).values())
+            if value.default is not None and not value.default.columns:
+                texts.append(value.default.expand({}) or "")
             if not value.template.columns:
                 texts.append(value.template.expand({}) or "")
             for text in texts:

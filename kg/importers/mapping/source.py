@@ -46,7 +46,10 @@ class SourceReader:
         if publisher is not None:
             given = (publisher.name, publisher.iri, publisher.type, publisher.ucdp_id)
             values += [v for v in given if v is not None]
-        return not any(value.template.columns for value in values)
+        return not any(
+            value.template.columns or (value.default is not None and value.default.columns)
+            for value in values
+        )
 
     def _read(self, row: Row) -> URIRef | None:
         spec = self.spec

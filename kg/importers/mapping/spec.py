@@ -97,6 +97,8 @@ class MappingSpec:
             values.append(self.support.value)
         for value in values:
             found += [(value.key, column) for column in value.template.columns]
+            if value.default is not None:
+                found += [(f"{value.key} default", column) for column in value.default.columns]
         found += [("[claim] support", column) for column, _kind in self.support.flags]
         found += [("[rows] keep_if", column) for column in self.keep_if]
         found += [("[rows] skip_if", column) for column in self.skip_if]

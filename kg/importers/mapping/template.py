@@ -50,6 +50,10 @@ class Template:
         return text
 
 
+#: A reference to a column, left in a value after expansion (from a map's text or a cell).
+UNEXPANDED = re.compile(r"\{[^{}]*\}")
+
+
 def parse_template(text: str) -> Template:
     """Split ``text`` into literal text and column references; ValueError if malformed."""
     parts: list[tuple[str, str | None]] = []
@@ -77,12 +81,13 @@ def parse_template(text: str) -> Template:
 
 @dataclass(frozen=True)
 class Value:
-    """A mapped value: a template, optionally looked up in a map (with a default)."""
+    """A mapped value: a template, optionally looked up in a map (with a default, itself a
+    template: ``default = "{sponsor}"`` is the row's sponsor, not an actor of that name)."""
 
     key: str  # where in the mapping, for messages: "[claim] status"
     template: Template
     lookup: dict[str, str] | None = None
-    default: str | None = None
+    default: Template | None = None
 
     @property
     def column(self) -> str | None:
@@ -95,13 +100,14 @@ class Value:
         text = self.template.expand(row.cells, numbers=numbers or self.lookup is not None)
         if self.lookup is None:
             return text
+        default = self.default.expand(row.cells) if self.default is not None else None
         if text is None:
-            return self.default
+            return default
         for candidate in (text, normal_number(text), text.casefold()):
             if candidate in self.lookup:
                 return self.lookup[candidate]
         if self.default is not None:
-            return self.default
+            return default
         known = ", ".join(repr(k) for k in self.lookup)
         problems.add(row, self.column, f"{text!r} is not in the map of {self.key} ({known})")
         return None

@@ -402,3 +402,57 @@ def test_a_default_reading_a_missing_column_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BadImport) as raised:
         import_csv(TABLE, mapping, tmp_path / "mine.ttl")
     assert "default: reads the column 'sponsor'" in str(raised.value)
+
+
+YEARS = "sponsor;group;year\n" + "".join(
+    f"Iran;Damascus;{year}\n" for year in ("2008", "2009.0", "2010", "2011", "2015", "n/a")
+)
+
+
+def _years_kept(tmp_path: Path, rows: str) -> list[str] | str:
+    """The years whose rows a `[rows]` section keeps, or the refusal's message."""
+    table = tmp_path / "years.csv"
+    table.write_text(YEARS, encoding="utf-8")
+    mapping = tmp_path / "years.toml"
+    mapping.write_text(
+        f'[table]\ndelimiter = ";"\n\n[rows]\n{rows}\n\n'
+        '[source]\ntitle = "My notes"\ntype = "document"\n\n'
+        '[claim]\nbacker = "{sponsor}"\nrecipient = "{group}"\nrecord = "{year}"\n',
+        encoding="utf-8",
+    )
+    store = tmp_path / f"kept-{abs(hash(rows))}.ttl"
+    try:
+        import_csv(table, mapping, store)
+    except BadImport as error:
+        return str(error)
+    graph = Graph().parse(store)
+    return sorted(str(r) for r in graph.objects(None, CKG.recordId))
+
+
+@pytest.mark.parametrize(
+    ("rows", "kept"),
+    [
+        ('keep_if = { year = ">=2010" }', ["2010", "2011", "2015"]),
+        ('keep_if = { year = ">2010" }', ["2011", "2015"]),
+        ('keep_if = { year = "<= 2009" }', ["2008", "2009.0"]),  # the record as written
+        ('keep_if = { year = "2009..2011" }', ["2009.0", "2010", "2011"]),
+        ('keep_if = { year = ["<2009", "2015", "n/a"] }', ["2008", "2015", "n/a"]),
+        ('skip_if = { year = "2009..2011" }', ["2008", "2015", "n/a"]),
+        ("keep_if = { year = 2010 }", ["2010"]),
+    ],
+)
+def test_rows_are_kept_by_comparing_a_column(tmp_path: Path, rows: str, kept: list[str]) -> None:
+    # Issue 15: `keep_if = { year = ">=2010" }` was a literal match, and kept nothing.
+    assert _years_kept(tmp_path, rows) == kept
+
+
+@pytest.mark.parametrize(
+    ("rows", "says"),
+    [
+        ('keep_if = { year = ">=twenty" }', "'twenty' is not a number to compare with"),
+        ('keep_if = { year = "2015..2010" }', "runs from a larger number to a smaller one"),
+    ],
+)
+def test_a_comparison_with_no_number_is_refused(tmp_path: Path, rows: str, says: str) -> None:
+    message = _years_kept(tmp_path, rows)
+    assert isinstance(message, str) and "[rows] keep_if year" in message and says in message

@@ -31,7 +31,13 @@ from kg.importers.mapping.spec import (
     MappingSpec,
     SupportSpec,
 )
-from kg.importers.mapping.template import Template, Value, parse_template
+from kg.importers.mapping.template import (
+    Condition,
+    Template,
+    Value,
+    parse_condition,
+    parse_template,
+)
 from kg.importers.table import Problems, normal_number
 from kg.names import normalise
 from kg.vocabulary import Vocabulary
@@ -128,17 +134,20 @@ class _Reader:
             self.spec.support = self.support(claim["support"])
         self.check_constants()
 
-    def conditions(self, key: str, value: Any) -> dict[str, set[str]]:
+    def conditions(self, key: str, value: Any) -> dict[str, Condition]:
         if not isinstance(value, dict):
             self.fail(key, 'must be a table of column = value, such as { ext_sup = "1" }')
             return {}
-        found: dict[str, set[str]] = {}
+        found: dict[str, Condition] = {}
         for column, wanted in value.items():
             items = wanted if isinstance(wanted, list) else [wanted]
             if not all(isinstance(i, str | int) and not isinstance(i, bool) for i in items):
                 self.fail(f"{key} {column}", "must be a text, a number, or a list of them")
                 continue
-            found[column] = {normal_number(str(i)) for i in items}
+            try:
+                found[column] = parse_condition([str(i) for i in items])
+            except ValueError as error:
+                self.fail(f"{key} {column}", str(error))
         return found
 
     def template(self, key: str, text: Any) -> Template | None:

@@ -18,7 +18,7 @@ from kg.importers.mapping.source import SourceReader
 from kg.importers.mapping.spec import MappingSpec, check_columns
 from kg.importers.model import Batch
 from kg.importers.resolve import ActorIndex
-from kg.importers.table import Row, normal_number, open_table
+from kg.importers.table import Row, open_table
 
 
 def read_with_mapping(
@@ -72,9 +72,9 @@ def read_with_mapping(
 
 def _kept(spec: MappingSpec, row: Row) -> bool:
     for column, wanted in spec.keep_if.items():
-        if normal_number(row.cells[column]) not in wanted:
+        if not wanted.holds(row.cells[column]):
             return False
     for column, unwanted in spec.skip_if.items():
-        if normal_number(row.cells[column]) in unwanted:
+        if unwanted.holds(row.cells[column]):
             return False
     return True

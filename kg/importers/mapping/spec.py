@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from kg.importers.mapping.template import Value
+from kg.importers.mapping.template import Condition, Value
 from kg.importers.table import Problems
 
 SECTIONS = {"table", "rows", "actors", "source", "claim"}
@@ -77,8 +77,8 @@ class MappingSpec:
 
     path: Path
     delimiter: str = ","
-    keep_if: dict[str, set[str]] = field(default_factory=dict)
-    skip_if: dict[str, set[str]] = field(default_factory=dict)
+    keep_if: dict[str, Condition] = field(default_factory=dict)
+    skip_if: dict[str, Condition] = field(default_factory=dict)
     unknown_actors: str = "add"
     source: dict[str, Value] = field(default_factory=dict)
     publisher: ActorSpec | None = None

@@ -111,3 +111,65 @@ class Value:
         known = ", ".join(repr(k) for k in self.lookup)
         problems.add(row, self.column, f"{text!r} is not in the map of {self.key} ({known})")
         return None
+
+
+_COMPARISON = re.compile(r"^\s*(>=|<=|>|<)\s*(\S.*)$")
+_RANGE = re.compile(r"^\s*(\S+?)\s*\.\.\s*(\S+)\s*$")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """What a column's cell must be for ``[rows] keep_if`` (or must not be, ``skip_if``):
+    one of ``values`` (text, numbers read as numbers: "57.0" is "57"), or a number within
+    one of ``intervals`` (``">=2010"``, ``"<5"``, ``"2010..2015"`` with both ends in). A
+    cell that is not a number is within no interval."""
+
+    values: frozenset[str]
+    intervals: tuple[tuple[float | None, float | None, bool, bool], ...] = ()
+
+    def holds(self, cell: str) -> bool:
+        text = normal_number(cell)
+        if text in self.values:
+            return True
+        if not self.intervals:
+            return False
+        try:
+            number = float(text)
+        except ValueError:
+            return False
+        for low, high, low_in, high_in in self.intervals:
+            if low is not None and (number < low or (number == low and not low_in)):
+                continue
+            if high is not None and (number > high or (number == high and not high_in)):
+                continue
+            return True
+        return False
+
+
+def parse_condition(items: list[str]) -> Condition:
+    """A Condition from a mapping's texts; ValueError naming a bound that is no number."""
+
+    def number(text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number to compare with") from None
+
+    values: set[str] = set()
+    intervals: list[tuple[float | None, float | None, bool, bool]] = []
+    for item in items:
+        compared, ranged = _COMPARISON.match(item), _RANGE.match(item)
+        if compared:
+            operator, bound = compared.group(1), number(compared.group(2))
+            if operator.startswith(">"):
+                intervals.append((bound, None, operator == ">=", True))
+            else:
+                intervals.append((None, bound, True, operator == "<="))
+        elif ranged:
+            low, high = number(ranged.group(1)), number(ranged.group(2))
+            if low > high:
+                raise ValueError(f"{item!r} runs from a larger number to a smaller one")
+            intervals.append((low, high, True, True))
+        else:
+            values.add(normal_number(item))
+    return Condition(frozenset(values), tuple(intervals))

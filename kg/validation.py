@@ -146,13 +146,13 @@ def validate_kg(
         return _run_compiled(
             shapes, lambda: union, _memory_select(union), engine, integrity, violations_only
         )
-    store = kg.store
-
-    def select(text: str) -> list[dict[str, Node | None]]:
-        return store.select(text, {}, graphs=(ONTOLOGY_GRAPH, *data_graphs)).rows
-
     return _run_compiled(
-        shapes, lambda: _content(kg, data_graphs), select, engine, integrity, violations_only
+        shapes,
+        lambda: _content(kg, data_graphs),
+        _store_select(kg, data_graphs),
+        engine,
+        integrity,
+        violations_only,
     )
 
 
@@ -179,12 +179,19 @@ def integrity_report(
     kg: KnowledgeGraph, data_graphs: Sequence[URIRef] = (DATA_GRAPH,)
 ) -> ValidationReport:
     """The integrity queries (``kg/queries/*-violation.rq``) alone, over the store of ``kg``."""
+    return _compiled(_store_select(kg, data_graphs), [], integrity=True)
+
+
+def _store_select(
+    kg: KnowledgeGraph, data_graphs: Sequence[URIRef]
+) -> Callable[[str], list[dict[str, Node | None]]]:
+    """Rows of a query over the ontology and ``data_graphs`` of the store of ``kg``."""
     store = kg.store
 
     def select(text: str) -> list[dict[str, Node | None]]:
         return store.select(text, {}, graphs=(ONTOLOGY_GRAPH, *data_graphs)).rows
 
-    return _compiled(select, [], integrity=True)
+    return select
 
 
 def _memory_select(union: Graph) -> Callable[[str], Iterable[Mapping[str, Node | None]]]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import pty
 import socket
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -210,3 +212,30 @@ def any_store(
 
     monkeypatch.setattr(CliRunner, "invoke", on_store)
     return kind
+
+
+def on_a_terminal(*args: str | Path, timeout: float = 120) -> tuple[str, str]:
+    """`kg ARGS` with stderr on a pseudo-terminal, as a user sees it (no KG_* settings of
+    the test run); (stdout, what the terminal got). The command must succeed."""
+    main, other = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    kg = str(Path(sys.executable).parent / "kg")
+    try:
+        process = subprocess.Popen(
+            [kg, *map(str, args)], stdout=subprocess.PIPE, stderr=other, env=environment
+        )
+    finally:
+        os.close(other)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal's other end is closed: the process has exited
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    out = process.stdout.read().decode() if process.stdout else ""
+    assert process.wait(timeout=timeout) == 0, (out, shown)
+    return out, shown.decode()

@@ -457,3 +457,21 @@ def test_rows_are_kept_by_comparing_a_column(tmp_path: Path, rows: str, kept: li
 def test_a_comparison_with_no_number_is_refused(tmp_path: Path, rows: str, says: str) -> None:
     message = _years_kept(tmp_path, rows)
     assert isinstance(message, str) and "[rows] keep_if year" in message and says in message
+
+
+def test_an_actor_known_by_another_name_only_is_found_and_shown_by_it(tmp_path: Path) -> None:
+    from kg.importers.resolve import ActorIndex
+
+    data = tmp_path / "zeta.ttl"
+    data.write_text(
+        "@prefix ckg: <https://w3id.org/conflict-kg/ontology#> .\n"
+        "@prefix ck: <https://w3id.org/conflict-kg/id/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        'ck:zeta a ckg:RebelGroup ; skos:altLabel "Zeta Front"@en .\n',
+        encoding="utf-8",
+    )
+    index = ActorIndex.read(KnowledgeGraph.open([data]))
+    assert index.find("zeta front") == {ck("zeta")}
+    assert index.label(ck("zeta")) == "Zeta Front"  # not the folded key "zeta front"
+    assert index.in_graph(ck("zeta")) and not index.in_graph(ck("nobody"))
+    assert index.find("Nobody at all") == set()

@@ -4,46 +4,18 @@ writing, instead of sitting at 100 %; --quiet shows nothing."""
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from conftest import on_a_terminal
 
 from kg.graph import StoreSpec
 from kg.importers import table_rows
 from kg.loading import load_store
 
 TESTS = Path(__file__).resolve().parent
-KG = str(Path(sys.executable).parent / "kg")
 EXCERPT = TESTS / "data" / "esd-excerpt.csv"  # 118 rows on 120 lines: a cell holds a newline
 STEPS = ("validating", "writing")
-
-
-def on_a_terminal(*args: str | Path) -> tuple[str, str]:
-    """`kg ARGS` with stderr on a pseudo-terminal; (stdout, what the terminal got)."""
-    main, other = pty.openpty()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-    try:
-        process = subprocess.Popen(
-            [KG, *map(str, args)], stdout=subprocess.PIPE, stderr=other, env=environment
-        )
-    finally:
-        os.close(other)
-    shown = bytearray()
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # the terminal's other end is closed: the process has exited
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(main)
-    out = process.stdout.read().decode() if process.stdout else ""
-    assert process.wait(timeout=120) == 0, (out, shown)
-    return out, shown.decode()
 
 
 def test_the_bar_counts_rows_then_names_validating_and_writing(tmp_path: Path) -> None:

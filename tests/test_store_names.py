@@ -9,15 +9,13 @@ answers by the bundled names and shows labels; --bundled adds the Astana claims 
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import on_a_terminal
 
 from kg import resources
 from kg.cli import cli
@@ -144,26 +142,7 @@ def test_not_on_a_terminal_only_the_summary_and_quiet_nothing(tmp_path: Path) ->
 
 def load_on_a_terminal(*args: str) -> tuple[str, str]:
     """`kg load ARGS` with stderr on a pseudo-terminal; (stdout, what the terminal got)."""
-    main, other = pty.openpty()
-    try:
-        process = subprocess.Popen(
-            [KG, "load", *args], stdout=subprocess.PIPE, stderr=other, env={**os.environ}
-        )
-    finally:
-        os.close(other)
-    shown = bytearray()
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # the terminal's other end is closed: the process has exited
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(main)
-    out = process.stdout.read().decode() if process.stdout else ""
-    assert process.wait(timeout=60) == 0, (out, shown)
-    return out, shown.decode()
+    return on_a_terminal("load", *args, timeout=60)
 
 
 def test_on_a_terminal_a_progress_bar_then_the_summary(tmp_path: Path) -> None:

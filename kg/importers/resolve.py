@@ -96,8 +96,11 @@ class ActorIndex:
                 for row in rows:
                     if row["type"] in self.actor_types:
                         thing = URIRef(str(row["thing"]))
-                        label = str(row["label"]) if row["label"] is not None else key
-                        found[thing] = min(found.get(thing, label), label)
+                        if row["label"] is None:  # no rdfs:label: its other name
+                            found.setdefault(thing, self._graph_label(thing) or key)
+                        else:
+                            label = str(row["label"])
+                            found[thing] = min(found.get(thing, label), label)
                 for thing, label in found.items():
                     self._by_iri.setdefault(thing, label)
             self._by_name[key] = found

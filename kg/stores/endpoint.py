@@ -512,14 +512,7 @@ class EndpointStore(Store, HttpClient):
             if not found:
                 break
             for row in found:
-                try:
-                    s, p, o = (row[name] for name in ("s", "p", "o"))
-                except (KeyError, TypeError):
-                    raise StoreError(f"{where}: a row of the graph lacks ?s, ?p or ?o") from None
-                if not (
-                    isinstance(s, URIRef | BNode) and isinstance(p, URIRef) and isinstance(o, Node)
-                ):
-                    raise StoreError(f"{where}: a row of the graph is not a triple: {row!r:.80}")
+                s, p, o = _row_triple(row, where)
                 key = hash((s, p, o))  # 8 bytes a triple; two triples alike: 1 in 10^7 at 1M
                 if key in seen:
                     raise StoreError(
@@ -754,12 +747,7 @@ class EndpointStore(Store, HttpClient):
                 "reading the triples an import changes; nothing more is written"
             )
         for row in rows:
-            s, p, o = row.get("s"), row.get("p"), row.get("o")
-            if not (isinstance(s, URIRef | BNode) and isinstance(p, URIRef)):
-                raise StoreError(f"{where}: a row of the graph is not a triple: {row!r:.80}")
-            if not isinstance(o, Node):
-                raise StoreError(f"{where}: a row of the graph is not a triple: {row!r:.80}")
-            yield (s, p, o)
+            yield _row_triple(row, where)
 
     def _delete_triples(self, graph: URIRef, triples: Iterable[Triple]) -> None:
         """DELETE DATA of ``triples`` (no blank nodes: DELETE DATA cannot name one), in
@@ -778,3 +766,14 @@ class EndpointStore(Store, HttpClient):
             self._update(
                 f"DELETE DATA {{ GRAPH {quote_iri(str(self._graph(graph)))} {{\n{body}}} }}"
             )
+
+
+def _row_triple(row: Any, where: str) -> Triple:
+    """A row ?s ?p ?o of an answer as a triple; StoreError if it is not one."""
+    try:
+        s, p, o = (row[name] for name in ("s", "p", "o"))
+    except (KeyError, TypeError):
+        raise StoreError(f"{where}: a row of the graph lacks ?s, ?p or ?o") from None
+    if not (isinstance(s, URIRef | BNode) and isinstance(p, URIRef) and isinstance(o, Node)):
+        raise StoreError(f"{where}: a row of the graph is not a triple: {row!r:.80}")
+    return s, p, o

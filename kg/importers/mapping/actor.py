@@ -7,7 +7,9 @@ has adds a new one, unless the mapping refuses new actors (``[actors] unknown = 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
@@ -27,6 +29,38 @@ class ActorReader:
     index: ActorIndex
     problems: Problems
     unknown_actors: str  # "add" or "refuse", from the mapping's [actors] unknown
+    #: What a row becomes once a split has replaced a cell by one of its parts (the
+    #: lookups of the mapping read again): by default, the row as it is.
+    reread: Callable[[Row], Row] = field(default=lambda row: row)
+
+    def read_all(self, row: Row, spec: ActorSpec) -> list[tuple[URIRef, str]]:
+        """The actors a row names, with the part of the cell that named each: one, or one
+        per part of a cell the mapping splits ("Qatar, Turkey"), each once."""
+        if not spec.split:
+            iri = self.read(row, spec)
+            return [] if iri is None else [(iri, "")]
+        pattern = re.compile("|".join(re.escape(s) for s in spec.split))
+        columns = spec.split_columns()
+        parts = {
+            column: [p.strip() for p in pattern.split(row.cells[column]) if p.strip()]
+            for column in columns
+        }
+        counts = {len(p) for p in parts.values() if len(p) > 1}
+        if len(counts) > 1:
+            given = ", ".join(f"{c} {len(p)}" for c, p in parts.items())
+            self.problems.add(
+                row, spec.column, f"its cells split into different numbers of parts ({given})"
+            )
+            return []
+        found: list[tuple[URIRef, str]] = []
+        for index in range(max(counts, default=1)):
+            cells = dict(row.cells)
+            for column, pieces in parts.items():
+                cells[column] = pieces[index if len(pieces) > 1 else 0] if pieces else ""
+            iri = self.read(self.reread(Row(row.number, row.line, cells)), spec)
+            if iri is not None and iri not in (i for i, _part in found):
+                found.append((iri, cells[columns[0]] if columns else ""))
+        return found
 
     def read(self, row: Row, spec: ActorSpec) -> URIRef | None:
         """The actor a row names: by IRI (merged through the alias table) or by name;

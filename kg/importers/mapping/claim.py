@@ -8,7 +8,9 @@ cell of the row is a problem naming row and column; a row with any problem gives
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -21,7 +23,7 @@ from kg.importers.table import Problems, Row, read_boolean, read_flag, read_peri
 from kg.names import normalise
 from kg.periods import TimePoint
 from kg.vocab import CKG
-from kg.vocabulary import Vocabulary
+from kg.vocabulary import ClaimKind, Vocabulary
 
 _SPLIT = re.compile(r"\s*[,;|]\s*")
 
@@ -40,8 +42,10 @@ class ClaimReader:
         value = self.spec.claim.get(key)
         return value.get(row, self.problems) if value is not None else None
 
-    def claim(self, row: Row) -> ClaimRecord | None:
-        """The claim of one row; None when any of its cells is a problem (each is added)."""
+    def claims(self, row: Row) -> list[ClaimRecord]:
+        """The claims of one row: one, or one per actor of a cell the mapping splits (each
+        combination, when two are split); none when any of its cells is a problem (each
+        is added)."""
         spec = self.spec
         before = self.problems.count
         vocabulary = self.vocabulary
@@ -55,18 +59,18 @@ class ClaimReader:
             self.problems.add(
                 row, column, f"{relation!r} is no kind of relation ({', '.join(known)})"
             )
-            return None
+            return []
         support_claim = kind.iri == CKG.SupportClaim
-        actors: dict[str, URIRef | None] = {}
+        found: dict[str, list[tuple[URIRef, str]]] = {}
         for key, actor_spec in spec.actors.items():
             count = self.problems.count
-            actors[key] = self.actors.read(row, actor_spec)
+            found[key] = self.actors.read_all(row, actor_spec)
             needed = key in ("backer", "recipient")
-            if needed and actors[key] is None and self.problems.count == count:
+            if needed and not found[key] and self.problems.count == count:
                 self.problems.add(row, actor_spec.column, f"is empty; the claim needs a {key}")
         if not support_claim:
             for key in ("against", "via"):
-                if actors.get(key) is not None:
+                if found.get(key):
                     self.problems.add(
                         row, spec.actors[key].column, f"gives {key}, which only a support claim has"
                     )
@@ -90,27 +94,19 @@ class ClaimReader:
         end = self.period(row, "end") or self.period(row, "during")
         if start is not None and end is not None and end.last < start.first:
             self.problems.add(row, self.column("end"), f"ends ({end}) before it starts ({start})")
-        flags = {
+        flags: dict[str, bool | None] = {
             key: self.boolean(row, key)
             for key in ("in_coalition", "both_sides")
             if key in spec.claim
         }
         source = self.sources.read(row)
-        if self.problems.count > before:
-            return None
-        backer, recipient = actors.get("backer"), actors.get("recipient")
-        assert backer is not None and recipient is not None and status is not None
-        assert source is not None
-        if backer == recipient:
-            self.problems.add(
-                row, spec.actors["recipient"].column, "names the same actor as the backer"
-            )
-            return None
         claim_id = self.text(row, "id")
         key = slug(claim_id) if claim_id else "claim-" + self.fingerprint(row)
         if not key:
             self.problems.add(row, self.column("id"), f"{claim_id!r} gives no usable id")
-            return None
+        if self.problems.count > before:
+            return []
+        assert status is not None and source is not None
         origin_columns = {
             str(p): c
             for p, c in (
@@ -124,6 +120,60 @@ class ClaimReader:
             )
             if c
         }
+        # A cell split into several actors gives a claim each: the part's name (slugged)
+        # goes after the row's id, so that each claim keeps an id of its own.
+        several = [k for k in sorted(found) if len(found[k]) > 1]
+        keys = sorted(found)
+        records: list[ClaimRecord] = []
+        choices: list[list[tuple[URIRef, str] | None]] = [list(found[k]) or [None] for k in keys]
+        for combination in itertools.product(*choices):
+            actors = dict(zip(keys, combination, strict=True))
+            backer, recipient = actors.get("backer"), actors.get("recipient")
+            assert backer is not None and recipient is not None
+            if backer[0] == recipient[0]:
+                if not several:
+                    self.problems.add(
+                        row, spec.actors["recipient"].column, "names the same actor as the backer"
+                    )
+                continue  # one part of a split list paired with itself: no claim
+            suffix = "".join(f"-{_part_key(actors[k])}" for k in several)
+            records.append(
+                self.record(
+                    row,
+                    kind,
+                    key + suffix,
+                    actors,
+                    origin_columns,
+                    status,
+                    source,
+                    start,
+                    end,
+                    support,
+                    flags,
+                )
+            )
+        return records
+
+    def record(
+        self,
+        row: Row,
+        kind: ClaimKind,
+        key: str,
+        actors: Mapping[str, tuple[URIRef, str] | None],
+        origin_columns: dict[str, str],
+        status: URIRef,
+        source: URIRef,
+        start: TimePoint | None,
+        end: TimePoint | None,
+        support: tuple[URIRef, ...],
+        flags: Mapping[str, bool | None],
+    ) -> ClaimRecord:
+        def actor(name: str) -> URIRef | None:
+            given = actors.get(name)
+            return None if given is None else given[0]
+
+        backer, recipient = actor("backer"), actor("recipient")
+        assert backer is not None and recipient is not None
         return ClaimRecord(
             iri=ID[f"{source.removeprefix(str(ID))}-{key}"],
             kind=kind.iri,
@@ -135,14 +185,14 @@ class ClaimReader:
             source=source,
             origin=Origin(row.number, row.line, origin_columns),
             support=support,
-            against=actors.get("against"),
-            via=actors.get("via"),
+            against=actor("against"),
+            via=actor("via"),
             start=start,
             end=end,
             quote=self.text(row, "quote"),
             label=self.text(row, "label"),
             comment=self.text(row, "note"),
-            according_to=actors.get("according_to"),
+            according_to=actor("according_to"),
             record_id=self.text(row, "record"),
             in_coalition=flags.get("in_coalition"),
             coalition=self.text(row, "coalition"),
@@ -220,3 +270,11 @@ class ClaimReader:
                 elif named not in found:
                     found.append(named)
         return tuple(found) or (CKG.UnspecifiedSupport,)
+
+
+def _part_key(actor: tuple[URIRef, str] | None) -> str:
+    """What tells apart the claims of a split cell's parts: the part's name, slugged (or
+    the actor's IRI, where the name gives no slug)."""
+    assert actor is not None
+    iri, part = actor
+    return slug(part) or slug(str(iri).rsplit("/", 1)[-1])

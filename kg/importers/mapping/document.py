@@ -210,11 +210,26 @@ class _Reader:
             self.fail(key, "needs a name or an iri")
             return None
         parts = {
-            part: self.value(f"{key} {part}", raw[part]) for part in ACTOR_SPEC_KEYS if part in raw
+            part: self.value(f"{key} {part}", raw[part])
+            for part in ACTOR_SPEC_KEYS - {"split"}
+            if part in raw
         }
+        split = self.separators(f"{key} split", raw["split"]) if "split" in raw else ()
         return ActorSpec(
-            key, parts.get("name"), parts.get("iri"), parts.get("type"), parts.get("ucdp_id")
+            key,
+            parts.get("name"),
+            parts.get("iri"),
+            parts.get("type"),
+            parts.get("ucdp_id"),
+            split,
         )
+
+    def separators(self, key: str, raw: Any) -> tuple[str, ...]:
+        items = raw if isinstance(raw, list) else [raw]
+        if not items or not all(isinstance(i, str) and i.strip(" ") for i in items):
+            self.fail(key, 'must be a separator or a list of them, such as "," or [",", " and "]')
+            return ()
+        return tuple(items)
 
     def support(self, raw: Any) -> SupportSpec:
         key = "[claim] support"

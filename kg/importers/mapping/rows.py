@@ -49,21 +49,21 @@ def read_with_mapping(
         if not _kept(spec, row):
             batch.skipped += 1
             continue
-        claim = reader.claim(row)
-        if claim is None:
-            continue
-        if claim.iri in seen:
-            if "id" in spec.claim:
-                problems.add(
-                    row, spec.claim["id"].column, f"gives the id of row {seen[claim.iri]} again"
-                )
-            else:
-                batch.skipped += 1  # the same claim again: kept once
-            continue
-        seen[claim.iri] = row.number
-        batch.claims.append(claim)
-        if batch.full():
-            batch.flush()
+        for claim in reader.claims(row):
+            if claim.iri in seen:
+                if "id" in spec.claim:
+                    problems.add(
+                        row,
+                        spec.claim["id"].column,
+                        f"gives the id of row {seen[claim.iri]} again",
+                    )
+                else:
+                    batch.skipped += 1  # the same claim again: kept once
+                continue
+            seen[claim.iri] = row.number
+            batch.claims.append(claim)
+            if batch.full():
+                batch.flush()
     problems.raise_if_any()
     batch.actors = dict(index.minted)
     batch.clashes = index.clashes()

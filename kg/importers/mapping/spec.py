@@ -39,7 +39,7 @@ CLAIM_TEXT_KEYS = {
 }
 CLAIM_ACTOR_KEYS = {"backer", "recipient", "against", "via", "according_to"}
 CLAIM_KEYS = CLAIM_TEXT_KEYS | CLAIM_ACTOR_KEYS | {"support"}
-ACTOR_SPEC_KEYS = {"name", "iri", "type", "ucdp_id"}
+ACTOR_SPEC_KEYS = {"name", "iri", "type", "ucdp_id", "split"}
 VALUE_SPEC_KEYS = {"value", "map", "default"}
 
 
@@ -53,6 +53,8 @@ class ActorSpec:
     iri: Value | None = None
     type: Value | None = None
     ucdp_id: Value | None = None
+    #: Separators of a cell that names several actors ("Qatar, Turkey"): one claim each.
+    split: tuple[str, ...] = ()
 
     @property
     def column(self) -> str | None:
@@ -61,6 +63,14 @@ class ActorSpec:
             if value is not None and value.column is not None:
                 return value.column
         return None
+
+    def split_columns(self) -> list[str]:
+        """The columns a split cuts into parts: those the name, IRI and id read."""
+        found: list[str] = []
+        for value in (self.name, self.iri, self.ucdp_id):
+            if value is not None:
+                found += [c for c in value.template.columns if c not in found]
+        return found
 
 
 @dataclass(frozen=True)

@@ -87,3 +87,43 @@ class CKG(DefinedNamespace):
     UnspecifiedSupport: URIRef  # the source does not say what kind
     Asserted: URIRef  # stated as a fact
     Alleged: URIRef  # reported as alleged
+
+    # the standard records (ontology/records.ttl)
+    ArmedConflict: URIRef  # a UCDP armed conflict
+    Dyad: URIRef  # two warring parties of a conflict
+    ConflictYear: URIRef  # a year of a conflict or dyad, with its intensity
+    ucdpConflictId: URIRef  # UCDP conflict_id
+    ucdpDyadId: URIRef  # UCDP dyad_id
+    location: URIRef  # where, as the dataset names it
+    locationState: URIRef  # a state where it takes place
+    incompatibility: URIRef  # government, territory or both
+    territoryName: URIRef  # the territory contested
+    conflictType: URIRef  # extrasystemic, interstate, intrastate, internationalised
+    conflictYear: URIRef  # a year of a conflict or dyad
+    year: URIRef  # the year of a conflict year
+    intensity: URIRef  # minor or war
+    sideA: URIRef  # first side of a dyad
+    sideB: URIRef  # second side of a dyad
+    inConflict: URIRef  # the conflict of a dyad
+    conflict: URIRef  # the conflict of a claim or agreement
+    dyad: URIRef  # the dyad of a claim
+    coverageStart: URIRef  # first year a dataset covers
+    coverageEnd: URIRef  # last year a dataset covers
+    openAtCoverageEnd: URIRef  # still recorded in the last covered year
+    paxId: URIRef  # PA-X AgtId
+    ucdpAgreementId: URIRef  # UCDP peace agreement id
+    agreementStage: URIRef  # stage of the peace process
+    agreementType: URIRef  # intrastate, interstate or both
+    signingStatus: URIRef  # how it was signed, in the dataset's words
+    peaceProcess: URIRef  # the peace process of an agreement
+    paxProcessId: URIRef  # PA-X PP
+    unresolvedParty: URIRef  # a party text that names no actor
+    WitnessClaim: URIRef  # a source says an actor witnessed an agreement
+    witness: URIRef  # the actor that witnessed
+    AgreementMediationClaim: URIRef  # a source says an actor mediated an agreement
+    allianceKind: URIRef  # what allies promised each other
+    atopId: URIRef  # ATOP atopid
+    gwCode: URIRef  # Gleditsch-Ward number
+    cowCode: URIRef  # COW ccode
+    isoAlpha2: URIRef  # ISO 3166-1 alpha-2
+    isoAlpha3: URIRef  # ISO 3166-1 alpha-3

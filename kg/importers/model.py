@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, TIME
 
 from kg.periods import Precision, TimePoint
@@ -83,6 +83,35 @@ class SourceRecord:
     citation: str | None = None
     url: str | None = None
     comment: str | None = None
+    #: The first and last year the dataset covers (ckg:coverageStart, ckg:coverageEnd).
+    coverage: tuple[int, int] | None = None
+
+
+#: A value of a property: another node or a literal.
+Value = URIRef | Literal
+#: Property and value pairs written on a node beyond a record's own fields.
+Properties = tuple[tuple[URIRef, Value], ...]
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """A node that is neither actor, claim nor source: an armed conflict, a dyad, a year of
+    a conflict, an agreement, a peace process. An import adds its triples to what the store
+    has (it does not replace the node: two datasets describe the same conflict)."""
+
+    iri: URIRef
+    types: tuple[URIRef, ...]
+    label: str | None = None
+    properties: Properties = ()
+
+    def merged(self, other: EntityRecord) -> EntityRecord:
+        """This node with the types and properties of ``other`` (the same node read again
+        from another row) added, each once, in the order first read."""
+        types = self.types + tuple(t for t in other.types if t not in self.types)
+        properties = self.properties + tuple(
+            p for p in other.properties if p not in self.properties
+        )
+        return EntityRecord(self.iri, types, self.label or other.label, properties)
 
 
 @dataclass(frozen=True)
@@ -111,6 +140,10 @@ class ClaimRecord:
     in_coalition: bool | None = None
     coalition: str | None = None
     both_sides: bool | None = None
+    #: Still recorded in the last year the source covers (ckg:openAtCoverageEnd).
+    open_at_coverage_end: bool = False
+    #: What else the claim says: its conflict, dyad, location, intensity, kinds of alliance.
+    extra: Properties = ()
 
 
 @dataclass(frozen=True)
@@ -147,12 +180,18 @@ class Batch:
     no_support: list[NoSupportRecord] = field(default_factory=list)
     actors: dict[URIRef, ActorRecord] = field(default_factory=dict)
     sources: dict[URIRef, SourceRecord] = field(default_factory=dict)
+    entities: dict[URIRef, EntityRecord] = field(default_factory=dict)
     clashes: list[tuple[str, str, str]] = field(default_factory=list)
     done_claims: int = 0
     done_no_support: int = 0
     sink: Callable[[Batch], None] | None = field(default=None, repr=False)
     #: Told how many more rows were read, every few hundred (a progress bar).
     progress: Callable[[int], None] | None = field(default=None, repr=False)
+
+    def add_entity(self, entity: EntityRecord) -> None:
+        """Keep ``entity``, merged with what was read of the same node before."""
+        known = self.entities.get(entity.iri)
+        self.entities[entity.iri] = entity if known is None else known.merged(entity)
 
     def row_read(self) -> None:
         """Count a row read (and tell ``progress`` every 500)."""
@@ -213,6 +252,8 @@ class Batch:
                     out.add(node, _COMMENT, ox.Literal(actor.comment, language="en"))
             for source in self.sources.values():
                 _add_source(out, source)
+            for entity in self.entities.values():
+                _add_entity(out, entity)
         if records:
             for claim in self.claims:
                 _add_claim(out, claim)
@@ -251,6 +292,8 @@ _TITLE, _PUBLISHER = _named(DCTERMS.title), _named(DCTERMS.publisher)
 _DC_DATE = _named(DCTERMS.date)
 _CITATION, _DATE_PRECISION = _named(DCTERMS.bibliographicCitation), _named(CKG.datePrecision)
 _VERSION, _URL = _named(SCHEMA.version), _named(SCHEMA.url)
+_COVERAGE_START, _COVERAGE_END = _named(CKG.coverageStart), _named(CKG.coverageEnd)
+_OPEN_AT_COVERAGE_END = _named(CKG.openAtCoverageEnd)
 
 
 class _Quads:
@@ -281,6 +324,20 @@ class _Quads:
             literal = ox.Literal(value, language="en") if lang else ox.Literal(value)
             self._texts[(value, lang)] = literal
         return literal
+
+    def value(self, value: Value) -> ox.NamedNode | ox.Literal:
+        """An rdflib node or literal as Oxigraph's."""
+        if isinstance(value, URIRef):
+            return self.iri(value)
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        if value.datatype is not None and value.datatype != XSD.string:
+            return ox.Literal(str(value), datatype=self.iri(value.datatype))
+        return self.literal(str(value), lang=False)
+
+    def properties(self, node: ox.NamedNode, properties: Properties) -> None:
+        for prop, value in properties:
+            self.add(node, self.iri(prop), self.value(value))
 
     def day(self, point: TimePoint) -> ox.Literal:
         """The first day of ``point`` as an xsd:date."""
@@ -319,6 +376,19 @@ def _add_source(out: _Quads, source: SourceRecord) -> None:
         out.add(node, _URL, ox.Literal(source.url, datatype=_ANY_URI))
     if source.comment:
         out.add(node, _COMMENT, out.literal(source.comment, lang=True))
+    if source.coverage is not None:
+        first, last = source.coverage
+        out.add(node, _COVERAGE_START, ox.Literal(str(first), datatype=_INTEGER))
+        out.add(node, _COVERAGE_END, ox.Literal(str(last), datatype=_INTEGER))
+
+
+def _add_entity(out: _Quads, entity: EntityRecord) -> None:
+    node = out.iri(entity.iri)
+    for cls in entity.types:
+        out.add(node, _TYPE, out.iri(cls))
+    if entity.label:
+        out.add(node, _LABEL, out.literal(entity.label, lang=True))
+    out.properties(node, entity.properties)
 
 
 def _add_claim(out: _Quads, claim: ClaimRecord) -> None:
@@ -353,6 +423,10 @@ def _add_claim(out: _Quads, claim: ClaimRecord) -> None:
         append(quad(node, _COALITION_NAME, literal(claim.coalition, lang=False), graph))
     if claim.both_sides is not None:
         append(quad(node, _BOTH_SIDES, _TRUE if claim.both_sides else _FALSE, graph))
+    if claim.open_at_coverage_end:
+        append(quad(node, _OPEN_AT_COVERAGE_END, _TRUE, graph))
+    if claim.extra:
+        out.properties(node, claim.extra)
 
 
 def _add_no_support(out: _Quads, record: NoSupportRecord) -> None:
@@ -372,9 +446,12 @@ __all__ = [
     "ActorRecord",
     "Batch",
     "ClaimRecord",
+    "EntityRecord",
     "ID",
     "NoSupportRecord",
     "Origin",
+    "Properties",
     "SourceRecord",
+    "Value",
     "slug",
 ]

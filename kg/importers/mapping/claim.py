@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from kg.importers.mapping.actor import ActorReader
+from kg.importers.mapping.lookup import Cells
 from kg.importers.mapping.source import SourceReader
 from kg.importers.mapping.spec import MappingSpec
 from kg.importers.model import ID, ClaimRecord, Origin, slug
@@ -205,6 +206,8 @@ class ClaimReader:
 
     def fingerprint(self, row: Row) -> str:
         """An id made from what the mapping reads of the row: the same row, the same claim."""
+        cells = row.cells.raw() if isinstance(row.cells, Cells) else row.cells
+        row = Row(row.number, row.line, cells)
         parts = [
             f"{key}={value.template.expand(row.cells) or ''}"
             for key, value in sorted(self.spec.claim.items())

@@ -15,21 +15,25 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import BadImport, DataLoadError
+from kg.importers.mapping.lookup import Lookup, parse_reference
 from kg.importers.mapping.spec import (
     ACTOR_SPEC_KEYS,
     ACTORS_KEYS,
     CLAIM_ACTOR_KEYS,
     CLAIM_KEYS,
     CLAIM_TEXT_KEYS,
+    LOOKUP_KEYS,
     ROWS_KEYS,
     SECTIONS,
     SOURCE_ACTOR_KEYS,
     SOURCE_TEXT_KEYS,
     TABLE_KEYS,
+    UNPIVOT_KEYS,
     VALUE_SPEC_KEYS,
     ActorSpec,
     MappingSpec,
     SupportSpec,
+    UnpivotSpec,
 )
 from kg.importers.mapping.template import (
     Condition,
@@ -95,6 +99,9 @@ class _Reader:
             self.fail("[table] delimiter", 'must be one character, such as "," or ";"')
         else:
             self.spec.delimiter = delimiter
+        if "unpivot" in table:
+            self.spec.unpivot = self.unpivot(table["unpivot"])
+        self.lookups(document.get("lookups", {}))
         rows = self.section(document, "rows", ROWS_KEYS)
         for key in ("keep_if", "skip_if"):
             if key in rows:
@@ -133,6 +140,117 @@ class _Reader:
         if "support" in claim:
             self.spec.support = self.support(claim["support"])
         self.check_constants()
+        self.check_references()
+
+    def unpivot(self, raw: Any) -> UnpivotSpec | None:
+        key = "[table] unpivot"
+        if not isinstance(raw, dict):
+            self.fail(key, 'must be a table { columns_from = "A..Z", name = ..., value = ... }')
+            return None
+        for name in raw:
+            if name not in UNPIVOT_KEYS:
+                self.fail(
+                    f"{key} {name}", f"unknown key (known: {', '.join(sorted(UNPIVOT_KEYS))})"
+                )
+        texts: dict[str, str] = {}
+        for name in ("name", "value"):
+            text = raw.get(name)
+            if not isinstance(text, str) or not text.strip():
+                self.fail(f"{key} {name}", "is missing: the name of the new column it makes")
+            else:
+                texts[name] = text.strip()
+        if texts.get("name") is not None and texts.get("name") == texts.get("value"):
+            self.fail(f"{key} value", "must differ from name")
+        skip = raw.get("skip", [])
+        skip = skip if isinstance(skip, list) else [skip]
+        if not all(isinstance(i, str | int) and not isinstance(i, bool) for i in skip):
+            self.fail(f"{key} skip", "must be a text, a number, or a list of them")
+            skip = []
+        columns, span = raw.get("columns"), raw.get("columns_from")
+        if (columns is None) == (span is None):
+            self.fail(key, 'needs columns = ["A", "B"] or columns_from = "A..Z" (one of them)')
+            return None
+        found: tuple[str, ...] = ()
+        first_last: tuple[str, str | None] | None = None
+        if columns is not None:
+            if not (
+                isinstance(columns, list) and columns and all(isinstance(c, str) for c in columns)
+            ):
+                self.fail(f"{key} columns", 'must be a list of column names, such as ["A", "B"]')
+                return None
+            found = tuple(c.strip() for c in columns)
+        else:
+            first, dots, last = span.partition("..") if isinstance(span, str) else ("", "", "")
+            if not dots or not first.strip():
+                self.fail(
+                    f"{key} columns_from",
+                    'must be a span of columns "FIRST..LAST" (or "FIRST.." to the last one)',
+                )
+                return None
+            first_last = (first.strip(), last.strip() or None)
+        if len(texts) < 2:
+            return None
+        return UnpivotSpec(
+            texts["name"],
+            texts["value"],
+            found,
+            first_last,
+            frozenset(normal_number(str(i)) for i in skip),
+        )
+
+    def lookups(self, raw: Any) -> None:
+        if not isinstance(raw, dict):
+            self.fail("[lookups]", 'must hold tables such as [lookups.cow] file = "cow.csv"')
+            return
+        for name, entry in raw.items():
+            key = f"[lookups.{name}]"
+            if not isinstance(entry, dict):
+                self.fail(key, "must be a table { file, key, value, delimiter, default }")
+                continue
+            for part in entry:
+                if part not in LOOKUP_KEYS:
+                    self.fail(
+                        f"{key} {part}", f"unknown key (known: {', '.join(sorted(LOOKUP_KEYS))})"
+                    )
+            texts: dict[str, str] = {}
+            for part in ("file", "key", "value", "delimiter", "default"):
+                if part not in entry:
+                    if part in ("file", "key", "value"):
+                        self.fail(f"{key} {part}", "is missing")
+                    continue
+                if not isinstance(entry[part], str) or (
+                    part != "default" and not entry[part].strip()
+                ):
+                    self.fail(f"{key} {part}", "must be text")
+                    continue
+                texts[part] = entry[part] if part == "default" else entry[part].strip()
+            delimiter = texts.get("delimiter", ",")
+            if len(delimiter) != 1:
+                self.fail(f"{key} delimiter", 'must be one character, such as "," or ";"')
+                continue
+            if not {"file", "key", "value"} <= set(texts):
+                continue
+            self.spec.lookups[name] = Lookup(
+                name,
+                self.spec.path.parent / texts["file"],
+                texts["key"],
+                texts["value"],
+                delimiter,
+                texts.get("default"),
+            )
+
+    def check_references(self) -> None:
+        """Every ``{lookup.NAME:COLUMN}`` must name a lookup of the mapping."""
+        for value in self.spec.values():
+            templates = [value.template, *([value.default] if value.default else [])]
+            for column in (c for t in templates for c in t.columns):
+                reference = parse_reference(column)
+                if reference is not None and reference[0] not in self.spec.lookups:
+                    self.fail(value.key, self.no_lookup(reference[0]))
+
+    def no_lookup(self, name: str) -> str:
+        known = ", ".join(sorted(self.spec.lookups)) or "none: add [lookups.NAME]"
+        return f"{name!r} names no lookup (known: {known})"
 
     def conditions(self, key: str, value: Any) -> dict[str, Condition]:
         if not isinstance(value, dict):
@@ -189,13 +307,21 @@ class _Reader:
             self.fail(f"{key} default", "must be text")
             default = None
         default_template = self.template(f"{key} default", default) if default else None
+        table: Lookup | None = None
+        if "lookup" in raw:
+            name = raw["lookup"]
+            table = self.spec.lookups.get(name) if isinstance(name, str) else None
+            if table is None:
+                self.fail(f"{key} lookup", self.no_lookup(str(name)))
         if template is None:
             return None
-        table = {normal_number(str(k)): v for k, v in lookup.items()} if lookup else None
-        return Value(key, template, table, default_template)
+        mapped = {normal_number(str(k)): v for k, v in lookup.items()} if lookup else None
+        return Value(key, template, mapped, default_template, table)
 
     def actor(self, key: str, raw: Any) -> ActorSpec | None:
-        if isinstance(raw, str):
+        if isinstance(raw, dict) and "value" in raw and not {"name", "iri"} & set(raw):
+            raw = raw.get("value") if set(raw) == {"value"} else raw  # a name's value table
+        if isinstance(raw, str) or (isinstance(raw, dict) and "value" in raw):
             name = self.value(key, raw)
             return ActorSpec(key, name) if name is not None else None
         if not isinstance(raw, dict):

@@ -7,18 +7,19 @@ others with :class:`.claim.ClaimReader` and keeps a claim given twice once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rdflib import URIRef
 
 from kg.importers.mapping.actor import ActorReader
 from kg.importers.mapping.claim import ClaimReader
+from kg.importers.mapping.lookup import Cells
 from kg.importers.mapping.source import SourceReader
 from kg.importers.mapping.spec import MappingSpec, check_columns
 from kg.importers.model import Batch
 from kg.importers.resolve import ActorIndex
-from kg.importers.table import Row, open_table
+from kg.importers.table import Problems, Row, open_table
 
 
 def read_with_mapping(
@@ -36,38 +37,78 @@ def read_with_mapping(
     """
     table = open_table(path, delimiter=spec.delimiter)
     check_columns(spec, path, table.columns)
+    for lookup in spec.lookups.values():
+        if lookup.table is None:
+            lookup.load()
     problems = table.problems
     batch = Batch(path, sink=sink, progress=progress)
     seen: dict[URIRef, int] = {}
-    actors = ActorReader(index, problems, spec.unknown_actors)
+    references = spec.references()
+
+    def reread(row: Row) -> Row:
+        if not references:
+            return row
+        cells = {k: v for k, v in row.cells.items() if k not in references}
+        return Row(row.number, row.line, Cells(cells, references, problems, (row.number, row.line)))
+
+    actors = ActorReader(index, problems, spec.unknown_actors, reread)
     sources = SourceReader(spec, actors, problems, batch)
     reader = ClaimReader(spec, index.vocabulary, actors, sources, problems)
-    for row in table.rows():
+    matrix = spec.unpivot.resolve(table.columns) if spec.unpivot is not None else []
+    for whole in table.rows():
         batch.row_read()
         if problems.full:
             break
-        if not _kept(spec, row):
-            batch.skipped += 1
-            continue
-        for claim in reader.claims(row):
-            if claim.iri in seen:
-                if "id" in spec.claim:
-                    problems.add(
-                        row,
-                        spec.claim["id"].column,
-                        f"gives the id of row {seen[claim.iri]} again",
-                    )
-                else:
-                    batch.skipped += 1  # the same claim again: kept once
-                continue
-            seen[claim.iri] = row.number
-            batch.claims.append(claim)
-            if batch.full():
-                batch.flush()
+        for row in map(reread, _unpivoted(spec, whole, matrix)):
+            _read_row(spec, row, reader, batch, seen, problems)
     problems.raise_if_any()
     batch.actors = dict(index.minted)
     batch.clashes = index.clashes()
     return batch
+
+
+def _unpivoted(spec: MappingSpec, row: Row, matrix: list[str]) -> Iterator[Row]:
+    """The row, or with ``[table] unpivot`` one row per column of the matrix whose cell
+    is kept: the other columns, the column's header and its cell."""
+    unpivot = spec.unpivot
+    if unpivot is None:
+        yield row
+        return
+    rest = {k: v for k, v in row.cells.items() if k not in matrix}
+    for column in matrix:
+        cell = row.cells[column]
+        if unpivot.kept(cell):
+            yield Row(row.number, row.line, {**rest, unpivot.name: column, unpivot.value: cell})
+
+
+def _read_row(
+    spec: MappingSpec,
+    row: Row,
+    reader: ClaimReader,
+    batch: Batch,
+    seen: dict[URIRef, int],
+    problems: Problems,
+) -> None:
+    if not _kept(spec, row):
+        batch.skipped += 1
+        return
+    for claim in reader.claims(row):
+        if claim.iri in seen:
+            if "id" in spec.claim:
+                again = "again" if seen[claim.iri] != row.number else "twice"
+                problems.add(
+                    row,
+                    spec.claim["id"].column,
+                    f"gives the id of row {seen[claim.iri]} {again} (an id must tell apart "
+                    "every claim: read the unpivoted column in it)",
+                )
+            else:
+                batch.skipped += 1  # the same claim again: kept once
+            continue
+        seen[claim.iri] = row.number
+        batch.claims.append(claim)
+        if batch.full():
+            batch.flush()
 
 
 def _kept(spec: MappingSpec, row: Row) -> bool:

@@ -13,11 +13,15 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from kg.errors import BadImport
+from kg.importers.mapping.lookup import Lookup, parse_reference
 from kg.importers.mapping.template import Condition, Value
-from kg.importers.table import Problems
+from kg.importers.table import Problems, normal_number
 
-SECTIONS = {"table", "rows", "actors", "source", "claim"}
-TABLE_KEYS = {"delimiter"}
+SECTIONS = {"table", "rows", "actors", "source", "claim", "lookups"}
+TABLE_KEYS = {"delimiter", "unpivot"}
+UNPIVOT_KEYS = {"columns", "columns_from", "name", "value", "skip"}
+LOOKUP_KEYS = {"file", "key", "value", "delimiter", "default"}
 ROWS_KEYS = {"keep_if", "skip_if"}
 ACTORS_KEYS = {"unknown"}
 SOURCE_TEXT_KEYS = {"id", "type", "title", "date", "version", "citation", "url", "note"}
@@ -40,7 +44,7 @@ CLAIM_TEXT_KEYS = {
 CLAIM_ACTOR_KEYS = {"backer", "recipient", "against", "via", "according_to"}
 CLAIM_KEYS = CLAIM_TEXT_KEYS | CLAIM_ACTOR_KEYS | {"support"}
 ACTOR_SPEC_KEYS = {"name", "iri", "type", "ucdp_id", "split"}
-VALUE_SPEC_KEYS = {"value", "map", "default"}
+VALUE_SPEC_KEYS = {"value", "map", "default", "lookup"}
 
 
 @dataclass(frozen=True)
@@ -65,11 +69,16 @@ class ActorSpec:
         return None
 
     def split_columns(self) -> list[str]:
-        """The columns a split cuts into parts: those the name, IRI and id read."""
+        """The columns a split cuts into parts: those the name, IRI and id read (each part
+        is then looked up, where a lookup reads the column)."""
         found: list[str] = []
         for value in (self.name, self.iri, self.ucdp_id):
             if value is not None:
-                found += [c for c in value.template.columns if c not in found]
+                for column in value.template.columns:
+                    reference = parse_reference(column)  # a lookup's: its key's column
+                    column = column if reference is None else reference[1]
+                    if column not in found:
+                        found.append(column)
         return found
 
 
@@ -81,12 +90,53 @@ class SupportSpec:
     flags: tuple[tuple[str, URIRef], ...] = ()
 
 
+@dataclass(frozen=True)
+class UnpivotSpec:
+    """``[table] unpivot``: a matrix read as one row per (row, column): the header of each
+    of ``columns`` (or of the span ``first..last``) in the new column ``name``, its cell in
+    ``value``; an empty cell, or one of ``skip``, gives no row."""
+
+    name: str
+    value: str
+    columns: tuple[str, ...] = ()
+    span: tuple[str, str | None] | None = None
+    skip: frozenset[str] = frozenset()
+
+    def resolve(self, header: list[str]) -> list[str]:
+        """The columns unpivoted, in the table's order; ValueError naming a missing one."""
+        if self.span is None:
+            missing = [c for c in self.columns if c not in header]
+            if missing:
+                raise ValueError(
+                    f"columns: the table has no column {missing[0]!r} (it has: {', '.join(header)})"
+                )
+            return list(self.columns)
+        first, last = self.span
+        for column in (first, last):
+            if column is not None and column not in header:
+                raise ValueError(
+                    f"columns_from: the table has no column {column!r} "
+                    f"(it has: {', '.join(header)})"
+                )
+        start = header.index(first)
+        end = header.index(last) if last is not None else len(header) - 1
+        if end < start:
+            raise ValueError(f"columns_from: {last!r} comes before {first!r} in the table")
+        return header[start : end + 1]
+
+    def kept(self, cell: str) -> bool:
+        """Whether a cell gives a row."""
+        return bool(cell.strip()) and normal_number(cell) not in self.skip
+
+
 @dataclass
 class MappingSpec:
     """A parsed mapping file, checked against the columns of the table it is used with."""
 
     path: Path
     delimiter: str = ","
+    unpivot: UnpivotSpec | None = None
+    lookups: dict[str, Lookup] = field(default_factory=dict)
     keep_if: dict[str, Condition] = field(default_factory=dict)
     skip_if: dict[str, Condition] = field(default_factory=dict)
     unknown_actors: str = "add"
@@ -96,19 +146,41 @@ class MappingSpec:
     actors: dict[str, ActorSpec] = field(default_factory=dict)
     support: SupportSpec = field(default_factory=SupportSpec)
 
-    def columns(self) -> list[tuple[str, str]]:
-        """Every (mapping key, column) the mapping reads."""
-        found: list[tuple[str, str]] = []
+    def values(self) -> list[Value]:
+        """Every value of the mapping."""
         values: list[Value] = [*self.source.values(), *self.claim.values()]
         actors = [*self.actors.values(), *([self.publisher] if self.publisher else [])]
         for actor in actors:
             values += [v for v in (actor.name, actor.iri, actor.type, actor.ucdp_id) if v]
         if self.support.value is not None:
             values.append(self.support.value)
-        for value in values:
-            found += [(value.key, column) for column in value.template.columns]
+        return values
+
+    def references(self) -> dict[str, tuple[Lookup, str]]:
+        """The ``lookup.NAME:COLUMN`` its templates read: (the lookup, the column)."""
+        found: dict[str, tuple[Lookup, str]] = {}
+        for value in self.values():
+            templates = [value.template, *([value.default] if value.default else [])]
+            for column in (c for t in templates for c in t.columns):
+                reference = parse_reference(column)
+                if reference is not None and reference[0] in self.lookups:
+                    found[column] = (self.lookups[reference[0]], reference[1])
+        return found
+
+    def columns(self) -> list[tuple[str, str]]:
+        """Every (mapping key, column) the mapping reads (a lookup's: the column of its key)."""
+        found: list[tuple[str, str]] = []
+
+        def column_of(column: str) -> str:
+            reference = parse_reference(column)
+            return column if reference is None else reference[1]
+
+        for value in self.values():
+            found += [(value.key, column_of(column)) for column in value.template.columns]
             if value.default is not None:
-                found += [(f"{value.key} default", column) for column in value.default.columns]
+                found += [
+                    (f"{value.key} default", column_of(column)) for column in value.default.columns
+                ]
         found += [("[claim] support", column) for column, _kind in self.support.flags]
         found += [("[rows] keep_if", column) for column in self.keep_if]
         found += [("[rows] skip_if", column) for column in self.skip_if]
@@ -116,8 +188,25 @@ class MappingSpec:
 
 
 def check_columns(spec: MappingSpec, table_path: Path, columns: list[str]) -> None:
-    """Every column the mapping reads must be in the table; BadImport names each one."""
+    """Every column the mapping reads must be in the table (after ``[table] unpivot``);
+    BadImport names each one."""
     problems = Problems(spec.path)
+    if spec.unpivot is not None:
+        unpivot = spec.unpivot
+        try:
+            matrix = unpivot.resolve(columns)
+        except ValueError as error:
+            raise BadImport(f"{spec.path}: [table] unpivot {error}") from None
+        rest = [c for c in columns if c not in matrix]
+        for key in ("name", "value"):
+            if getattr(unpivot, key) in rest:
+                problems.add(
+                    None,
+                    None,
+                    f"[table] unpivot {key}: {getattr(unpivot, key)!r} is a column of "
+                    f"{table_path} already: give the new column another name",
+                )
+        columns = [*rest, unpivot.name, unpivot.value]
     header = set(columns)
     for key, column in spec.columns():
         if column not in header:

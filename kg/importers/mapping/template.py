@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kg.importers.mapping.lookup import Lookup
 from kg.importers.table import Problems, Row, normal_number
 
 _REFERENCE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
@@ -88,6 +89,7 @@ class Value:
     template: Template
     lookup: dict[str, str] | None = None
     default: Template | None = None
+    table: Lookup | None = None  # ``lookup = "NAME"``: the text looked up in a second table
 
     @property
     def column(self) -> str | None:
@@ -98,9 +100,19 @@ class Value:
     def get(self, row: Row, problems: Problems, *, numbers: bool = False) -> str | None:
         """The value for ``row``; a missing map entry is a problem (and None)."""
         text = self.template.expand(row.cells, numbers=numbers or self.lookup is not None)
+        default = self.default.expand(row.cells) if self.default is not None else None
+        if text is not None and self.table is not None:
+            found = self.table.find(text)
+            if found is None:
+                if self.default is not None:
+                    return default
+                if self.table.default is None:
+                    problems.add(row, self.column, self.table.missing(text))
+                    return None
+                found = self.table.default
+            text = found or None
         if self.lookup is None:
             return text
-        default = self.default.expand(row.cells) if self.default is not None else None
         if text is None:
             return default
         for candidate in (text, normal_number(text), text.casefold()):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -121,9 +122,11 @@ def test_many_small_chunks_give_the_triples_of_a_few_big_ones(
     chunks: list[int] = []
     write = OxigraphStore.replace_subjects
 
-    def counted(self: OxigraphStore, subjects: object, quads: object) -> tuple[int, int]:
+    def counted(
+        self: OxigraphStore, subjects: object, quads: object, **options: Any
+    ) -> tuple[int, int]:
         chunks.append(1)
-        return write(self, subjects, quads)  # type: ignore[arg-type]
+        return write(self, subjects, quads, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(OxigraphStore, "replace_subjects", counted)
     import_esd(EXCERPT, store=small)

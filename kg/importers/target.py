@@ -72,7 +72,11 @@ class ImportStore(Protocol):
     """What a session writes with: an Oxigraph store or a SPARQL server."""
 
     def replace_subjects(
-        self, subjects: Iterable[Node], quads: Sequence[Any]
+        self,
+        subjects: Iterable[Node],
+        quads: Sequence[Any],
+        *,
+        gone_objects: set[Node] | None = None,
     ) -> tuple[int, int]: ...
 
     def has_type(self, graph: URIRef, subject: Node) -> bool: ...
@@ -100,6 +104,11 @@ class Session:
     #: The subjects the import wrote or replaced, for validating what it touches.
     touched: Touched = field(default_factory=Touched)
     seen: int = 0  # subjects written so far
+    #: What the replaced subjects pointed at before the import: the actors an earlier
+    #: import of the same rows named, which may name nothing any more (:meth:`orphans`).
+    former: set[Node] = field(default_factory=set)
+    #: The actors removed because nothing names them any more.
+    orphaned: list[URIRef] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not isinstance(self.store, OxigraphStore):
@@ -132,7 +141,7 @@ class Session:
             else:
                 triples = self.store.triples_with([self.graph], concerned)
                 before = [o for _s, p, o in triples if p in roles]
-        added, removed = self.store.replace_subjects(subjects, quads)
+        added, removed = self.store.replace_subjects(subjects, quads, gone_objects=self.former)
         if added or removed:
             self.touched.add(subjects)
             self.touched.add(cast(Node, to_rdflib(quad.subject)) for quad in quads)
@@ -157,6 +166,31 @@ class Session:
             predicates = MINTED_PREDICATES if self.graph == FILE_GRAPH else (RDF.type,)
             self.removed += self.store.remove_values(self.graph, alias, predicates)
             self.touched.add((alias,))
+        self.remove_orphans(batch)
+
+    def remove_orphans(self, batch: Batch) -> None:
+        """Remove the actors that an earlier import of the same rows minted and that
+        nothing names any more (a mapping corrected since: its wrong default's actor):
+        each of :attr:`former` that the graph gives nothing but what an import writes of
+        an actor (class, name, comment, UCDP id) and that no triple of the data points at.
+        An actor another source's claim still names stays, as does one the data describes
+        further (an alias, another name)."""
+        actor_classes = set(Vocabulary.of(self.kg).actor_classes.values())
+        minted = set(MINTED_PREDICATES)
+        for node in sorted(n for n in self.former - set(batch.actors) if isinstance(n, URIRef)):
+            if not self.store.has_type(self.graph, node):
+                continue
+            own = list(self.store.triples_with([self.graph], [node]))
+            if any(p not in minted for _s, p, _o in own):
+                continue
+            if not any(p == RDF.type and o in actor_classes for _s, p, o in own):
+                continue
+            if next(iter(self.store.triples_with(self.data_graphs, [node], as_object=True)), None):
+                continue
+            self.removed += self.store.remove_values(self.graph, node, MINTED_PREDICATES)
+            self.orphaned.append(node)
+            self.touched.add((node,))
+            self.touched.add_objects((node,))
 
     def count(self) -> int:
         """The triples of the graph the import writes."""

@@ -659,10 +659,17 @@ class EndpointStore(Store, HttpClient):
 
     # -- what an import writes (kg.importers.target.Session) --------------------------------
 
-    def replace_subjects(self, subjects: Iterable[Node], quads: Sequence[Any]) -> tuple[int, int]:
+    def replace_subjects(
+        self,
+        subjects: Iterable[Node],
+        quads: Sequence[Any],
+        *,
+        gone_objects: set[Node] | None = None,
+    ) -> tuple[int, int]:
         """Give each of ``subjects`` exactly the triples of ``quads`` (pyoxigraph quads) it
         is the subject of, in their graph, and add the other quads where missing; returns
-        how many triples were added and removed (as OxigraphStore.replace_subjects does).
+        how many triples were added and removed (and the IRIs the removed ones pointed at,
+        into ``gone_objects``), as OxigraphStore.replace_subjects does.
         The triples already there are read for the subjects concerned only, a chunk of
         subjects per query."""
         by_graph: dict[URIRef, set[Triple]] = {}
@@ -679,6 +686,8 @@ class EndpointStore(Store, HttpClient):
             gone = {triple for triple in old - new if triple[0] in replaced}
             fresh = new - old
             self._delete_triples(graph, gone)
+            if gone_objects is not None:
+                gone_objects.update(t[2] for t in gone if isinstance(t[2], URIRef))
             if fresh:
                 writer = NTriplesWriter()
                 self._post_lines(graph, [writer.line(triple) for triple in fresh])

@@ -240,3 +240,8 @@ def aliases_command(source: GraphSource, fmt: str) -> None:
     from kg.importers.aliases import aliases
 
     show_report(aliases(source.open()), fmt)
+
+
+from kg.cli_import_pax import pax_command  # noqa: E402  (it uses the options above)
+
+import_group.add_command(pax_command)

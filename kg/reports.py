@@ -43,6 +43,10 @@ from kg.results import (
     held_between,
 )
 from kg.vocab import CKG
+from kg.vocabulary import Vocabulary
+
+# The role of a claim about an agreement's parties that names the agreement.
+CKG_AGREEMENT_ROLE = URIRef(str(CKG) + "agreement")
 
 AS_OF_RULE = (
     "as of a date, a relation that ended within a month or year containing that date is "
@@ -699,9 +703,11 @@ def _timeline_row(
 
 def disputed(kg: KnowledgeGraph) -> Result[Dispute]:
     """Relations on which sources disagree: different starts or ends, ended versus going on,
-    or asserted or alleged versus denied."""
+    or asserted or alleged versus denied; and agreements whose parties sources give
+    differently."""
     by_relation: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
-    for c in claims(kg):
+    all_claims = list(claims(kg))
+    for c in all_claims:
         if c.symmetric and c.subject > c.object:
             continue
         by_relation[(c.kind, c.subject, c.object)].append(c)
@@ -729,8 +735,58 @@ def disputed(kg: KnowledgeGraph) -> Result[Dispute]:
                 ),
             )
         )
+    rows.extend(_party_disputes(kg, all_claims))
     rows.sort(key=lambda r: r.relation.casefold())
     return Result.of(rows, Dispute)
+
+
+def _party_disputes(kg: KnowledgeGraph, found: list[Claim]) -> list[Dispute]:
+    """Agreements whose parties two sources give differently: each source's signatories,
+    guarantors, mediators and witnesses of one agreement (PA-X and an article on the same
+    memorandum, merged by data/agreement-aliases.ttl), where the sets are not the same."""
+    agreement = str(CKG_AGREEMENT_ROLE)
+    kinds = {str(k.iri): k for k in Vocabulary.of(kg).kinds if str(k.to_role) == agreement}
+    by_agreement: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for c in found:
+        if c.kind in kinds:
+            by_agreement[c.object][c.source.document].append(c)
+    rows: list[Dispute] = []
+    for group in by_agreement.values():
+        if len(group) < 2:
+            continue
+        named = {
+            document: {(kinds[c.kind].from_role_label, c.subject_label) for c in cs}
+            for document, cs in group.items()
+        }
+        if len({frozenset(v) for v in named.values()}) < 2:
+            continue
+        says = "; ".join(
+            f"{compact(document)} names "
+            + ", ".join(f"{who} ({role})" for role, who in sorted(parties, key=lambda p: p[1]))
+            for document, parties in sorted(named.items())
+        )
+        claims_ = [c for cs in group.values() for c in cs]
+        first = claims_[0]
+        rows.append(
+            Dispute(
+                relation=f"parties of {first.object_label}",
+                kind="parties of an agreement",
+                subject=first.object,
+                object=first.object,
+                issues=(f"parties differ: {says}",),
+                claims=tuple(
+                    DisputedClaim(
+                        label=f"{c.subject_label}, {kinds[c.kind].from_role_label}: "
+                        f"{_claim_label(c)}",
+                        status=c.status,
+                        period=period_text(c.start, c.end),
+                        source=c.source,
+                    )
+                    for c in sorted(claims_, key=lambda g: (g.source.date or "", g.iri))
+                ),
+            )
+        )
+    return rows
 
 
 def _claim_label(claim: Claim) -> str:

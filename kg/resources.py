@@ -42,18 +42,20 @@ def data_files() -> list[Path]:
 
 
 # The bundled files every store holds besides the ontology, whatever was loaded into it:
-# the actors with their names (skos:altLabel: "Damascus", "Syrian government") and the alias
+# the actors with their names (skos:altLabel: "Damascus", "Syrian government"), the alias
 # table that sends other sources' ids to them (ck:ucdp-actor-ID owl:sameAs ...,
-# "Government of Syria"). Importers resolve names against both and write the actors' IRIs,
-# so a store without them would show those claims' actors as bare IRIs and refuse the names
-# the import read. The rest of data/ (the Astana claims, talks, sources, places) is
-# instance data a user may leave out.
-REFERENCE_DATA = ("actors.ttl", "aliases.ttl")
+# "Government of Syria") and the crosswalk of states with their codes (kg.crosswalk).
+# Importers resolve names against them and write the actors' IRIs, so a store without them
+# would show those claims' actors as bare IRIs and refuse the names the import read. The
+# rest of data/ (the Astana claims, talks, sources, places) is instance data a user may
+# leave out.
+REFERENCE_DATA = ("actors.ttl", "aliases.ttl", "reference/states.ttl")
 
 
 def reference_files() -> list[Path]:
     """The bundled data files every store holds beside the ontology: the actors with their
-    names (data/actors.ttl) and the alias table (data/aliases.ttl).
+    names (data/actors.ttl), the alias table (data/aliases.ttl) and the crosswalk of states
+    (data/reference/states.ttl).
 
     ``kg load`` puts them into the data graph on every load (and back after ``--replace``),
     so that a store filled only with imports answers by the names the imports resolved. They

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import on_a_terminal
 
-from kg import resources
+from kg import crosswalk, resources
 from kg.cli import cli
 from kg.graph import DATA_GRAPH, KnowledgeGraph, StoreSpec
 from kg.reading import read_triples
@@ -94,7 +94,7 @@ def test_the_store_holds_the_file_and_the_reference_files(
     manifest = json.loads((import_store / "kg-store.json").read_text())
     [load] = manifest["loads"]
     assert load["files"] == [str(IMPORT)]
-    assert load["reference"] == ["actors.ttl", "aliases.ttl"]
+    assert load["reference"] == ["actors.ttl", "aliases.ttl", "states.ttl"]
     # The reference part comes back after --replace, and a second load adds nothing.
     store = tmp_path / "store"
     assert run("load", "--store", str(store))[0] == 0
@@ -109,21 +109,25 @@ def test_bundled_adds_the_astana_claims(import_store: Path, tmp_path: Path) -> N
     store = tmp_path / "store"
     code, out = run("load", str(IMPORT), "--bundled", "--store", str(store))
     assert code == 0 and out.startswith(f"{store}: 8 file(s), "), out
-    assert data_triples(store) == file_triples(IMPORT, *resources.data_files())
+    assert data_triples(store) == file_triples(
+        IMPORT, *resources.data_files(), crosswalk.bundled_file()
+    )
     assert not backers(import_store, "--by", "United States")
     assert {row["recipient_label"] for row in backers(store, "--by", "United States")} == {
         "Kurdish-led militias",
         "Syrian armed opposition",
     }
     manifest = json.loads((store / "kg-store.json").read_text())
-    assert manifest["loads"][0]["reference"] == []  # the bundled data holds them
+    # The bundled data holds the actors and aliases; the crosswalk of states is apart.
+    assert manifest["loads"][0]["reference"] == ["states.ttl"]
 
 
 def test_without_files_the_bundled_data_as_before(tmp_path: Path) -> None:
     store = tmp_path / "store"
     code, out = run("load", "--store", str(store))
-    assert code == 0 and out.startswith(f"{store}: 7 file(s), 973 new triples;"), out
-    assert data_triples(store) == file_triples(*resources.data_files())
+    expected = file_triples(*resources.data_files(), crosswalk.bundled_file())
+    assert code == 0 and out.startswith(f"{store}: 7 file(s), {len(expected):,} new triples;"), out
+    assert data_triples(store) == expected
 
 
 # --- progress -----------------------------------------------------------------------------

@@ -4,6 +4,11 @@ The actors are read from the graph the import goes into (the bundled data, the a
 table, the user's store) through the bundled queries, so that a new name or alias is a
 change of data, not of code. Kinds of support, statuses, kinds of claim and classes of
 actor come from the graph's :class:`kg.vocabulary.Vocabulary`.
+
+States are one actor whichever source names them (:mod:`kg.crosswalk`): UCDP's
+"Government of X" (``ck:ucdp-actor-ID``, or the name) is the state X unless the data has
+a separate government of X, and a state's other names and codes find it; a state the
+graph does not have yet is added from the crosswalk with its label.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import cast
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from kg import crosswalk
+from kg.crosswalk import Crosswalk, StateEntry
 from kg.graph import KnowledgeGraph
 from kg.importers.aliases import alias_targets
 from kg.importers.model import ActorRecord
@@ -52,6 +59,8 @@ class ActorIndex:
     _by_name: dict[str, dict[URIRef, str]] = field(default_factory=dict, repr=False)
     _by_iri: dict[URIRef, str | None] = field(default_factory=dict, repr=False)
     _minted_names: dict[str, set[URIRef]] = field(default_factory=dict, repr=False)
+    _crosswalk: Crosswalk | None = field(default=None, repr=False)
+    _ruled: set[URIRef] = field(default_factory=set, repr=False)
 
     @classmethod
     def read(cls, kg: KnowledgeGraph) -> ActorIndex:
@@ -59,8 +68,24 @@ class ActorIndex:
         types = frozenset(row["type"] for row in kg.select("subclasses", {"class": CKG.Actor}).rows)
         return cls(Vocabulary.of(kg), kg, alias_targets(kg), cast(frozenset[Node], types))
 
+    @property
+    def crosswalk(self) -> Crosswalk:
+        """The crosswalk of states, read when first needed (kg.crosswalk)."""
+        if self._crosswalk is None:
+            self._crosswalk = crosswalk.read(self.kg)
+        return self._crosswalk
+
     def canonical(self, iri: URIRef) -> URIRef:
-        """The actor that ``iri`` stands for, following owl:sameAs merges."""
+        """The actor that ``iri`` stands for, following owl:sameAs merges; UCDP's IRI of
+        a state's government (ck:ucdp-actor-122) where no merge names it, by the rule of
+        the crosswalk."""
+        if iri not in self.same_as and iri not in self._ruled:
+            self._ruled.add(iri)
+            entry = self.crosswalk.for_iri(iri)
+            if entry is not None and entry.actor != iri:
+                # Kept with the merges: an import then drops what an earlier one minted
+                # under this IRI (Session.write_rest), as for a merge of the alias table.
+                self.same_as[iri] = self.state_actor(entry)
         seen = {iri}
         while iri in self.same_as and self.same_as[iri] not in seen:
             iri = self.same_as[iri]
@@ -76,9 +101,32 @@ class ActorIndex:
         return iri in self.minted or self.in_graph(iri)
 
     def find(self, name: str) -> set[URIRef]:
-        """The actors (in the graph or minted by this import) that have ``name``."""
+        """The actors (in the graph or minted by this import) that have ``name``; else the
+        state of the crosswalk it names ("Burma", "Government of Saudi Arabia"), added if
+        the graph does not have it."""
         key = normalise(name)
-        return set(self._graph_named(key)) | self._minted_names.get(key, set())
+        found = set(self._graph_named(key)) | self._minted_names.get(key, set())
+        if not found and key:
+            entry = self.crosswalk.by_name(name)
+            if entry is not None:
+                found = {self.state_actor(entry)}
+        return found
+
+    def by_code(self, kind: str, code: object) -> URIRef | None:
+        """The actor of the state with this code (``kind``: cow, gw, iso2, iso3, or ucdp
+        for the UCDP id of its government; kg.crosswalk.CODE_KINDS), added if the graph
+        does not have it; None if no state has the code."""
+        entry = self.crosswalk.by_code(kind, code)
+        return None if entry is None else self.state_actor(entry)
+
+    def state_actor(self, entry: StateEntry) -> URIRef:
+        """The actor that stands for a state of the crosswalk (its separate government, or
+        the state), minted with the state's label if neither the graph nor this import
+        has it."""
+        actor = self.canonical(entry.actor) if entry.actor in self.same_as else entry.actor
+        if not self.known(actor):
+            self.mint(actor, entry.label, [CKG.State])
+        return actor
 
     def label(self, iri: URIRef) -> str:
         """The name to show for an actor."""

@@ -127,3 +127,12 @@ class CKG(DefinedNamespace):
     cowCode: URIRef  # COW ccode
     isoAlpha2: URIRef  # ISO 3166-1 alpha-2
     isoAlpha3: URIRef  # ISO 3166-1 alpha-3
+
+    # one actor across sources (ontology/matching.ttl)
+    State: URIRef  # a sovereign state
+    governmentOf: URIRef  # the state a government governs
+    ucdpGovernmentId: URIRef  # UCDP actor id of a state's government
+    MatchDecision: URIRef  # a person's review of two actors that may be one
+    decisionAbout: URIRef  # one of the two actors decided on
+    verdict: URIRef  # owl:sameAs or owl:differentFrom
+    reviewedBy: URIRef  # who decided

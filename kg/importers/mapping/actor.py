@@ -33,11 +33,15 @@ class ActorReader:
     #: lookups of the mapping read again): by default, the row as it is.
     reread: Callable[[Row], Row] = field(default=lambda row: row)
 
-    def read_all(self, row: Row, spec: ActorSpec) -> list[tuple[URIRef, str]]:
+    def read_all(
+        self, row: Row, spec: ActorSpec, default: URIRef | None = None
+    ) -> list[tuple[URIRef, str]]:
         """The actors a row names, with the part of the cell that named each: one, or one
-        per part of a cell the mapping splits ("Qatar, Turkey"), each once."""
+        per part of a cell the mapping splits ("Qatar, Turkey"), each once. A new actor is
+        of the class ``default`` (the role's range: an envoy is a person) unless the
+        mapping gives its type."""
         if not spec.split:
-            iri = self.read(row, spec)
+            iri = self.read(row, spec, default)
             return [] if iri is None else [(iri, "")]
         pattern = re.compile("|".join(re.escape(s) for s in spec.split))
         columns = spec.split_columns()
@@ -57,12 +61,12 @@ class ActorReader:
             cells = dict(row.cells)
             for column, pieces in parts.items():
                 cells[column] = pieces[index if len(pieces) > 1 else 0] if pieces else ""
-            iri = self.read(self.reread(Row(row.number, row.line, cells)), spec)
+            iri = self.read(self.reread(Row(row.number, row.line, cells)), spec, default)
             if iri is not None and iri not in (i for i, _part in found):
                 found.append((iri, cells[columns[0]] if columns else ""))
         return found
 
-    def read(self, row: Row, spec: ActorSpec) -> URIRef | None:
+    def read(self, row: Row, spec: ActorSpec, default: URIRef | None = None) -> URIRef | None:
         """The actor a row names: by IRI (merged through the alias table) or by name;
         an unknown one is added, unless the mapping says to refuse it."""
         name = spec.name.get(row, self.problems) if spec.name is not None else None
@@ -125,7 +129,7 @@ class ActorReader:
                 'ones ([actors] unknown = "refuse"): add it, or an alias',
             )
             return None
-        types = [CKG.Actor]
+        types = [default or CKG.Actor]
         if spec.type is not None:
             type_text = spec.type.get(row, self.problems)
             if type_text is not None:

@@ -11,22 +11,42 @@ import hashlib
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from rdflib import URIRef
+from rdflib import XSD, Literal, URIRef
 
 from kg.importers.mapping.actor import ActorReader
+from kg.importers.mapping.kinds import (
+    FROM_KEY,
+    SECOND_PARTY,
+    TO_KEY,
+    Kinds,
+    first_given,
+    local,
+    role_keys,
+    roles_of,
+)
 from kg.importers.mapping.lookup import Cells
+from kg.importers.mapping.node import NodeReader
 from kg.importers.mapping.source import SourceReader
 from kg.importers.mapping.spec import MappingSpec
-from kg.importers.model import ID, ClaimRecord, Origin, slug
-from kg.importers.table import Problems, Row, read_boolean, read_flag, read_period
+from kg.importers.model import ID, ClaimRecord, EntityRecord, Origin, slug
+from kg.importers.table import (
+    Problems,
+    Row,
+    read_boolean,
+    read_flag,
+    read_integer,
+    read_period,
+)
 from kg.names import normalise
 from kg.periods import TimePoint
 from kg.vocab import CKG
 from kg.vocabulary import ClaimKind, Vocabulary
 
 _SPLIT = re.compile(r"\s*[,;|]\s*")
+#: Where a claim's to role comes from the row's ``[agreement]`` or ``[talks]`` node.
+NODE = "\x00node"
 
 
 @dataclass
@@ -38,10 +58,37 @@ class ClaimReader:
     actors: ActorReader
     sources: SourceReader
     problems: Problems
+    nodes: NodeReader
+    #: The kinds of alliance (ckg:AllianceKinds) by every name, for ``alliance_kind``.
+    alliance_kinds: Mapping[str, URIRef] = field(default_factory=dict)
+    kinds: Kinds = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.kinds = Kinds.of(self.vocabulary)
 
     def text(self, row: Row, key: str) -> str | None:
         value = self.spec.claim.get(key)
         return value.get(row, self.problems) if value is not None else None
+
+    def roles(self, row: Row, kind: ClaimKind) -> tuple[str | None, str | None] | None:
+        """The keys that give the from and the to role of ``kind`` (the to role None where
+        the row's node fills it); None, with a problem, where the mapping gives no key."""
+        froms, tos = role_keys(kind)
+        from_key, to_key = first_given(froms, self.spec.actors), first_given(tos, self.spec.actors)
+        node = self.spec.node
+        if to_key is None and node is not None and node.section == local(kind.to_role):
+            tos = ()
+        for key, keys in ((from_key, froms), (to_key, tos)):
+            if key is None and keys:
+                role = "party" if keys[0] == SECOND_PARTY else keys[0]
+                self.problems.add(
+                    row,
+                    self.column("relation"),
+                    f"makes a {kind.label}, which needs its {role}: the mapping gives no key "
+                    f"for it (its roles: {roles_of(kind)}; or {FROM_KEY} and {TO_KEY})",
+                )
+                return None
+        return from_key, to_key
 
     def claims(self, row: Row) -> list[ClaimRecord]:
         """The claims of one row: one, or one per actor of a cell the mapping splits (each
@@ -49,26 +96,38 @@ class ClaimReader:
         is added)."""
         spec = self.spec
         before = self.problems.count
-        vocabulary = self.vocabulary
         relation = self.text(row, "relation") or "support"
-        kind = vocabulary.claim_kinds.get(normalise(relation))
+        kind = self.kinds.get(relation)
         if kind is None:
-            column = spec.claim["relation"].column if "relation" in spec.claim else None
-            known = sorted(
-                {k.label.removesuffix(" claim") for k in vocabulary.claim_kinds.values()}
-            )
             self.problems.add(
-                row, column, f"{relation!r} is no kind of relation ({', '.join(known)})"
+                row,
+                self.column("relation"),
+                f"{relation!r} is no kind of relation (known: {self.kinds.known()})",
             )
             return []
+        roles = self.roles(row, kind)
+        if roles is None:
+            return []
+        from_key, to_key = roles
         support_claim = kind.iri == CKG.SupportClaim
         found: dict[str, list[tuple[URIRef, str]]] = {}
-        for key, actor_spec in spec.actors.items():
+        keys = [from_key, to_key, "against", "via", "according_to"]
+        for key in (k for k in keys if k is not None and k in spec.actors):
             count = self.problems.count
-            found[key] = self.actors.read_all(row, actor_spec)
-            needed = key in ("backer", "recipient")
-            if needed and not found[key] and self.problems.count == count:
-                self.problems.add(row, actor_spec.column, f"is empty; the claim needs a {key}")
+            actor_spec = spec.actors[key]
+            if key == to_key and local(kind.to_role) in self.nodes.bases:
+                node = self.nodes.find(row, actor_spec, local(kind.to_role))
+                found[key] = [] if node is None else [(node, "")]
+            else:
+                role = local(kind.from_role if key == from_key else kind.to_role)
+                default = self.nodes.ranges.get(role) if key in (from_key, to_key) else None
+                found[key] = self.actors.read_all(row, actor_spec, default)
+            if key in (from_key, to_key) and not found[key] and self.problems.count == count:
+                role = local(kind.from_role if key == from_key else kind.to_role)
+                self.problems.add(row, actor_spec.column, f"is empty; the claim needs a {role}")
+        if to_key is None:
+            node = self.nodes.read(row)
+            found[NODE] = [] if node is None else [(node, "")]
         if not support_claim:
             for key in ("against", "via"):
                 if found.get(key):
@@ -86,11 +145,12 @@ class ClaimReader:
                     f"({relation!r}): leave the cell empty",
                 )
         status_text = self.text(row, "status") or "asserted"
-        status = vocabulary.statuses.get(normalise(status_text))
+        status = self.vocabulary.statuses.get(normalise(status_text))
         if status is None:
-            column = spec.claim["status"].column if "status" in spec.claim else None
-            statuses = ", ".join(vocabulary.status_labels.values())
-            self.problems.add(row, column, f"{status_text!r} is no status ({statuses})")
+            statuses = ", ".join(self.vocabulary.status_labels.values())
+            self.problems.add(
+                row, self.column("status"), f"{status_text!r} is no status ({statuses})"
+            )
         start = self.period(row, "start") or self.period(row, "during")
         end = self.period(row, "end") or self.period(row, "during")
         if start is not None and end is not None and end.last < start.first:
@@ -100,6 +160,7 @@ class ClaimReader:
             for key in ("in_coalition", "both_sides")
             if key in spec.claim
         }
+        extra = self.extra(row, kind)
         source = self.sources.read(row)
         claim_id = self.text(row, "id")
         key = slug(claim_id) if claim_id else "claim-" + self.fingerprint(row)
@@ -108,11 +169,16 @@ class ClaimReader:
         if self.problems.count > before:
             return []
         assert status is not None and source is not None
+        to_column: str | None = None
+        if to_key is not None:
+            to_column = spec.actors[to_key].column
+        elif spec.node is not None:
+            to_column = spec.node.id.column
         origin_columns = {
             str(p): c
             for p, c in (
-                (kind.from_role, spec.actors["backer"].column),
-                (kind.to_role, spec.actors["recipient"].column),
+                (kind.from_role, spec.actors[from_key].column if from_key else None),
+                (kind.to_role, to_column),
                 (CKG.against, spec.actors["against"].column if "against" in spec.actors else None),
                 (CKG.start, self.column("start") or self.column("during")),
                 (CKG.end, self.column("end") or self.column("during")),
@@ -123,82 +189,96 @@ class ClaimReader:
         }
         # A cell split into several actors gives a claim each: the part's name (slugged)
         # goes after the row's id, so that each claim keeps an id of its own.
-        several = [k for k in sorted(found) if len(found[k]) > 1]
-        keys = sorted(found)
+        names = sorted(found)
+        several = [k for k in names if len(found[k]) > 1]
+        to_name = to_key if to_key is not None else NODE
         records: list[ClaimRecord] = []
-        choices: list[list[tuple[URIRef, str] | None]] = [list(found[k]) or [None] for k in keys]
+        choices: list[list[tuple[URIRef, str] | None]] = [list(found[k]) or [None] for k in names]
         for combination in itertools.product(*choices):
-            actors = dict(zip(keys, combination, strict=True))
-            backer, recipient = actors.get("backer"), actors.get("recipient")
-            assert backer is not None and recipient is not None
-            if backer[0] == recipient[0]:
+            parts = dict(zip(names, combination, strict=True))
+            chosen = {k: a[0] for k, a in parts.items() if a is not None}
+            subject, obj = chosen.get(from_key or ""), chosen.get(to_name)
+            assert subject is not None and obj is not None
+            if subject == obj:
                 if not several:
                     self.problems.add(
-                        row, spec.actors["recipient"].column, "names the same actor as the backer"
+                        row, to_column, f"names the same actor as the {local(kind.from_role)}"
                     )
                 continue  # one part of a split list paired with itself: no claim
-            suffix = "".join(f"-{_part_key(actors[k])}" for k in several)
+            suffix = "".join(f"-{_part_key(parts[k])}" for k in several)
             records.append(
-                self.record(
-                    row,
-                    kind,
-                    key + suffix,
-                    actors,
-                    origin_columns,
-                    status,
-                    source,
-                    start,
-                    end,
-                    support,
-                    flags,
+                ClaimRecord(
+                    iri=ID[f"{source.removeprefix(str(ID))}-{key}{suffix}"],
+                    kind=kind.iri,
+                    from_role=kind.from_role,
+                    to_role=kind.to_role,
+                    subject=subject,
+                    object=obj,
+                    status=status,
+                    source=source,
+                    origin=Origin(row.number, row.line, origin_columns),
+                    support=support,
+                    against=chosen.get("against"),
+                    via=chosen.get("via"),
+                    start=start,
+                    end=end,
+                    quote=self.text(row, "quote"),
+                    label=self.text(row, "label"),
+                    comment=self.text(row, "note"),
+                    according_to=chosen.get("according_to"),
+                    record_id=self.text(row, "record"),
+                    in_coalition=flags.get("in_coalition"),
+                    coalition=self.text(row, "coalition"),
+                    both_sides=flags.get("both_sides"),
+                    extra=extra,
                 )
             )
         return records
 
-    def record(
-        self,
-        row: Row,
-        kind: ClaimKind,
-        key: str,
-        actors: Mapping[str, tuple[URIRef, str] | None],
-        origin_columns: dict[str, str],
-        status: URIRef,
-        source: URIRef,
-        start: TimePoint | None,
-        end: TimePoint | None,
-        support: tuple[URIRef, ...],
-        flags: Mapping[str, bool | None],
-    ) -> ClaimRecord:
-        def actor(name: str) -> URIRef | None:
-            given = actors.get(name)
-            return None if given is None else given[0]
-
-        backer, recipient = actor("backer"), actor("recipient")
-        assert backer is not None and recipient is not None
-        return ClaimRecord(
-            iri=ID[f"{source.removeprefix(str(ID))}-{key}"],
-            kind=kind.iri,
-            from_role=kind.from_role,
-            to_role=kind.to_role,
-            subject=backer,
-            object=recipient,
-            status=status,
-            source=source,
-            origin=Origin(row.number, row.line, origin_columns),
-            support=support,
-            against=actor("against"),
-            via=actor("via"),
-            start=start,
-            end=end,
-            quote=self.text(row, "quote"),
-            label=self.text(row, "label"),
-            comment=self.text(row, "note"),
-            according_to=actor("according_to"),
-            record_id=self.text(row, "record"),
-            in_coalition=flags.get("in_coalition"),
-            coalition=self.text(row, "coalition"),
-            both_sides=flags.get("both_sides"),
-        )
+    def extra(self, row: Row, kind: ClaimKind) -> tuple[tuple[URIRef, URIRef | Literal], ...]:
+        """What else the claim says: its kinds of alliance, and the UCDP conflict it belongs
+        to (added as an armed conflict with its id: the data may lack it)."""
+        found: list[tuple[URIRef, URIRef | Literal]] = []
+        text = self.text(row, "alliance_kind")
+        if text is not None and kind.iri != CKG.AllianceClaim:
+            self.problems.add(
+                row,
+                self.column("alliance_kind"),
+                f"gives a kind of alliance ({text!r}) to a {kind.label}: leave the cell empty",
+            )
+        elif text is not None:
+            for part in (p for p in _SPLIT.split(text) if p):
+                concept = self.alliance_kinds.get(normalise(part))
+                if concept is None:
+                    known = sorted({local(c) for c in self.alliance_kinds.values()})
+                    self.problems.add(
+                        row,
+                        self.column("alliance_kind"),
+                        f"{part!r} is no kind of alliance (known: {', '.join(known)}, "
+                        "by label or ATOP name)",
+                    )
+                elif (CKG.allianceKind, concept) not in found:
+                    found.append((CKG.allianceKind, concept))
+        text = self.text(row, "conflict")
+        if text is not None:
+            number = read_integer(text)
+            if number is None:
+                self.problems.add(
+                    row, self.column("conflict"), f"{text!r} is not a UCDP conflict id (a number)"
+                )
+            else:
+                conflict = ID[f"ucdp-conflict-{number}"]
+                found.append((CKG.conflict, conflict))
+                identifier = Literal(str(number), datatype=XSD.integer)
+                self.nodes.batch.add_entity(
+                    EntityRecord(
+                        conflict,
+                        (CKG.ArmedConflict,),
+                        f"UCDP conflict {number}",  # as ESD's importer names one it lacks
+                        ((CKG.ucdpConflictId, identifier),),
+                    )
+                )
+        return tuple(found)
 
     def column(self, key: str) -> str | None:
         value = self.spec.claim.get(key)

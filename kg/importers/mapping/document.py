@@ -15,6 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import BadImport, DataLoadError
+from kg.importers.mapping.kinds import (
+    FROM_KEY,
+    SECOND_PARTY,
+    TO_KEY,
+    Kinds,
+    local,
+    role_keys,
+    roles_of,
+)
 from kg.importers.mapping.lookup import Lookup, parse_reference
 from kg.importers.mapping.spec import (
     ACTOR_SPEC_KEYS,
@@ -23,6 +32,7 @@ from kg.importers.mapping.spec import (
     CLAIM_KEYS,
     CLAIM_TEXT_KEYS,
     LOOKUP_KEYS,
+    NODE_KEYS,
     ROWS_KEYS,
     SECTIONS,
     SOURCE_ACTOR_KEYS,
@@ -32,6 +42,7 @@ from kg.importers.mapping.spec import (
     VALUE_SPEC_KEYS,
     ActorSpec,
     MappingSpec,
+    NodeSpec,
     SupportSpec,
     UnpivotSpec,
 )
@@ -123,11 +134,24 @@ class _Reader:
             self.fail("[source] title", "is missing: every source needs a title")
         if "publisher" in source:
             self.spec.publisher = self.actor("[source] publisher", source["publisher"])
-        claim = self.section(document, "claim", CLAIM_KEYS)
-        for key in ("backer", "recipient"):
-            if key not in claim:
-                self.fail(f"[claim] {key}", "is missing: which column names it?")
-        for key in CLAIM_ACTOR_KEYS & set(claim):
+        kinds = Kinds.of(self.vocabulary)
+        claim = self.section(document, "claim", CLAIM_KEYS | kinds.role_keys)
+        nodes = [name for name in NODE_KEYS if name in document]
+        if len(nodes) > 1:
+            self.fail(f"[{nodes[1]}]", f"and [{nodes[0]}]: give one node a row is about")
+        elif nodes:
+            self.spec.node = self.node(nodes[0], document[nodes[0]])
+        for key in (CLAIM_ACTOR_KEYS | kinds.role_keys) & set(claim):
+            if key == "party":
+                parties = claim[key]
+                if not isinstance(parties, list) or len(parties) != 2:
+                    self.fail("[claim] party", 'must be a list of the two parties: ["{a}", "{b}"]')
+                    continue
+                for name, raw in zip(("party", SECOND_PARTY), parties, strict=True):
+                    actor = self.actor(f"[claim] {name}", raw)
+                    if actor is not None:
+                        self.spec.actors[name] = actor
+                continue
             actor = self.actor(f"[claim] {key}", claim[key])
             if actor is not None:
                 self.spec.actors[key] = actor
@@ -139,7 +163,8 @@ class _Reader:
             self.fail("[claim] during", "gives both start and end: leave out start and end")
         if "support" in claim:
             self.spec.support = self.support(claim["support"])
-        self.check_constants()
+        self.check_roles(kinds, claim)
+        self.check_constants(kinds)
         self.check_references()
 
     def unpivot(self, raw: Any) -> UnpivotSpec | None:
@@ -386,10 +411,88 @@ class _Reader:
         labels = sorted(set(self.vocabulary.support_labels.values()))
         return f" (known: {', '.join(labels)}, or their ESD letters)"
 
-    def check_constants(self) -> None:
+    def node(self, section: str, raw: Any) -> NodeSpec | None:
+        key = f"[{section}]"
+        if not isinstance(raw, dict):
+            self.fail(key, "must be a table of keys")
+            return None
+        known = NODE_KEYS[section]
+        for name in raw:
+            if name not in known:
+                self.fail(f"{key} {name}", f"unknown key (known: {', '.join(sorted(known))})")
+        values = {
+            name: self.value(f"{key} {name}", raw[name]) for name in sorted(known) if name in raw
+        }
+        for name in ("id", "name"):
+            if name not in raw:
+                self.fail(f"{key} {name}", f"is missing: every {section} needs one")
+        id_, name_ = values.get("id"), values.get("name")
+        if id_ is None or name_ is None:
+            return None
+        return NodeSpec(
+            section,
+            id_,
+            name_,
+            values.get("class"),
+            values.get("date"),
+            values.get("start"),
+            values.get("end"),
+            values.get("note"),
+        )
+
+    def check_roles(self, kinds: Kinds, claim: dict[str, Any]) -> None:
+        """With a constant relation (support by default), its two roles must be given, by
+        their keys or by backer and recipient (or by the node section of the role's name),
+        and no role of another kind."""
+        relation = self.spec.claim.get("relation")
+        given = set(self.spec.actors)
+        if self.spec.node is not None:
+            given.add(self.spec.node.section)
+        if relation is not None and relation.template.columns:
+            # A relation per row: its roles are checked row by row; some key must give
+            # each side.
+            kinds_ = self.vocabulary.kinds
+            sides = (
+                (FROM_KEY, {FROM_KEY} | {local(k.from_role) for k in kinds_}),
+                (TO_KEY, {TO_KEY, SECOND_PARTY} | {local(k.to_role) for k in kinds_}),
+            )
+            for side, names in sides:
+                if not given & names:
+                    self.fail(f"[claim] {side}", "is missing: which column names it?")
+            return
+        text = relation.template.expand({}) if relation is not None else "support"
+        kind = kinds.get(text or "")
+        if kind is None:
+            return  # check_constants names it
+        froms, tos = role_keys(kind)
+        for keys in (froms, tos):
+            if not given & set(keys):
+                role = "party" if keys[0] == SECOND_PARTY else keys[0]
+                self.fail(
+                    f"[claim] {role}",
+                    f"is missing: a {kind.label} needs its {role} "
+                    f"(its roles: {roles_of(kind)}; or {FROM_KEY} and {TO_KEY})",
+                )
+        own = {*froms, *tos}
+        for key in kinds.role_keys & set(claim):
+            if key not in own and not (key == "party" and SECOND_PARTY in own):
+                self.fail(
+                    f"[claim] {key}",
+                    f"is no role of a {kind.label} (its roles: {roles_of(kind)})",
+                )
+
+    def check_constants(self, kinds: Kinds) -> None:
         """Constants and map entries must name known relations, statuses, classes."""
+
+        def is_relation(text: str) -> bool:
+            return kinds.get(text) is not None
+
         checks: list[tuple[Value | None, Callable[[str], bool], str]] = [
-            (self.spec.claim.get("relation"), self.is_relation, "no kind of relation"),
+            (
+                self.spec.claim.get("relation"),
+                is_relation,
+                f"no kind of relation (known: {kinds.known()})",
+            ),
             (self.spec.claim.get("status"), self.is_status, "no status"),
             (self.spec.source.get("type"), self.is_source_type, "no source type"),
         ]
@@ -407,9 +510,6 @@ class _Reader:
             for text in texts:
                 if text and not known(text):
                     self.fail(value.key, f"{text!r} is {what}")
-
-    def is_relation(self, text: str) -> bool:
-        return normalise(text) in self.vocabulary.claim_kinds
 
     def is_status(self, text: str) -> bool:
         return normalise(text) in self.vocabulary.statuses

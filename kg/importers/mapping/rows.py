@@ -12,14 +12,20 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from kg.errors import BadImport
+from kg.graph import KnowledgeGraph
 from kg.importers.mapping.actor import ActorReader
 from kg.importers.mapping.claim import ClaimReader
+from kg.importers.mapping.kinds import local
 from kg.importers.mapping.lookup import Cells
+from kg.importers.mapping.node import NodeReader
 from kg.importers.mapping.source import SourceReader
 from kg.importers.mapping.spec import MappingSpec, check_columns
 from kg.importers.model import Batch
 from kg.importers.resolve import ActorIndex
 from kg.importers.table import Problems, Row, open_table
+from kg.names import normalise
+from kg.vocab import CKG
 
 
 def read_with_mapping(
@@ -53,7 +59,12 @@ def read_with_mapping(
 
     actors = ActorReader(index, problems, spec.unknown_actors, reread)
     sources = SourceReader(spec, actors, problems, batch)
-    reader = ClaimReader(spec, index.vocabulary, actors, sources, problems)
+    nodes = NodeReader(index.kg, problems, batch, spec.node)
+    nodes.prepare(index.actor_types)
+    check_node(spec, nodes)
+    reader = ClaimReader(
+        spec, index.vocabulary, actors, sources, problems, nodes, alliance_kinds(index.kg)
+    )
     matrix = spec.unpivot.resolve(table.columns) if spec.unpivot is not None else []
     for whole in table.rows():
         batch.row_read()
@@ -119,3 +130,27 @@ def _kept(spec: MappingSpec, row: Row) -> bool:
         if unwanted.holds(row.cells[column]):
             return False
     return True
+
+
+def alliance_kinds(kg: KnowledgeGraph) -> dict[str, URIRef]:
+    """The kinds of alliance (ckg:AllianceKinds) by label, other label and ATOP name."""
+    rows = kg.select("concept-names", {"scheme": CKG.AllianceKinds}).rows
+    return {normalise(str(row["name"])): URIRef(str(row["concept"])) for row in rows}
+
+
+def check_node(spec: MappingSpec, nodes: NodeReader) -> None:
+    """``[agreement]`` or ``[talks]`` must fill a role some claim has, with a class that is
+    one of that role's (for a constant class); BadImport names the key."""
+    node = spec.node
+    if node is None:
+        return
+    if node.section not in nodes.bases:
+        raise BadImport(f"{spec.path}: [{node.section}]: no kind of claim has a role of that name")
+    if node.cls is not None and not node.cls.template.columns:
+        text = node.cls.template.expand({}) or ""
+        if normalise(text) not in nodes.classes[node.section]:
+            known = ", ".join(sorted({local(c) for c in nodes.classes[node.section].values()}))
+            raise BadImport(
+                f"{spec.path}: [{node.section}] class: {text!r} is no kind of "
+                f"{node.section} (known: {known})"
+            )

@@ -18,7 +18,7 @@ from kg.importers.mapping.lookup import Lookup, parse_reference
 from kg.importers.mapping.template import Condition, Value
 from kg.importers.table import Problems, normal_number
 
-SECTIONS = {"table", "rows", "actors", "source", "claim", "lookups"}
+SECTIONS = {"table", "rows", "actors", "source", "claim", "lookups", "agreement", "talks"}
 TABLE_KEYS = {"delimiter", "unpivot"}
 UNPIVOT_KEYS = {"columns", "columns_from", "name", "value", "skip"}
 LOOKUP_KEYS = {"file", "key", "value", "delimiter", "default"}
@@ -40,9 +40,16 @@ CLAIM_TEXT_KEYS = {
     "in_coalition",
     "coalition",
     "both_sides",
+    "alliance_kind",
+    "conflict",
 }
 CLAIM_ACTOR_KEYS = {"backer", "recipient", "against", "via", "according_to"}
 CLAIM_KEYS = CLAIM_TEXT_KEYS | CLAIM_ACTOR_KEYS | {"support"}
+#: The keys of ``[agreement]`` and of ``[talks]``: the node a row is about.
+NODE_KEYS = {
+    "agreement": {"id", "name", "class", "date", "note"},
+    "talks": {"id", "name", "class", "start", "end", "note"},
+}
 ACTOR_SPEC_KEYS = {"name", "iri", "type", "ucdp_id", "split"}
 VALUE_SPEC_KEYS = {"value", "map", "default", "lookup"}
 
@@ -80,6 +87,25 @@ class ActorSpec:
                     if column not in found:
                         found.append(column)
         return found
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """``[agreement]`` or ``[talks]``: the agreement or talks each row mints, which fills
+    the claim's role of that name (``section``) where no key gives it."""
+
+    section: str
+    id: Value
+    name: Value
+    cls: Value | None = None
+    date: Value | None = None
+    start: Value | None = None
+    end: Value | None = None
+    note: Value | None = None
+
+    def values(self) -> list[Value]:
+        given = (self.id, self.name, self.cls, self.date, self.start, self.end, self.note)
+        return [v for v in given if v is not None]
 
 
 @dataclass(frozen=True)
@@ -145,6 +171,7 @@ class MappingSpec:
     claim: dict[str, Value] = field(default_factory=dict)
     actors: dict[str, ActorSpec] = field(default_factory=dict)
     support: SupportSpec = field(default_factory=SupportSpec)
+    node: NodeSpec | None = None
 
     def values(self) -> list[Value]:
         """Every value of the mapping."""
@@ -154,6 +181,8 @@ class MappingSpec:
             values += [v for v in (actor.name, actor.iri, actor.type, actor.ucdp_id) if v]
         if self.support.value is not None:
             values.append(self.support.value)
+        if self.node is not None:
+            values += self.node.values()
         return values
 
     def references(self) -> dict[str, tuple[Lookup, str]]:

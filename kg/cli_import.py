@@ -245,3 +245,7 @@ def aliases_command(source: GraphSource, fmt: str) -> None:
 from kg.cli_import_pax import pax_command  # noqa: E402  (it uses the options above)
 
 import_group.add_command(pax_command)
+
+from kg.cli_import_ucdp import ucdp_conflicts_command  # noqa: E402  (it uses the options above)
+
+import_group.add_command(ucdp_conflicts_command)

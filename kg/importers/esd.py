@@ -30,11 +30,34 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
-from kg.importers.model import ID, Batch, ClaimRecord, NoSupportRecord, Origin, SourceRecord, slug
+from kg.importers.model import (
+    ID,
+    Batch,
+    ClaimRecord,
+    NoSupportRecord,
+    Origin,
+    Properties,
+    SourceRecord,
+    slug,
+)
 from kg.importers.resolve import ActorIndex
 from kg.importers.table import Problems, Row, open_table, read_flag, read_integer, read_period
+from kg.importers.ucdp import (
+    PUBLISHER,
+    PUBLISHER_NAME,
+    conflict_entity,
+    conflict_iri,
+    dyad_entity,
+    dyad_iri,
+    last_covered_year,
+    location_of,
+    spans,
+    ucdp_actor_iri,
+    year_point,
+    years_text,
+)
 from kg.periods import Precision, TimePoint
 from kg.vocab import CKG
 
@@ -71,7 +94,10 @@ REQUIRED_COLUMNS = [
     *FLAG_COLUMNS,
 ]
 
-PUBLISHER = ID["ucdp"]
+#: The columns of UCDP's dyad and conflict: read where the file has them.
+CONFLICT_COLUMNS = ["dyad_id", "dyad_name", "conflict_id", "location", "active"]
+#: The years the ESD covers: 1975 to the year before its release (2017 for 18.1).
+FIRST_YEAR, LAST_YEAR = 1975, 2017
 CITATION = (
     'Meier, Vanessa, Niklas Karlén, Therése Pettersson and Mihai Croicu (2023) "External '
     "support in armed conflicts: Introducing the UCDP external support dataset (ESD), "
@@ -89,11 +115,6 @@ def dataset_iri(version: str) -> URIRef:
 def row_iri(version: str, row_id: int) -> URIRef:
     """The IRI of the claim (or record) read from one row: ck:ucdp-esd-18-1-row-9098."""
     return ID[f"ucdp-esd-{slug(version)}-row-{row_id}"]
-
-
-def ucdp_actor_iri(ucdp_id: int) -> URIRef:
-    """The IRI that a UCDP actor id gives an actor: ck:ucdp-actor-57."""
-    return ID[f"ucdp-actor-{ucdp_id}"]
 
 
 def dataset_source(version: str) -> SourceRecord:
@@ -118,6 +139,7 @@ def dataset_source(version: str) -> SourceRecord:
         version=version,
         citation=CITATION,
         comment=comment,
+        coverage=(FIRST_YEAR, last_covered_year(version, LAST_YEAR)),
     )
 
 
@@ -139,6 +161,16 @@ class _Cells:
             self.problems.add(self.row, column, f"{text!r} is not a whole number")
         return value
 
+    def optional_integer(self, column: str) -> int | None:
+        """A whole number in a column the file may lack or leave empty; None then."""
+        text = self.row.cells.get(column, "").strip()
+        if not text:
+            return None
+        value = read_integer(text)
+        if value is None:
+            self.problems.add(self.row, column, f"{text!r} is not a whole number")
+        return value
+
     def flag(self, column: str) -> bool:
         """A 0/1 flag (also "0.0", "1.0"); False, noted, if it is neither."""
         value = read_flag(self.row.cells[column])
@@ -147,6 +179,19 @@ class _Cells:
             self.problems.add(self.row, column, f"{text!r} is not 0 or 1")
             return False
         return value
+
+
+@dataclass
+class _Fight:
+    """A warring pair of the file (a dyad, or a recipient and its opponent where the file
+    gives no dyad), side A first, with the years it was active."""
+
+    side_a: tuple[int, str]  # UCDP id and name
+    side_b: tuple[int, str]
+    dyad: int | None
+    place: str  # the conflict as ESD names it ("Iran: Kurdistan"), or ""
+    context: Properties
+    years: dict[int, Row] = field(default_factory=dict)  # the first row of each active year
 
 
 @dataclass
@@ -190,6 +235,8 @@ def read_esd(
     batch = Batch(path, sources={source.iri: source}, sink=sink, progress=progress)
     parties: dict[int, _Party] = {}
     seen_ids: dict[int, int] = {}
+    fights: dict[tuple[int, ...], _Fight] = {}
+    last = last_covered_year(version, LAST_YEAR)
     for row in table.rows():
         batch.row_read()
         if problems.full:
@@ -231,6 +278,9 @@ def read_esd(
             for column, value in flags.items():
                 if value:
                     problems.add(row, column, "is 1, but ext_sup is 0 (no supporter)")
+        dyad_id = read.optional_integer("dyad_id")
+        conflict_id = read.optional_integer("conflict_id")
+        active = "active" not in cells or not cells["active"].strip() or flag("active")
         if actor_id is not None and actor_id == oppo_id:
             problems.add(row, "oppo_id", "is the id of the warring party itself")
         if ext_id is not None and ext_id in (actor_id, oppo_id):
@@ -247,6 +297,25 @@ def read_esd(
         where = f" in {location}" if location else ""
         reference = f"UCDP ESD {version}, row id {row_id}"
         node = row_iri(version, row_id)
+        fight = _fight(fights, row, (actor_id, actor_name), (oppo_id, oppo_name), dyad_id)
+        context = _context(conflict_id, dyad_id, location)
+        if not fight.years and not fight.place:  # the pair's first row
+            fight.place, fight.context = location, context
+        if active:
+            fight.years.setdefault(period.first.year, row)
+        if conflict_id is not None and conflict_iri(conflict_id) not in batch.entities:
+            batch.add_entity(
+                conflict_entity(
+                    conflict_id,
+                    location or f"UCDP conflict {conflict_id}",
+                    location_of(location) if location else None,
+                )
+            )
+        columns = {
+            str(CKG.conflict): "conflict_id",
+            str(CKG.dyad): "dyad_id",
+            str(CKG.location): "location",
+        }
         if not supported:
             batch.no_support.append(
                 NoSupportRecord(
@@ -257,8 +326,9 @@ def read_esd(
                     source=source.iri,
                     label=f"{period}: {actor_name} had no known external support against "
                     f"{oppo_name}{where} ({reference})",
-                    origin=Origin(row.number, row.line, {}),
+                    origin=Origin(row.number, row.line, columns),
                     record_id=str(row_id),
+                    extra=context,
                 )
             )
             if batch.full():
@@ -307,6 +377,7 @@ def read_esd(
                         str(CKG.start): "year",
                         str(CKG.end): "year",
                         str(CKG.status): "ext_alleged",
+                        **columns,
                     },
                 ),
                 support=support,
@@ -318,19 +389,105 @@ def read_esd(
                 in_coalition=coalition,
                 coalition=coalition_name,
                 both_sides=both_sides,
+                open_at_coverage_end=period.first.year >= last,
+                extra=context,
             )
         )
         if batch.full():
             batch.flush()
     problems.raise_if_any()
+    for fight in fights.values():
+        _add_fight(batch, index, fight, source.iri, version, last)
     _mint_parties(parties, index)
     batch.actors = dict(index.minted)
     if not index.in_graph(PUBLISHER):
-        batch.actors[PUBLISHER] = index.mint(
-            PUBLISHER, "Uppsala Conflict Data Program", [CKG.ResearchOrganisation]
-        )
+        batch.actors[PUBLISHER] = index.mint(PUBLISHER, PUBLISHER_NAME, [CKG.ResearchOrganisation])
     batch.clashes = index.clashes()
     return batch
+
+
+def _context(conflict_id: int | None, dyad_id: int | None, location: str) -> Properties:
+    """What a row's claim or record says of where it belongs: its conflict, dyad and place
+    (ESD's ``location`` is the conflict's name, "Iran: Kurdistan": the place is Iran)."""
+    context: Properties = ()
+    if conflict_id is not None:
+        context += ((CKG.conflict, conflict_iri(conflict_id)),)
+    if dyad_id is not None:
+        context += ((CKG.dyad, dyad_iri(dyad_id)),)
+    if location:
+        context += ((CKG.location, Literal(location_of(location))),)
+    return context
+
+
+def _fight(
+    fights: dict[tuple[int, ...], _Fight],
+    row: Row,
+    actor: tuple[int, str],
+    oppo: tuple[int, str],
+    dyad_id: int | None,
+) -> _Fight:
+    """The warring pair of a row: its dyad, or the recipient and opponent where the file
+    gives no dyad. Side A is the one the dyad's name gives first ("Government of Iran -
+    KDPI"), else a government, else the recipient of the first row."""
+    key = (dyad_id,) if dyad_id is not None else tuple(sorted((actor[0], oppo[0])))
+    fight = fights.get(key)
+    if fight is None:
+        name = " ".join(row.cells.get("dyad_name", "").split())
+        if name.startswith(f"{oppo[1]} - ") and not name.startswith(f"{actor[1]} - "):
+            actor, oppo = oppo, actor
+        elif not name and oppo[1].startswith("Government of"):
+            if not actor[1].startswith("Government of"):
+                actor, oppo = oppo, actor
+        fight = fights[key] = _Fight(actor, oppo, dyad_id, "", ())
+    return fight
+
+
+def _add_fight(
+    batch: Batch, index: ActorIndex, fight: _Fight, source: URIRef, version: str, last: int
+) -> None:
+    """The dyad of a warring pair, and one opposition claim per span of the consecutive
+    years it was active (ESD's ``active``: 25 battle deaths or more that year)."""
+    kind = index.vocabulary.claim_kind(str(CKG.OppositionClaim))
+    assert kind is not None
+    party = kind.from_role  # ckg:party, both sides
+    side_a = index.canonical(ucdp_actor_iri(fight.side_a[0]))
+    side_b = index.canonical(ucdp_actor_iri(fight.side_b[0]))
+    if fight.dyad is not None:
+        # No ckg:inConflict: ESD 18.1 puts dyad 14273 in conflict 13349, UCDP 25.1 in 222;
+        # the claims say their conflict, and the Dyadic Dataset says the dyad's.
+        name = f"{fight.side_a[1]} - {fight.side_b[1]}"
+        batch.add_entity(dyad_entity(fight.dyad, [side_a], [side_b], label=name))
+    if side_a == side_b:
+        return  # one actor after the alias table's merges: no one to oppose
+    where = f" in {fight.place}" if fight.place else ""
+    which = f"dyad {fight.dyad}" if fight.dyad is not None else "the pair"
+    ids = f"{fight.side_a[0]}-{fight.side_b[0]}"
+    key = f"dyad-{fight.dyad}" if fight.dyad is not None else f"opposition-{ids}"
+    for first, end in spans(fight.years):
+        row = fight.years[first]
+        active = end - first + 1
+        batch.claims.append(
+            ClaimRecord(
+                iri=ID[f"ucdp-esd-{slug(version)}-{key}-{first}"],
+                kind=CKG.OppositionClaim,
+                from_role=party,
+                to_role=party,
+                subject=side_a,
+                object=side_b,
+                status=CKG.Asserted,
+                source=source,
+                origin=Origin(row.number, row.line, {str(CKG.start): "year"}),
+                start=year_point(first),
+                end=year_point(end),
+                quote=f"{years_text(first, end)}: {fight.side_a[1]} fought {fight.side_b[1]}"
+                f"{where} (UCDP ESD {version}, {which}: {active} active year(s), first row id "
+                f"{row.cells['id'].strip()})",
+                open_at_coverage_end=end >= last,
+                extra=fight.context,
+            )
+        )
+        if batch.full():
+            batch.flush()
 
 
 def _note(

@@ -158,6 +158,8 @@ class NoSupportRecord:
     label: str
     origin: Origin
     record_id: str | None = None
+    #: What else the record says: its conflict, dyad and location (ESD).
+    extra: Properties = ()
 
 
 #: Claims and records a reader gives its sink at a time (:meth:`Batch.flush`): an import
@@ -440,6 +442,8 @@ def _add_no_support(out: _Quads, record: NoSupportRecord) -> None:
     out.add(node, _LABEL, out.literal(record.label, lang=True))
     if record.record_id is not None:
         out.add(node, _RECORD_ID, ox.Literal(record.record_id))
+    if record.extra:
+        out.properties(node, record.extra)
 
 
 __all__ = [

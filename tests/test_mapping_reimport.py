@@ -62,4 +62,7 @@ def test_a_corrected_mapping_takes_away_the_actor_it_minted(tmp_path: Path, into
     assert not list(graph.triples((XYLO, None, None)))  # named by nothing: gone
     assert (YEW, RDF.type, CKG.ArmedGroup) in graph or (YEW, RDF.type, CKG.Actor) in graph
     assert graph.value(URIRef(CK + "source-notes-b-b1"), CKG.backer) == YEW  # still named
-    assert again.written and again.triples_removed > 0
+    assert again.written and again.removed_actors == [str(XYLO)]
+    assert "removed actors that nothing names any more: ck:actor-xylo-group" in again.render(
+        "table"
+    )

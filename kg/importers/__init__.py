@@ -134,6 +134,7 @@ def run(
                 (str(a.iri), a.label) for a in batch.actors.values() if a.iri not in known
             ),
             clashes=batch.clashes,
+            removed_actors=sorted(str(a) for a in session.orphaned),
         )
         if session.added == 0 and session.removed == 0 and target.exists:
             return result  # nothing new: the store stays as it is

@@ -44,6 +44,8 @@ class ImportResult:
     written: bool
     new_actors: list[tuple[str, str]] = field(default_factory=list)
     clashes: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Actors an earlier import of the same rows added that nothing names any more.
+    removed_actors: list[str] = field(default_factory=list)
 
     def counts(self) -> list[dict[str, Any]]:
         """The numbers as rows of (what, count), for a table."""
@@ -73,6 +75,14 @@ class ImportResult:
             )
             more = len(self.new_actors) - SHOWN_ACTORS
             lines.append(f"new actors: {shown}" + (f", and {more} more" if more > 0 else ""))
+        if self.removed_actors:
+            shown = ", ".join(compact(iri) for iri in self.removed_actors[:SHOWN_ACTORS])
+            more = len(self.removed_actors) - SHOWN_ACTORS
+            lines.append(
+                "removed actors that nothing names any more: "
+                + shown
+                + (f", and {more} more" if more > 0 else "")
+            )
         for new, name, old in self.clashes[:SHOWN_ACTORS]:
             lines.append(
                 f"check: the new actor {compact(new)} has the name {name!r} of "
@@ -98,6 +108,7 @@ class ImportResult:
             "triples_in_store": self.triples_in_store,
             "written": self.written,
             "new_actors": [{"actor": iri, "label": label} for iri, label in self.new_actors],
+            "removed_actors": list(self.removed_actors),
             "name_clashes": [
                 {"new_actor": new, "name": name, "existing_actor": old}
                 for new, name, old in self.clashes

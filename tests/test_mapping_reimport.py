@@ -30,18 +30,27 @@ def mapping(path: Path, title: str, backer: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("into", ["file", "store"])
-def test_a_corrected_mapping_takes_away_the_actor_it_minted(tmp_path: Path, into: str) -> None:
+@pytest.mark.parametrize("into", ["file", "store", "endpoint"])
+def test_a_corrected_mapping_takes_away_the_actor_it_minted(
+    tmp_path: Path, into: str, request: pytest.FixtureRequest
+) -> None:
     table = tmp_path / "a.csv"
     table.write_text("ref,sponsor,group\nt1,x,rebels\nt2,y,Damascus\n", encoding="utf-8")
     other = tmp_path / "b.csv"
     other.write_text("ref,sponsor,group\nb1,Yew Brigade,rebels\n", encoding="utf-8")
     if into == "file":
-        store, where = tmp_path / "mine.ttl", {"output": tmp_path / "mine.ttl"}
+        where = {"output": tmp_path / "mine.ttl"}
+    elif into == "store":
+        spec = StoreSpec(folder=tmp_path / "store")
+        load_store(spec, [])
+        where = {"store": spec}
     else:
-        store = tmp_path / "store"
-        load_store(StoreSpec(folder=store), [])
-        where = {"store": store}
+        spec = request.getfixturevalue("virtuoso_server").spec()
+        rigs = request.getfixturevalue("store_rigs")
+        if "endpoint" in rigs:
+            rigs["endpoint"].loaded = None  # the rig loads the server again when next used
+        load_store(spec, [], replace=True)
+        where = {"store": spec}
     wrong = '{ value = "{sponsor}", map = { x = "Xylo Group", y = "Yew Brigade" } }'
     right = '{ value = "{sponsor}", map = { x = "Iran", y = "Russia" } }'
     first = import_csv(table, mapping(tmp_path / "wrong.toml", "Notes A", wrong), **where)
@@ -50,9 +59,9 @@ def test_a_corrected_mapping_takes_away_the_actor_it_minted(tmp_path: Path, into
 
     again = import_csv(table, mapping(tmp_path / "right.toml", "Notes A", right), **where)
     if into == "file":
-        graph = Graph().parse(store)
+        graph = Graph().parse(tmp_path / "mine.ttl")
     else:
-        opened = KnowledgeGraph.open(store=StoreSpec(folder=store))
+        opened = KnowledgeGraph.open(store=spec)
         graph = Graph()
         for triple in opened.store.triples(DATA_GRAPH):
             graph.add(triple)

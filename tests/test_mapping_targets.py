@@ -178,6 +178,8 @@ def test_an_agreement_section_is_checked(kg: KnowledgeGraph, tmp_path: Path) -> 
         + '[claim]\nrelation = "signatory"\nsignatory = "{Part}"\n',
     )
     assert "[agreement] class: 'treaty of love' is no kind of agreement" in message
+    message = refusal(kg, tmp_path, PAX, SOURCE + AGREEMENT + '[claim]\nbacker = "{Part}"\n')
+    assert "[agreement]: is no role of a support claim" in message
 
 
 def test_a_pax_like_table_imports_and_passes_the_shapes(tmp_path: Path) -> None:

@@ -134,6 +134,8 @@ class _Reader:
             self.fail("[source] title", "is missing: every source needs a title")
         if "publisher" in source:
             self.spec.publisher = self.actor("[source] publisher", source["publisher"])
+            if self.spec.publisher is not None and self.spec.publisher.split:
+                self.fail("[source] publisher split", "a source has one publisher: no split")
         kinds = Kinds.of(self.vocabulary)
         claim = self.section(document, "claim", CLAIM_KEYS | kinds.role_keys)
         nodes = [name for name in NODE_KEYS if name in document]
@@ -465,6 +467,13 @@ class _Reader:
         if kind is None:
             return  # check_constants names it
         froms, tos = role_keys(kind)
+        node = self.spec.node
+        if node is not None and node.section != local(kind.to_role):
+            self.fail(
+                f"[{node.section}]",
+                f"is no role of a {kind.label} (its roles: {roles_of(kind)}): "
+                f"no claim would name the {node.section}",
+            )
         for keys in (froms, tos):
             if not given & set(keys):
                 role = "party" if keys[0] == SECOND_PARTY else keys[0]

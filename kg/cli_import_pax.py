@@ -7,13 +7,31 @@ from pathlib import Path
 import click
 
 from kg.cli_common import GraphSource, data_options, quiet_option
-from kg.cli_import import (
-    _readable_file,
-    _rows_bar,
-    _store_folder,
-    output_option,
-    summary_format,
-    wait_option,
+from kg.cli_common import wait_option as cli_wait_option
+
+# Only functions from kg.cli_import: it imports this module to register the command, and
+# mypy cannot type its option decorators across that cycle (they are made here alike, as
+# kg.cli_import_atop does).
+from kg.cli_import import _readable_file, _rows_bar, _store_folder
+
+output_option = click.option(
+    "-o",
+    "--output",
+    "output_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.ttl",
+    help="Import into this Turtle (.ttl) or N-Triples (.nt) file, created if missing and "
+    "merged into if not; replaced atomically after validation; never the bundled data. "
+    "Or import into a store folder with --store, or a server with --endpoint.",
+)
+wait_option = cli_wait_option("another process writing the same store")
+summary_format = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format of the summary.",
 )
 
 

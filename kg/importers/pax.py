@@ -36,7 +36,8 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, TIME
 
 from kg import output
-from kg.errors import BadImport, QueryError
+from kg.crosswalk import StateEntry
+from kg.errors import BadImport
 from kg.graph import StoreSpec
 from kg.importers.model import (
     ID,
@@ -221,58 +222,51 @@ class _Found:
 
 
 class _States:
-    """The states of the graph by name, code and adjective, and their governments."""
+    """States by name, adjective and code, through the crosswalk of states (kg.crosswalk)."""
 
     def __init__(self, index: ActorIndex) -> None:
         self.index = index
-        self.by_gw: dict[int, URIRef] = {}
-        self.by_iso: dict[str, URIRef] = {}
-        self.governments: dict[URIRef, URIRef] = {}
-        kg = index.kg
-        try:
-            for row in kg.select("crosswalk-states").rows:
-                state = URIRef(str(row["state"]))
-                if row["gw"] is not None:
-                    number = read_integer(str(row["gw"]))
-                    if number is not None:
-                        self.by_gw.setdefault(number, state)
-                if row["iso3"] is not None:
-                    self.by_iso.setdefault(str(row["iso3"]).upper(), state)
-            for row in kg.select("state-governments").rows:
-                self.governments.setdefault(
-                    URIRef(str(row["state"])), URIRef(str(row["government"]))
-                )
-        except QueryError:  # a kg without the crosswalk's queries: names only
-            pass
+        self._by_iri: dict[URIRef, StateEntry] | None = None
 
-    def state(self, name: str) -> URIRef | None:
-        """The state a name or adjective stands for."""
-        name = name.strip()
-        for text in (name, DEMONYMS.get(name.casefold().removeprefix("the ").strip(), "")):
-            if not text:
-                continue
-            for iri in sorted(self.index.find(text)):
-                actor = self.index.canonical(iri)
-                if CKG.State in self._types(actor):
-                    return actor
-        return None
+    def located(self, gw: str, iso: str) -> URIRef | None:
+        """The state a location's Gleditsch-Ward number (else ISO alpha-3 code) names: the
+        state itself, not its government (ckg:locationState is a state)."""
+        crosswalk = self.index.crosswalk
+        entry = crosswalk.by_code("gw", gw) if gw.strip() else None
+        if entry is None and iso.strip():
+            entry = crosswalk.by_code("iso3", iso)
+        if entry is None:
+            return None
+        if not self.index.known(entry.iri):
+            self.index.mint(entry.iri, entry.label, [CKG.State])
+        return entry.iri
 
     def party(self, name: str) -> URIRef | None:
-        """The actor that "Government of X", "the X side", "X Government" stands for: the
-        government of X where the data keeps one apart, else the state X."""
+        """The actor that "Government of X", "the X side", "X Government", "the Russian
+        side" stands for: the government of X where the data keeps one apart, else X."""
         for form in _STATE_FORMS:
             match = form.match(name)
             if match:
-                state = self.state(match.group("x"))
-                if state is not None:
-                    return self.governments.get(state, state)
+                x = match.group("x").strip()
+                for text in (x, DEMONYMS.get(x.casefold().removeprefix("the ").strip(), "")):
+                    entry = self._entry(text) if text else None
+                    if entry is not None:
+                        return self.index.state_actor(entry)
         return None
 
-    def _types(self, iri: URIRef) -> set[URIRef]:
-        if iri in self.index.minted:
-            return self.index.minted[iri].types
-        rows = self.index.kg.select("names", {"class": CKG.State, "thing": iri}).rows
-        return {CKG.State} if rows else set()
+    def _entry(self, name: str) -> StateEntry | None:
+        """The crosswalk's state that ``name`` names, by the crosswalk's names or by any
+        name the data gives the state ("Syrian Arab Republic")."""
+        entry = self.index.crosswalk.by_name(name)
+        if entry is not None:
+            return entry
+        if self._by_iri is None:
+            self._by_iri = {e.iri: e for e in self.index.crosswalk.states}
+        for iri in sorted(self.index.find(name)):
+            found = self._by_iri.get(self.index.canonical(iri))
+            if found is not None:
+                return found
+        return None
 
 
 class _Parties:
@@ -305,7 +299,7 @@ class _Parties:
         words = name.split()
         if len(words) > 9 or VAGUE_WORDS.search(name):
             return False
-        if re.search(r"[()\[\]:/]", name) or (
+        if re.search(r"[()\[\]:/,;]|\s(?:by|of|and|the)$", name) or (
             re.search(r"\.\s", name) and not HONORIFIC.match(name)
         ):
             return False
@@ -361,6 +355,18 @@ class _Parties:
             return _Found(actor, actor in self.created)
         if self.is_clear_name(name):
             return _Found(self.mint(name, acronyms), True)
+        return None
+
+    def office_holder_of(self, title: str, given: str | None) -> URIRef | None:
+        """The state or organisation an office is held in: ``given``, or the actor the
+        data knows named after an "of" of the title ("Minister of Foreign Affairs of the
+        Russian Federation"); None if it names none."""
+        if given:
+            return self.known(given)
+        for match in re.finditer(r"\s+(?:of|for|in)\s+(?:the\s+)?", title, re.I):
+            actor = self.known(title[match.end() :])
+            if actor is not None:
+                return actor
         return None
 
     def office(self, text: str) -> URIRef | None:
@@ -563,12 +569,9 @@ def _read_agreement(
             )
             props.append((CKG.conflict, conflict_iri(number)))
     for gw_column, iso_column in (("Loc1GWNO", "Loc1ISO"), ("Loc2GWNO", "Loc2ISO")):
-        gw = read_integer(cells.get(gw_column, "").strip())
-        state = parties.states.by_gw.get(gw) if gw is not None else None
-        if state is None:
-            state = parties.states.by_iso.get(cells.get(iso_column, "").strip().upper())
+        state = parties.states.located(cells.get(gw_column, ""), cells.get(iso_column, ""))
         if state is not None:
-            props.append((CKG.locationState, index.canonical(state)))
+            props.append((CKG.locationState, state))
     batch.add_entity(
         EntityRecord(
             process_iri(pp),
@@ -656,11 +659,11 @@ def _resolve_piece(parties: _Parties, piece: Piece, column: str) -> list[_Party]
         new = person is None or person in parties.created
         if person is None:
             person = parties.mint(piece.person, person=True)
-        organisation = parties.resolve(piece.office_of) if piece.office_of else None
+        organisation = parties.office_holder_of(piece.office, piece.office_of)
         office = parties.office(piece.office)
         held = None
         if organisation is not None and office is not None:
-            held = (person, office, organisation.actor)
+            held = (person, office, organisation)
         if new:
             counts.minted += 1
         else:

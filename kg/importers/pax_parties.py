@@ -33,7 +33,8 @@ _LEAD = re.compile(
     r"|on\s+behalf\s+of|represented\s+by|representing"
     r"|(?:an?\s+|the\s+)?representatives?(?:\s+and\s+a\s+delegate)?\s+(?:of|from|for)"
     r"|(?:an?\s+|the\s+)?delegates?\s+(?:of|from)|(?:the\s+)?delegation\s+of"
-    r"|on\s+the\s+side\s+of|from\s+factions\s+of|from|for|by"
+    r"|on\s+the\s+side\s+of|from\s+factions\s+of|from|for|by|to"
+    r"|pour|por|par|para|au\s+nom\s+d[eu]|en\s+nombre\s+de|de\s+la\s+part\s+d[eu]"
     r"|side\s+(?:one|two|three|\d)|(?:t)?he\s+(?:first|second|third)\s+party"
     r")\b\s*[:,\-–]?\s*",
     re.IGNORECASE,
@@ -51,6 +52,10 @@ _ON_BEHALF = re.compile(
 )
 _FOR = re.compile(r"^(?P<person>.+?)\s+for\s+(?:the\s+)?(?P<party>.+)$")
 _DASH = re.compile(r"^(?P<party>.+?)\s+[-–]\s+(?P<person>.+)$")
+# "Russian Federation Representative Sergey Viktorovich Lavrov": the party, then who signed.
+_REPRESENTATIVE = re.compile(
+    r"^(?P<party>[A-Z].+?)\s+(?:Representative|Delegate)\s+(?P<person>.+)$"
+)
 
 # A person's title before the name: "Sheikh", "Abu" (a kunya), military ranks.
 HONORIFIC = re.compile(
@@ -73,7 +78,8 @@ VAGUE_WORDS = re.compile(
     r"|factions?|members?|unknown|unclear|illegible|unspecified|secondary|listed|participants"
     r"|agreement|document|according|named|will|were|was|is|are|segments|several|all"
     r"|villages?|neighbou?rhood|families|tribes|clans|sheikhs|stamp|page|note|notes"
-    r"|initiative|not|other|others|rebels|third)\b",
+    r"|initiative|not|other|others|rebels|third|contract|resolutions?|although|guaranteed"
+    r"|witnessed|mediated|present|attended|meeting|conference|session)\b",
     re.IGNORECASE,
 )
 # Words in a name that make it an armed group (PA-X's names of Syrian and other factions).
@@ -233,24 +239,34 @@ def _piece(text: str, role: str) -> Piece:
             body, person = match.group("party"), match.group("person")
             break
     else:
-        for pattern in (_FOR, _DASH):
+        for pattern in (_FOR, _DASH, _REPRESENTATIVE):
             match = pattern.match(body)
-            if match and HONORIFIC.match(clean_name(match.group("person"))[0]):
+            person_name = clean_name(match.group("person"))[0] if match else ""
+            if match and (
+                HONORIFIC.match(person_name)
+                or pattern is _REPRESENTATIVE
+                and is_person_name(person_name)
+            ):
                 body, person = match.group("party"), match.group("person")
                 break
         else:
             parts = [p.strip() for p in re.split(r"\s*[,:]\s+", body) if p.strip()]
-            if len(parts) >= 2 and is_person_name(parts[0]) and OFFICE_WORDS.search(parts[1]):
+            if (
+                len(parts) >= 2
+                and is_person_name(parts[0])
+                and (OFFICE_WORDS.search(parts[1]) or _AGENT.match(parts[1]))
+            ):
                 # "Sergey Lavrov, Minister of Foreign Affairs of the Russian Federation",
                 # "Moon Jae-in, President, Republic of Korea"
-                person, title = parts[0], clean_name(parts[1])[0]
-                org = parts[2] if len(parts) >= 3 else None
+                person, title = parts[0], plain(parts[1]).strip(" ,.;:")
+                org = parts[-1] if len(parts) >= 3 else None
                 match = _OFFICE_OF.match(title)
-                if match and org is None:
-                    title, org = match.group("office"), match.group("org")
-                if _AGENT.match(title) and org:
-                    body = org  # a representative's party is whom they represent
+                if _AGENT.match(title) and (org or match):
+                    # a representative's party is whom they represent
+                    body = org or (match.group("org") if match else "")
                 else:
+                    # which "of" ends the office is for the caller to find (the one after
+                    # which an actor is named: "Minister of Defence of Azerbaijan")
                     body, office, office_of = "", title, org
             elif len(parts) == 2 and is_person_name(parts[1]) and not is_person_name(parts[0]):
                 body, person = parts[0], parts[1]
@@ -301,9 +317,12 @@ def third_party_pieces(text: str) -> list[Piece]:
             if match:
                 role, rest = cue_role, segment[match.end() :]
                 break
-        if role is not None and not clean_name(rest)[0]:
-            current = role  # a heading: "Witnesses:", "Mediators:"
-            continue
+        if role is not None:
+            # "Witnesses:", "Guarantor: Al Sham Legion": the role of the lines after it too
+            # ("Represented by:", a name), until another cue
+            current = role
+            if not clean_name(rest)[0]:
+                continue
         if _heading(segment):
             continue
         if role is None:

@@ -242,6 +242,10 @@ def aliases_command(source: GraphSource, fmt: str) -> None:
     show_report(aliases(source.open()), fmt)
 
 
+from kg.cli_import_atop import atop_command  # noqa: E402  (it uses the options above)
+
+import_group.add_command(atop_command)
+
 from kg.cli_import_pax import pax_command  # noqa: E402  (it uses the options above)
 
 import_group.add_command(pax_command)

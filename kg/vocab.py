@@ -122,6 +122,7 @@ class CKG(DefinedNamespace):
     witness: URIRef  # the actor that witnessed
     AgreementMediationClaim: URIRef  # a source says an actor mediated an agreement
     allianceKind: URIRef  # what allies promised each other
+    AllianceKinds: URIRef  # the scheme of ATOP's obligations
     atopId: URIRef  # ATOP atopid
     gwCode: URIRef  # Gleditsch-Ward number
     cowCode: URIRef  # COW ccode
@@ -136,3 +137,5 @@ class CKG(DefinedNamespace):
     decisionAbout: URIRef  # one of the two actors decided on
     verdict: URIRef  # owl:sameAs or owl:differentFrom
     reviewedBy: URIRef  # who decided
+    movedClaim: URIRef  # a claim a merge moved to the actor merged into
+    formerType: URIRef  # a class the merged actor had before the merge

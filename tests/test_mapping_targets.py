@@ -198,3 +198,31 @@ def test_a_pax_like_table_imports_and_passes_the_shapes(tmp_path: Path) -> None:
     assert set(graph.subjects(ckg("agreement"), agreement)) == {
         ck(f"source-my-notes-2093-{s}") for s in ("russia", "iran", "turkey")
     }
+
+
+def test_a_pax_conflict_of_na_is_none(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    batch = read(
+        kg,
+        tmp_path,
+        PAX.replace(",299\n", ",NA\n"),
+        SOURCE + AGREEMENT + '[claim]\nrelation = "signatory"\nsignatory = { name = "{Part}", '
+        'split = ";" }\nconflict = { value = "{con}", map = { NA = "" }, default = "{con}" }\n',
+    )
+    assert len(batch.claims) == 3 and not any(c.extra for c in batch.claims)
+
+
+def test_an_agreement_the_alias_table_merges_is_the_data_s(
+    kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    # data/agreement-aliases.ttl: PA-X 2093 is the bundled Astana memorandum. Its claims go
+    # to that agreement, which keeps its own name and date (no second node, no second date).
+    batch = read(
+        kg,
+        tmp_path,
+        PAX,
+        SOURCE
+        + AGREEMENT.replace('"pax-{AgtId}"', '"pax-agreement-{AgtId}"')
+        + '[claim]\nrelation = "signatory"\nsignatory = { name = "{Part}", split = ";" }\n',
+    )
+    assert {c.object for c in batch.claims} == {ck("de-escalation-memorandum-2017")}
+    assert not batch.entities

@@ -260,7 +260,7 @@ class ClaimReader:
                 elif (CKG.allianceKind, concept) not in found:
                     found.append((CKG.allianceKind, concept))
         text = self.text(row, "conflict")
-        if text is not None:
+        if text:  # a map may send "NA" (PA-X's) to ""
             number = read_integer(text)
             if number is None:
                 self.problems.add(

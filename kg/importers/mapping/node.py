@@ -9,7 +9,7 @@ agreement): :class:`kg.importers.model.EntityRecord`.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from rdflib import RDFS, XSD, Literal, URIRef
@@ -61,6 +61,8 @@ class NodeReader:
     problems: Problems
     batch: Batch
     spec: NodeSpec | None
+    #: The IRI an alias table (owl:sameAs) merges an IRI into: the same as itself if none.
+    canonical: Callable[[URIRef], URIRef] = field(default=lambda iri: iri)
     classes: dict[str, dict[str, URIRef]] = field(default_factory=dict)  # role -> names
     bases: dict[str, URIRef] = field(default_factory=dict)  # role -> its range, no actor
     ranges: dict[str, URIRef] = field(default_factory=dict)  # every role -> its range
@@ -119,6 +121,11 @@ class NodeReader:
             properties.append((RDFS.comment, Literal(note, lang="en")))
         if self.problems.count > before:
             return None
+        merged = self.canonical(iri)
+        if merged != iri:
+            # One the data has already (PA-X 2093 is the bundled Astana memorandum): its
+            # claims go to it, and it keeps its own name and date.
+            return merged
         self.batch.add_entity(EntityRecord(iri, (cls,), name, tuple(properties)))
         return iri
 
@@ -145,6 +152,7 @@ class NodeReader:
         names = self.classes.get(role, {})
         iri = expand_iri(text) if ":" in text else None
         if iri is not None:
+            iri = self.canonical(iri)
             if iri in self.batch.entities:
                 return iri
             base = self.bases.get(role)

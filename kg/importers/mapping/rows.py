@@ -59,7 +59,7 @@ def read_with_mapping(
 
     actors = ActorReader(index, problems, spec.unknown_actors, reread)
     sources = SourceReader(spec, actors, problems, batch)
-    nodes = NodeReader(index.kg, problems, batch, spec.node)
+    nodes = NodeReader(index.kg, problems, batch, spec.node, index.canonical)
     nodes.prepare(index.actor_types)
     check_node(spec, nodes)
     reader = ClaimReader(

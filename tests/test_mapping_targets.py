@@ -226,3 +226,35 @@ def test_an_agreement_the_alias_table_merges_is_the_data_s(
     )
     assert {c.object for c in batch.claims} == {ck("de-escalation-memorandum-2017")}
     assert not batch.entities
+
+
+ATOP_FLAGS = (
+    'alliance_kind = { flags = { atop_defense = "defense", atop_nonagg = "nonagg", '
+    'atop_consul = "consultation" } }\n'
+)
+
+
+def test_kinds_of_alliance_from_one_column_each(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    # ATOP's obligations: one 0/1 column per kind (issue 15: they had no place).
+    batch = read(
+        kg,
+        tmp_path,
+        "a,b,year,atop_defense,atop_nonagg,atop_consul\nRussia,Syria,2015,1.0,0,1\n",
+        SOURCE
+        + '[claim]\nrelation = "alliance"\nparty = ["{a}", "{b}"]\nduring = "{year}"\n'
+        + ATOP_FLAGS,
+    )
+    [claim] = batch.claims
+    assert set(claim.extra) == {
+        (CKG.allianceKind, ckg("DefencePact")),
+        (CKG.allianceKind, ckg("ConsultationPact")),
+    }
+    message = refusal(
+        kg,
+        tmp_path,
+        "a,b,year,atop_defense,atop_nonagg,atop_consul\nRussia,Syria,2015,1,0,1\n",
+        SOURCE
+        + '[claim]\nrelation = "alliance"\nparty = ["{a}", "{b}"]\n'
+        + ATOP_FLAGS.replace('"consultation"', '"friendship"'),
+    )
+    assert "[claim] alliance_kind flags: 'friendship' is no kind of alliance" in message

@@ -239,6 +239,14 @@ class ClaimReader:
         """What else the claim says: its kinds of alliance, and the UCDP conflict it belongs
         to (added as an armed conflict with its id: the data may lack it)."""
         found: list[tuple[URIRef, URIRef | Literal]] = []
+        for column, name in self.spec.alliance_flags:
+            flag = read_flag(row.cells[column])
+            if flag is None:
+                self.problems.add(row, column, f"{row.cells[column].strip()!r} is not 0 or 1")
+            elif flag and kind.iri != CKG.AllianceClaim:
+                self.problems.add(row, column, f"gives a kind of alliance to a {kind.label}")
+            elif flag and (CKG.allianceKind, self.alliance_kinds[normalise(name)]) not in found:
+                found.append((CKG.allianceKind, self.alliance_kinds[normalise(name)]))
         text = self.text(row, "alliance_kind")
         if text is not None and kind.iri != CKG.AllianceClaim:
             self.problems.add(

@@ -158,6 +158,9 @@ class _Reader:
             if actor is not None:
                 self.spec.actors[key] = actor
         for key in CLAIM_TEXT_KEYS & set(claim):
+            if key == "alliance_kind" and isinstance(claim[key], dict) and "flags" in claim[key]:
+                self.spec.alliance_flags = self.flags("[claim] alliance_kind", claim[key])
+                continue
             value = self.value(f"[claim] {key}", claim[key])
             if value is not None:
                 self.spec.claim[key] = value
@@ -408,6 +411,18 @@ class _Reader:
             return SupportSpec(flags=tuple(found))
         value = self.value(key, raw)
         return SupportSpec(value=value)
+
+    def flags(self, key: str, raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        """``{ flags = { column = "name", ... } }``: one 0/1 column per kind (the names are
+        checked against the ontology when the import starts)."""
+        extra = set(raw) - {"flags"}
+        if extra:
+            self.fail(key, f"with flags takes no other key ({', '.join(sorted(extra))})")
+        flags = raw["flags"]
+        if not isinstance(flags, dict) or not all(isinstance(v, str) for v in flags.values()):
+            self.fail(f"{key} flags", 'must be a table of column = kind, such as { d = "defense" }')
+            return ()
+        return tuple((str(column), kind) for column, kind in flags.items())
 
     def kinds(self) -> str:
         labels = sorted(set(self.vocabulary.support_labels.values()))

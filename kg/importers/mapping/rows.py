@@ -62,8 +62,16 @@ def read_with_mapping(
     nodes = NodeReader(index.kg, problems, batch, spec.node, index.canonical)
     nodes.prepare(index.actor_types)
     check_node(spec, nodes)
+    kinds_of_alliance = alliance_kinds(index.kg)
+    for _column, name in spec.alliance_flags:
+        if normalise(name) not in kinds_of_alliance:
+            known = ", ".join(sorted({local(c) for c in kinds_of_alliance.values()}))
+            raise BadImport(
+                f"{spec.path}: [claim] alliance_kind flags: {name!r} is no kind of alliance "
+                f"(known: {known}, by label or ATOP name)"
+            )
     reader = ClaimReader(
-        spec, index.vocabulary, actors, sources, problems, nodes, alliance_kinds(index.kg)
+        spec, index.vocabulary, actors, sources, problems, nodes, kinds_of_alliance
     )
     matrix = spec.unpivot.resolve(table.columns) if spec.unpivot is not None else []
     for whole in table.rows():

@@ -172,6 +172,8 @@ class MappingSpec:
     actors: dict[str, ActorSpec] = field(default_factory=dict)
     support: SupportSpec = field(default_factory=SupportSpec)
     node: NodeSpec | None = None
+    #: ``alliance_kind = { flags = { atop_defense = "defense", ... } }``: (column, kind).
+    alliance_flags: tuple[tuple[str, str], ...] = ()
 
     def values(self) -> list[Value]:
         """Every value of the mapping."""
@@ -211,6 +213,7 @@ class MappingSpec:
                     (f"{value.key} default", column_of(column)) for column in value.default.columns
                 ]
         found += [("[claim] support", column) for column, _kind in self.support.flags]
+        found += [("[claim] alliance_kind", column) for column, _kind in self.alliance_flags]
         found += [("[rows] keep_if", column) for column in self.keep_if]
         found += [("[rows] skip_if", column) for column in self.skip_if]
         return found

@@ -154,7 +154,8 @@ class Vocabulary:
         return cls(
             tuple(kinds.values()),
             MappingProxyType(edges),
-            tuple(k.from_role_label for k in third_party),
+            # once each: an agreement's mediator and talks' mediator are one role
+            tuple(dict.fromkeys(k.from_role_label for k in third_party)),
             MappingProxyType(by_name),
             MappingProxyType(support),
             MappingProxyType(support_labels),

@@ -30,7 +30,7 @@ RIVALRY = URIRef(NS + "RivalryClaim")
 def test_the_kinds_of_claim_of_the_bundled_ontology(astana_graph: KnowledgeGraph) -> None:
     vocabulary = Vocabulary.of(astana_graph)
     kinds = {k.iri: k for k in vocabulary.kinds}
-    assert len(kinds) == 10
+    assert len(kinds) == 12
     support = kinds[CKG.SupportClaim]
     assert (support.label, support.direct, support.direct_label, support.inverse_label) == (
         "support claim",
@@ -57,7 +57,12 @@ def test_the_kinds_of_claim_of_the_bundled_ontology(astana_graph: KnowledgeGraph
 
 
 def test_third_party_roles_in_the_order_of_the_ontology(astana_graph: KnowledgeGraph) -> None:
-    assert Vocabulary.of(astana_graph).third_party_roles == ("mediator", "guarantor", "host")
+    assert Vocabulary.of(astana_graph).third_party_roles == (
+        "mediator",
+        "guarantor",
+        "host",
+        "witness",
+    )
 
 
 def test_plain_properties_that_are_edges(astana_graph: KnowledgeGraph) -> None:
@@ -151,7 +156,7 @@ def test_a_changed_ontology_changes_what_the_code_sees(tmp_path: Path) -> None:
     rivalry = vocabulary.claim_kind(str(RIVALRY))
     assert rivalry is not None and rivalry.symmetric and rivalry.between_actors
     assert rivalry.edge is not None and (rivalry.edge.name, rivalry.edge.sign) == ("rival of", -1)
-    assert vocabulary.third_party_roles == ("host", "mediator", "guarantor")
+    assert vocabulary.third_party_roles == ("host", "mediator", "guarantor", "witness")
     # the network: a new kind of edge, and support as a hostile tie
     network = project(kg, include_ended=True)
     [rival] = [(u, v, d) for u, v, d in network.edges(data=True) if d["kind"] == "rival of"]

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.cli_import import import_group
 from kg.errors import BadImport
@@ -93,7 +94,7 @@ def expected_troops(
     return {key: runs(ys) for key, ys in years.items()}
 
 
-def year_of(graph: Graph, node: URIRef, prop: URIRef) -> int:
+def year_of(graph: Graph, node: Node, prop: URIRef) -> int:
     value = graph.value(node, prop)
     assert isinstance(value, Literal)
     return int(str(value)[:4])
@@ -115,8 +116,8 @@ def graph(imported: tuple[Path, ImportResult]) -> Graph:
     return Graph().parse(imported[0])
 
 
-def claims(graph: Graph, kind: URIRef, dyad: int) -> dict[tuple[int, int], list[URIRef]]:
-    found: dict[tuple[int, int], list[URIRef]] = defaultdict(list)
+def claims(graph: Graph, kind: URIRef, dyad: int) -> dict[tuple[int, int], list[Node]]:
+    found: dict[tuple[int, int], list[Node]] = defaultdict(list)
     for node in graph.subjects(CKG.dyad, ck(f"ucdp-dyad-{dyad}")):
         if (node, RDF.type, kind) in graph:
             found[year_of(graph, node, CKG.start), year_of(graph, node, CKG.end)].append(node)

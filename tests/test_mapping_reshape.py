@@ -219,3 +219,16 @@ def test_a_default_takes_a_key_the_table_lacks(kg: KnowledgeGraph, tmp_path: Pat
         'recipient = "{lookup.cow:ccode2}"\n',
     )
     assert pairs(claims) == {"t1": ("russia", "iran")}
+
+
+def test_a_bad_cell_of_a_matrix_is_named_by_its_column(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    message = refusal(
+        kg,
+        tmp_path,
+        "group,Iran,Russia\nDamascus,2015,soon\n",
+        '[table]\nunpivot = { columns = ["Iran", "Russia"], name = "backer", value = "from" }\n\n'
+        + SOURCE
+        + CLAIM
+        + 'start = "{from}"\n',
+    )
+    assert "table.csv, row 2, column Russia: 'soon' is not a date" in message

@@ -8,6 +8,7 @@ others with :class:`.claim.ClaimReader` and keeps a claim given twice once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import URIRef
@@ -20,7 +21,7 @@ from kg.importers.mapping.kinds import local
 from kg.importers.mapping.lookup import Cells
 from kg.importers.mapping.node import NodeReader
 from kg.importers.mapping.source import SourceReader
-from kg.importers.mapping.spec import MappingSpec, check_columns
+from kg.importers.mapping.spec import MappingSpec, UnpivotSpec, check_columns
 from kg.importers.model import Batch
 from kg.importers.resolve import ActorIndex
 from kg.importers.table import Problems, Row, open_table
@@ -46,7 +47,7 @@ def read_with_mapping(
     for lookup in spec.lookups.values():
         if lookup.table is None:
             lookup.load()
-    problems = table.problems
+    problems = _Problems(path, unpivot=spec.unpivot)
     batch = Batch(path, sink=sink, progress=progress)
     seen: dict[URIRef, int] = {}
     references = spec.references()
@@ -76,14 +77,31 @@ def read_with_mapping(
     matrix = spec.unpivot.resolve(table.columns) if spec.unpivot is not None else []
     for whole in table.rows():
         batch.row_read()
-        if problems.full:
+        if problems.full or table.problems.full:
             break
         for row in map(reread, _unpivoted(spec, whole, matrix)):
             _read_row(spec, row, reader, batch, seen, problems)
-    problems.raise_if_any()
+    # The table's own problems (a malformed row) and the mapping's, in one refusal.
+    found = Problems(path, table.problems.found + problems.found)
+    found.count = table.problems.count + problems.count
+    found.raise_if_any()
     batch.actors = dict(index.minted)
     batch.clashes = index.clashes()
     return batch
+
+
+@dataclass
+class _Problems(Problems):
+    """The problems of the rows read through the mapping: the cell of an unpivoted matrix
+    is named by its column in the file ("column Russia"), not the new column's name."""
+
+    unpivot: UnpivotSpec | None = None
+
+    def add(self, row: Row | None, column: str | None, message: str) -> None:
+        unpivot = self.unpivot
+        if unpivot is not None and row is not None and column == unpivot.value:
+            column = row.cells.get(unpivot.name, column)
+        super().add(row, column, message)
 
 
 def _unpivoted(spec: MappingSpec, row: Row, matrix: list[str]) -> Iterator[Row]:

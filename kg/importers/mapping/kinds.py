@@ -29,7 +29,8 @@ def local(iri: str) -> str:
     return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _words(name: str) -> str:
+def words(name: str) -> str:
+    """``DeEscalationAgreement`` as ``de escalation agreement``."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
 
 
@@ -51,7 +52,7 @@ class Kinds:
                 kind.label.removesuffix(" claim"),
                 kind.direct_label,
                 name,
-                _words(name.removesuffix("Claim")),
+                words(name.removesuffix("Claim")),
             ):
                 by_name.setdefault(normalise(text), kind)
         roles = {local(k.from_role) for k in vocabulary.kinds}

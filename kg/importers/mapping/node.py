@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from kg.graph import KnowledgeGraph
-from kg.importers.mapping.kinds import _words, local
+from kg.importers.mapping.kinds import local, words
 from kg.importers.mapping.spec import ActorSpec, NodeSpec
 from kg.importers.mapping.template import UNEXPANDED, Value
 from kg.importers.model import ID, PRECISION, Batch, EntityRecord, slug
@@ -47,7 +47,7 @@ def class_names(kg: KnowledgeGraph, base: URIRef) -> dict[str, URIRef]:
     for row in kg.select("subclasses", {"class": base}).rows:
         iri = URIRef(str(row["type"]))
         name = local(iri)
-        for text in (name, _words(name), f"ckg:{name}", str(iri)):
+        for text in (name, words(name), f"ckg:{name}", str(iri)):
             found.setdefault(normalise(text), iri)
     return found
 

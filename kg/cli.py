@@ -18,6 +18,7 @@ import click
 from rdflib import Graph
 
 from kg import output, queries
+from kg.cli_actors import actors_group
 from kg.cli_common import GraphSource, KGGroup, as_day, data_options, format_option
 from kg.cli_import import import_group
 from kg.cli_network import metrics_command, plot_command
@@ -370,6 +371,7 @@ cli.add_command(import_group)
 cli.add_command(metrics_command)
 cli.add_command(plot_command)
 cli.add_command(load_command)
+cli.add_command(actors_group)
 
 
 def main() -> None:

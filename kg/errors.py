@@ -130,3 +130,10 @@ class WriterBusy(StoreError):
     for it; nothing was written."""
 
     exit_code = 11
+
+
+class DecisionRefused(KGError):
+    """A decision on two actors (`kg actors merge`, `distinct`) cannot be recorded: they
+    are one IRI, or other merges make them one actor, which it would contradict."""
+
+    exit_code = 14

@@ -153,6 +153,7 @@ def test_the_syria_dyad_is_one_opposition_claim_open_at_the_end(graph: Graph) ->
     assert graph.value(claim, CKG.openAtCoverageEnd) == Literal(True)
     assert graph.value(claim, CKG.conflict) == ck("ucdp-conflict-299")
     assert graph.value(claim, CKG.location) == Literal("Syria")
+    assert graph.value(claim, CKG.locationState) == ck("syria")  # gwno_loc 652: the state
     assert graph.value(claim, CKG.source) == SOURCE
 
 
@@ -237,6 +238,9 @@ def test_conflicts_come_from_the_acd_with_intensity_by_year(graph: Graph) -> Non
     assert str(graph.value(conflict, RDFS.label)) == "Syria: Government"
     assert graph.value(conflict, CKG.ucdpConflictId) == Literal(299)
     assert graph.value(conflict, CKG.incompatibility) == URIRef(ONT + "GovernmentIncompatibility")
+    assert set(graph.objects(conflict, CKG.locationState)) == {ck("syria")}
+    coalition = set(graph.objects(ck("ucdp-conflict-420"), CKG.locationState))
+    assert coalition == {ck(s) for s in ("australia", "iraq", "united-kingdom", "united-states")}
     last = max(acd, key=lambda r: int(r["year"]))
     assert last["type_of_conflict"] == "4"
     assert graph.value(conflict, CKG.conflictType) == URIRef(

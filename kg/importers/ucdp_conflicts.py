@@ -166,6 +166,7 @@ class _Dyad:
     sides: dict[str, list[_Party]]
     first_row: Row
     years: dict[int, _DyadYear] = field(default_factory=dict)
+    places: tuple[int, ...] = ()  # gwno_loc: the Gleditsch-Ward numbers of the location
 
 
 @dataclass
@@ -177,6 +178,7 @@ class _Conflict:
     types: dict[int, int] = field(default_factory=dict)  # by year
     intensities: dict[int, int] = field(default_factory=dict)  # by year (ACD only)
     row: Row | None = None
+    places: tuple[int, ...] = ()  # gwno_loc
 
 
 class _Cells:
@@ -249,6 +251,12 @@ class _Cells:
         # later, by the codes the file gives each government where it is a primary party.
         return [_Second(n, frozenset(codes)) for n in names]
 
+    def places(self) -> tuple[int, ...]:
+        """The Gleditsch-Ward numbers of the location (gwno_loc), where the file has it."""
+        if "gwno_loc" not in self.row.cells:
+            return ()
+        return tuple(self.integers("gwno_loc") or ())
+
     def gw_codes(self, side: str) -> list[int]:
         """The Gleditsch-Ward numbers of a side (gwno_a, gwno_b), where the file has the
         column and the cell reads; [] otherwise (they only pair names with codes)."""
@@ -293,6 +301,7 @@ def _read_dyads(
         sides = {"a": read.parties("a"), "b": read.parties("b")}
         seconds = {"a": read.seconds("a"), "b": read.seconds("b")}
         location = read.text("location")
+        places = read.places()
         if version is None and "version" in row.cells:
             version = read.text("version") or None
         if problems.count > before:
@@ -307,6 +316,7 @@ def _read_dyads(
         dyad = dyads.get(dyad_id)
         if dyad is None:
             dyad = dyads[dyad_id] = _Dyad(dyad_id, conflict_id, location, parties, row)
+            dyad.places = places
         elif dyad.conflict_id != conflict_id or _ids(dyad.sides) != _ids(parties):
             problems.add(
                 row,
@@ -327,6 +337,7 @@ def _read_dyads(
         if conflict is None:
             territory = read.text("territory_name")
             conflict = _Conflict(conflict_id, location, incompatibility, territory, row=row)
+            conflict.places = places
             conflicts[conflict_id] = conflict
         conflict.types[year] = kind
     problems.raise_if_any()
@@ -360,6 +371,7 @@ def _read_conflicts(
         incompatibility = read.integer("incompatibility", codes.incompatibility)
         kind = read.integer("type_of_conflict", codes.conflict_type)
         parties = [read.parties(s) for s in "ab"] if has_sides else []
+        places = read.places()
         if problems.count > before:
             continue
         assert conflict_id is not None and year is not None and kind is not None
@@ -375,6 +387,7 @@ def _read_conflicts(
                 incompatibility,
                 read.text("territory_name"),
                 row=row,
+                places=places,
             )
             conflicts[conflict_id] = conflict
         if year in conflict.intensities:
@@ -488,6 +501,7 @@ class _Writer:
         )
         if conflict.territory:
             props += ((CKG.territoryName, Literal(conflict.territory)),)
+        props += self.states(conflict.places)
         node = conflict_iri(conflict.conflict_id)
         for year, level in sorted(conflict.intensities.items()):
             entity = year_entity(node, year, self.codes.intensity[level])
@@ -500,6 +514,20 @@ class _Writer:
             conflict.types[last_year],
         )
         self.batch.add_entity(conflict_entity(conflict.conflict_id, name, conflict.location, props))
+
+    def states(self, codes: tuple[int, ...]) -> Properties:
+        """ckg:locationState for each Gleditsch-Ward number of a location that the
+        crosswalk of states knows: the state itself (ck:syria), not a separate government
+        of it; a code it lacks names no state."""
+        found: Properties = ()
+        for code in codes:
+            entry = self.index.crosswalk.by_code("gw", code)
+            if entry is None:
+                continue
+            if not self.index.known(entry.iri):
+                self.index.mint(entry.iri, entry.label, [CKG.State])
+            found += ((CKG.locationState, entry.iri),)
+        return found
 
     def actor(self, party: _Party) -> URIRef:
         self.parties.setdefault(party.ucdp_id, party.name)
@@ -566,6 +594,7 @@ class _Writer:
         )
         if dyad.location:
             context += ((CKG.location, Literal(dyad.location)),)
+        context += self.states(dyad.places)
         where = f" in {dyad.location}" if dyad.location else ""
         several = len(sides["a"]) * len(sides["b"]) > 1
         for first, last in spans(dyad.years):

@@ -232,3 +232,25 @@ def test_a_bad_cell_of_a_matrix_is_named_by_its_column(kg: KnowledgeGraph, tmp_p
         + 'start = "{from}"\n',
     )
     assert "table.csv, row 2, column Russia: 'soon' is not a date" in message
+
+
+def test_the_command_refuses_a_missing_key_with_exit_8(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli_import import import_group
+
+    with_cow(tmp_path)
+    (tmp_path / "table.csv").write_text("a,b\n365,999\n", encoding="utf-8")
+    (tmp_path / "map.toml").write_text(
+        LOOKUP + SOURCE + '[claim]\nbacker = "{lookup.cow:a}"\nrecipient = "{lookup.cow:b}"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.ttl"
+    args = ["csv", str(tmp_path / "table.csv"), "--mapping", str(tmp_path / "map.toml")]
+    result = CliRunner().invoke(import_group, [*args, "-o", str(out)])
+    assert result.exit_code == 8, result.output
+    assert result.output == (
+        f"Error: {tmp_path / 'table.csv'}, row 2, column b: '999' is not a ccode of cow.csv "
+        "([lookups.cow]; give it a default to accept that)\n"
+    )
+    assert not out.exists()

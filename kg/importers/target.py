@@ -105,7 +105,7 @@ class Session:
     touched: Touched = field(default_factory=Touched)
     seen: int = 0  # subjects written so far
     #: What the replaced subjects pointed at before the import: the actors an earlier
-    #: import of the same rows named, which may name nothing any more (:meth:`orphans`).
+    #: import of the same rows named, which may name nothing any more (:meth:`remove_orphans`).
     former: set[Node] = field(default_factory=set)
     #: The actors removed because nothing names them any more.
     orphaned: list[URIRef] = field(default_factory=list)

@@ -13,6 +13,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -246,17 +247,24 @@ def raw_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@dataclass
+class Whole:
+    """The whole file imported into a store: where, what the import said, the store open."""
+
+    spec: StoreSpec
+    result: PaxImportResult
+    kg: KnowledgeGraph
+
+
 @pytest.fixture(scope="module")
-def whole(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[KnowledgeGraph, PaxImportResult]]:
+def whole(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Whole]:
     path = need_pax()
     spec = StoreSpec(folder=tmp_path_factory.mktemp("pax-whole") / "store")
     load_store(spec, [], bundled=True)
     result = import_pax(path, store=spec)
-    kg = KnowledgeGraph.open(store=spec)
-    yield kg, result
-    kg.close()
+    opened = Whole(spec, result, KnowledgeGraph.open(store=spec))
+    yield opened
+    opened.kg.close()
 
 
 def ask(kg: KnowledgeGraph, text: str, **bound: str) -> list[tuple[str, ...]]:
@@ -271,8 +279,8 @@ def ask(kg: KnowledgeGraph, text: str, **bound: str) -> list[tuple[str, ...]]:
 PREFIX = f"PREFIX ckg: <{CKG_NS}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 
 
-def test_whole_every_agreement(whole: tuple[KnowledgeGraph, PaxImportResult]) -> None:
-    kg, result = whole
+def test_whole_every_agreement(whole: Whole) -> None:
+    kg, result = whole.kg, whole.result
     rows = raw_rows()
     assert result.parties.agreements == len(rows)
     found = ask(kg, "SELECT ?id ?date WHERE { ?a ckg:paxId ?id . OPTIONAL { ?a "
@@ -284,8 +292,8 @@ def test_whole_every_agreement(whole: tuple[KnowledgeGraph, PaxImportResult]) ->
             assert dates[row["AgtId"].strip()] == row["Dat"].strip()
 
 
-def test_whole_syria(whole: tuple[KnowledgeGraph, PaxImportResult]) -> None:
-    kg, _ = whole
+def test_whole_syria(whole: Whole) -> None:
+    kg = whole.kg
     syria = {
         r["AgtId"] for r in raw_rows() if "652" in (r["Loc1GWNO"].strip(), r["Loc2GWNO"].strip())
     }
@@ -295,10 +303,10 @@ def test_whole_syria(whole: tuple[KnowledgeGraph, PaxImportResult]) -> None:
     assert {i for (i,) in found} == syria
 
 
-def test_whole_parties_of_an_agreement(whole: tuple[KnowledgeGraph, PaxImportResult]) -> None:
+def test_whole_parties_of_an_agreement(whole: Whole) -> None:
     """The signatories of each Astana joint statement (2092, 2094, 2095, 2115) and the
     memorandum 2093, as the raw cells list them, each quoted as written."""
-    kg, _ = whole
+    kg = whole.kg
     raw = {r["AgtId"]: r for r in raw_rows()}
     for agt_id in ("2092", "2093", "2094", "2115"):
         written = {p.strip() for p in re.split(r"[;\n]", raw[agt_id]["Part"]) if p.strip()}
@@ -313,9 +321,9 @@ def test_whole_parties_of_an_agreement(whole: tuple[KnowledgeGraph, PaxImportRes
         assert {who for _, who in quotes} == {CK + "iran", CK + "russia", CK + "turkey"}, agt_id
 
 
-def test_whole_no_actor_from_prose(whole: tuple[KnowledgeGraph, PaxImportResult]) -> None:
+def test_whole_no_actor_from_prose(whole: Whole) -> None:
     """No actor the import made is named by an office, a side, a note or "the parties"."""
-    kg, result = whole
+    kg, result = whole.kg, whole.result
     labels = ask(kg, "SELECT ?l WHERE { ?a a ?t ; rdfs:label ?l . ?t rdfs:subClassOf* "
                  'ckg:Actor . FILTER STRSTARTS(STR(?a), "' + CK + 'pax-") }')  # fmt: skip
     assert len(labels) > 1000
@@ -326,3 +334,13 @@ def test_whole_no_actor_from_prose(whole: tuple[KnowledgeGraph, PaxImportResult]
     )
     assert [label for (label,) in labels if bogus.search(label)] == []
     assert result.parties.text > 0
+
+
+def test_whole_again_adds_nothing(whole: Whole) -> None:
+    """Syria's agreements imported again, into the store that holds the whole file, add
+    nothing: a party resolves the same, whichever rows came first or before."""
+    whole.kg.close()  # the import takes the store's lock
+    again = import_pax(need_pax(), store=whole.spec, conflict="Syria")
+    whole.kg = KnowledgeGraph.open(store=whole.spec)
+    assert again.parties.agreements == 108
+    assert again.result.triples_added == 0 and again.result.triples_removed == 0

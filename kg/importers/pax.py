@@ -277,20 +277,33 @@ class _Parties:
         self.states = _States(index)
         self.counts = counts
         self.offices = _concepts(index, CKG_OFFICES)
-        self._minted: dict[str, URIRef] = {}  # folded name or acronym -> actor minted here
         self.alt_labels: dict[URIRef, set[str]] = {}
         self.created: set[URIRef] = set()  # the actors this import adds from party text
 
-    def known(self, name: str) -> URIRef | None:
-        """The actor the data (or this import) has by ``name``."""
+    def known(self, name: str, *, own: bool = True) -> URIRef | None:
+        """The actor the data has by ``name``. An actor an import of PA-X added is found
+        only by its own name (``own``), and only where the name is clearly one, as when it
+        was added: found by another way (an acronym, "for the national" for "National",
+        the organisation of an office) it would depend on which rows came first, or were
+        imported before, and a second import would not give what the first gave."""
         name = _TYPOS.sub("America", name.strip())
         if not name:
             return None
+        own = own and self.is_clear_name(name)
+        mine = self.iri_for(name)
         for text in (name, re.sub(r"^the\s+", "", name, flags=re.I)):
-            found = sorted(self.index.find(text))
-            if found:
-                return self.index.canonical(found[0])
-        return self._minted.get(_fold(name)) or self.states.party(name)
+            for iri in sorted(self.index.find(text)):
+                actor = self.index.canonical(iri)
+                if not str(actor).startswith(_PAX) or own and actor == mine:
+                    return actor
+        if own and (mine in self.created or self.index.in_graph(mine)):
+            return mine
+        return self.states.party(name)
+
+    @staticmethod
+    def iri_for(name: str) -> URIRef:
+        """The IRI of the actor a name gives when an import of PA-X adds it."""
+        return ID[f"pax-{slug(_fold(name)) or 'actor'}"]
 
     def is_clear_name(self, name: str) -> bool:
         """Whether ``name`` is clearly the name of a group, organisation or person."""
@@ -315,13 +328,12 @@ class _Parties:
         return True
 
     def mint(self, name: str, acronyms: tuple[str, ...] = (), *, person: bool = False) -> URIRef:
-        key = _fold(name)
-        iri = self._minted.get(key)
-        if iri is None:
-            iri = ID[f"pax-{slug(key) or 'actor'}"]
-            if self.index.known(iri) and iri not in self.index.minted:
-                iri = ID[f"pax-actor-{slug(key)}"]
-            self._minted[key] = iri
+        iri = self.iri_for(name)
+        if iri not in self.created:
+            if self.index.in_graph(iri):
+                # An earlier import of PA-X added it: the same name is the same actor, and
+                # keeps the name it was added with (another spelling is no second label).
+                return self._add_acronyms(iri, acronyms)
             self.created.add(iri)
             if person or HONORIFIC.match(name) or is_person_name(name) and not _org_like(name):
                 types = [_T["Person"]]
@@ -337,9 +349,11 @@ class _Parties:
                 iri, name, types,
                 comment="Named as a party of a peace agreement in PA-X version 6.",
             )  # fmt: skip
+        return self._add_acronyms(iri, acronyms)
+
+    def _add_acronyms(self, iri: URIRef, acronyms: tuple[str, ...]) -> URIRef:
         for acronym in acronyms:
-            if self.known(acronym) is None:
-                self._minted.setdefault(_fold(acronym), iri)
+            if self.known(acronym, own=False) is None:
                 self.alt_labels.setdefault(iri, set()).add(acronym)
         return iri
 
@@ -348,7 +362,7 @@ class _Parties:
         actor = self.known(name)
         if actor is None:
             for acronym in acronyms:
-                actor = self.known(acronym)
+                actor = self.known(acronym, own=False)
                 if actor is not None:
                     break
         if actor is not None:
@@ -362,9 +376,9 @@ class _Parties:
         data knows named after an "of" of the title ("Minister of Foreign Affairs of the
         Russian Federation"); None if it names none."""
         if given:
-            return self.known(given)
+            return self.known(given, own=False)
         for match in re.finditer(r"\s+(?:of|for|in)\s+(?:the\s+)?", title, re.I):
-            actor = self.known(title[match.end() :])
+            actor = self.known(title[match.end() :], own=False)
             if actor is not None:
                 return actor
         return None
@@ -378,6 +392,7 @@ class _Parties:
 
 
 CKG_OFFICES = URIRef(_O + "Offices")
+_PAX = str(ID["pax-"])
 # Words that name a kind of party, not a party: "Government" (of which side?), "Opposition".
 _GENERIC = re.compile(
     r"(?:the )?(?:government|opposition|regime|army|rebels?|rebel groups|military|state|"
@@ -687,13 +702,23 @@ def _resolve_piece(parties: _Parties, piece: Piece, column: str) -> list[_Party]
     return out
 
 
+def parties_named(parties: _Parties, parts: list[str]) -> list[bool]:
+    """For each part, whether it names an actor of the data (not one an import of PA-X
+    added) or is plainly a group."""
+    found = []
+    for part in parts:
+        found.append(_org_like(part) or parties.known(part, own=False) is not None)
+    return found
+
+
 def _split(parties: _Parties, name: str) -> list[str]:
     """A list of parties in one piece, where its parts are names (most of them known
     actors, states or plainly groups); else the piece whole."""
     parts = list_parts(name)
     if len(parts) < 2:
         return parts
-    good = [p for p in parts if parties.known(p) is not None or _org_like(p)]
+    # Not by the actors an import of PA-X added: a second import would cut otherwise.
+    good = [p for p in parties_named(parties, parts) if p]
     if len(good) >= 2 and 2 * len(good) >= len(parts):
         return parts
     return [name]

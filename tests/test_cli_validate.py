@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from kg import resources
+from kg import crosswalk, resources
 from kg.cli import cli
 
 TESTS = Path(__file__).resolve().parent
@@ -252,7 +252,9 @@ def test_this_bound_by_pre_binding_is_never_silently_lost(
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(sparql_shape(PREBOUND[kind]), encoding="utf-8")
     args = ["validate", "--shapes", str(shapes), "--format", "json"]
-    reference = runner.invoke(cli, [*args, "--engine", "pyshacl"])
+    # The store holds the crosswalk of states beside the bundled data (a reference file).
+    states = ["--add", str(crosswalk.bundled_file())]
+    reference = runner.invoke(cli, [*args, *states, "--engine", "pyshacl"])
     assert reference.exit_code == 1, reference.output
     expected = counts(reference.output)
     # The case: every class of the ontology that has a superclass (39 before
@@ -310,7 +312,9 @@ def test_a_sparql_based_constraint_component_is_never_skipped(
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(COMPONENT, encoding="utf-8")
     args = ["validate", "--shapes", str(shapes), "--format", "json"]
-    reference = runner.invoke(cli, [*args, "--engine", "pyshacl"])
+    # The store holds the crosswalk of states beside the bundled data (a reference file).
+    states = ["--add", str(crosswalk.bundled_file())]
+    reference = runner.invoke(cli, [*args, *states, "--engine", "pyshacl"])
     assert reference.exit_code == 1, reference.output
     assert counts(reference.output)[0] > 10
     refused = runner.invoke(cli, [*args, "--engine", "sparql", "--store", str(bundled_store)])

@@ -30,8 +30,8 @@ GW continues from the Yemen Arab Republic) is COW 679 (COW keeps 678 for the Yem
 Republic of 1926-1990). A Gleditsch-Ward number is given only where the UCDP files give
 it for the state's government: the full GW list is not among the sources.
 
-The states that data/actors.ttl already has (Russia, Iran, ...) keep their IRI and label;
-the crosswalk adds their codes and other names. Other states get ck:<name>. A state whose
+The states that data/actors.ttl already has (Russia, Iran, ...) keep their IRI, label and
+names; the crosswalk adds their codes. Other states get ck:<name>. A state whose
 government is a separate actor in data/actors.ttl (ck:syrian-government, ckg:governmentOf
 ck:syria) does not get UCDP's "Government of X" as another name: that name is the
 government's.
@@ -335,7 +335,9 @@ def turtle(states: list[State], actors: Graph, governed: set[URIRef]) -> str:
         # alone is the whole crosswalk (kg.crosswalk reads it so); a store holds them once.
         label = actors.value(state.iri, RDFS.label) if state.known else None
         body = ["a ckg:State", f"rdfs:label {_text(str(label) if label else state.label)}"]
-        if others:
+        # A state of actors.ttl keeps the names given there (and in aliases.ttl): a store,
+        # which holds this file, answers as the bundled data in memory, which does not.
+        if others and not state.known:
             body.append("skos:altLabel " + " , ".join(_text(n) for n in others))
         if state.cow is not None:
             body.append(f"ckg:cowCode {state.cow}")

@@ -14,6 +14,13 @@ readably as the claim's quote, since a row has no sentence. A row without a supp
 ckg:NoKnownSupport record, which is no claim of support and derives no relation, so that
 "no support known" stays apart from "not in the data".
 
+Each row keeps its conflict, dyad and location (ckg:conflict, ckg:dyad, ckg:location: the
+place of ESD's ``location``, which names the conflict, "Iran: Kurdistan"); the conflicts and
+dyads are the nodes the UCDP Dyadic importer (``kg.importers.ucdp_conflicts``) writes too.
+The warring pairs fight: one ckg:OppositionClaim per dyad and span of consecutive years it
+was active (``active`` 1). The dataset covers 1975 to the year before its release (2017):
+a claim of that year is open at the end of coverage.
+
 Actors are resolved by UCDP id: ``ck:ucdp-actor-ID``, unless the alias table merges that IRI
 into an actor of the data (``owl:sameAs``). The others are added, named as ESD names them
 and typed from the dataset's own flags and names: a party flagged non-state is a rebel

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,52 +11,26 @@ from kg.cli_common import (
     REPORT_FORMATS,
     GraphSource,
     KGGroup,
-    ProgressBar,
     data_options,
     format_option,
-    progress_bar,
     quiet_option,
     show_report,
 )
-from kg.cli_common import (
-    wait_option as cli_wait_option,
+from kg.cli_import_atop import atop_command
+from kg.cli_import_common import (
+    output_option,
+    readable_file,
+    rows_bar,
+    show_result,
+    store_folder,
+    summary_format,
+    wait_option,
 )
-from kg.errors import DataLoadError
-from kg.graph import StoreSpec
-
-output_option = click.option(
-    "-o",
-    "--output",
-    "output_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="FILE.ttl",
-    help="Import into this Turtle (.ttl) or N-Triples (.nt) file, created if missing and "
-    "merged into if not; replaced atomically after validation; never the bundled data. "
-    "Or import into a store folder with --store, or a server with --endpoint.",
-)
-wait_option = cli_wait_option("another process writing the same store")
-summary_format = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format of the summary.",
-)
-
+from kg.cli_import_pax import pax_command
+from kg.cli_import_ucdp import ucdp_conflicts_command
 
 if TYPE_CHECKING:
-    from kg.importers import ImportResult
-
-
-def _readable_file(_ctx: click.Context, _param: click.Parameter, path: Path) -> Path:
-    """Refuse an input that is no regular file here, where it is named: a pipe or a device
-    would make the import wait for input that may never come."""
-    if path.exists() and not path.is_file():
-        raise DataLoadError(f"{path}: not a regular file (a device, pipe or socket)")
-    if path.is_symlink() and not path.exists():
-        raise DataLoadError(f"{path}: cannot be read (a symbolic link to nothing, or a loop)")
-    return path
+    pass
 
 
 @click.group("import", cls=KGGroup)
@@ -86,7 +58,7 @@ def import_group() -> None:
     "csv_path",
     metavar="FILE.csv",
     type=click.Path(path_type=Path, dir_okay=False),
-    callback=_readable_file,
+    callback=readable_file,
 )
 @output_option
 @click.option(
@@ -119,8 +91,8 @@ def esd_command(
     """
     from kg.importers import import_esd
 
-    folder = _store_folder(output_path, source)
-    with _rows_bar(csv_path, quiet) as progress:
+    folder = store_folder(output_path, source)
+    with rows_bar(quiet, csv_path) as progress:
         result = import_esd(
             csv_path,
             output_path,
@@ -133,7 +105,7 @@ def esd_command(
             progress=progress,
             stage=progress.stage if progress is not None else None,
         )
-    _show(result, fmt, quiet)
+    show_result(result, fmt, quiet)
 
 
 @import_group.command("csv")
@@ -141,14 +113,14 @@ def esd_command(
     "csv_path",
     metavar="FILE",
     type=click.Path(path_type=Path, dir_okay=False),
-    callback=_readable_file,
+    callback=readable_file,
 )
 @click.option(
     "--mapping",
     "mapping_path",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    callback=_readable_file,
+    callback=readable_file,
     metavar="MAP.toml",
     help="The mapping file: which column is the backer, the recipient, the kind of "
     "relation, dates, source and quote (see the README).",
@@ -176,8 +148,8 @@ def csv_command(
     """
     from kg.importers import import_csv
 
-    folder = _store_folder(output_path, source)
-    with _rows_bar(csv_path, quiet, mapping_path) as progress:
+    folder = store_folder(output_path, source)
+    with rows_bar(quiet, csv_path, mapping=mapping_path) as progress:
         result = import_csv(
             csv_path,
             mapping_path,
@@ -190,41 +162,7 @@ def csv_command(
             progress=progress,
             stage=progress.stage if progress is not None else None,
         )
-    _show(result, fmt, quiet)
-
-
-def _store_folder(output_path: Path | None, source: GraphSource) -> StoreSpec | None:
-    """The store an import goes into: --store (or KG_STORE, unless -o names a file on the
-    command line), or the server --endpoint names (with its update URL and credentials)."""
-    spec = source.store
-    if spec.endpoint is not None:
-        if output_path is not None:
-            given = click.get_current_context().get_parameter_source("endpoint")
-            if given is click.core.ParameterSource.ENVIRONMENT:
-                return None  # -o on the command line wins over KG_ENDPOINT in the environment
-        return spec
-    folder = spec.folder
-    if folder is not None and output_path is not None:
-        given = click.get_current_context().get_parameter_source("store_folder")
-        if given is click.core.ParameterSource.ENVIRONMENT:
-            return None  # -o on the command line wins over KG_STORE in the environment
-    return spec if folder is not None else None
-
-
-def _rows_bar(
-    path: Path, quiet: bool, mapping: Path | None = None
-) -> AbstractContextManager[ProgressBar | None]:
-    """A bar of the rows read, on a terminal only, then of the steps after them."""
-    from kg.importers import table_rows
-
-    shown = not quiet and sys.stderr.isatty()
-    total = table_rows(path, mapping) if shown else 0
-    return progress_bar(f"Importing {path.name}", total, shown, unit="rows")
-
-
-def _show(result: ImportResult, fmt: str, quiet: bool = False) -> None:
-    if not quiet:
-        click.echo(result.render(fmt), nl=False)
+    show_result(result, fmt, quiet)
 
 
 @click.command("aliases")
@@ -242,14 +180,5 @@ def aliases_command(source: GraphSource, fmt: str) -> None:
     show_report(aliases(source.open()), fmt)
 
 
-from kg.cli_import_atop import atop_command  # noqa: E402  (it uses the options above)
-
-import_group.add_command(atop_command)
-
-from kg.cli_import_pax import pax_command  # noqa: E402  (it uses the options above)
-
-import_group.add_command(pax_command)
-
-from kg.cli_import_ucdp import ucdp_conflicts_command  # noqa: E402  (it uses the options above)
-
-import_group.add_command(ucdp_conflicts_command)
+for _command in (atop_command, pax_command, ucdp_conflicts_command):
+    import_group.add_command(_command)

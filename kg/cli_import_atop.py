@@ -7,30 +7,15 @@ from pathlib import Path
 import click
 
 from kg.cli_common import GraphSource, data_options, quiet_option
-from kg.cli_common import wait_option as cli_wait_option
-
-# Only functions from kg.cli_import: it imports this module to register the command, and
-# mypy cannot type its option decorators across that cycle (they are made here alike).
-from kg.cli_import import _readable_file, _rows_bar, _show, _store_folder
-
-output_option = click.option(
-    "-o",
-    "--output",
-    "output_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="FILE.ttl",
-    help="Import into this Turtle (.ttl) or N-Triples (.nt) file, created if missing and "
-    "merged into if not; replaced atomically after validation; never the bundled data. "
-    "Or import into a store folder with --store, or a server with --endpoint.",
-)
-wait_option = cli_wait_option("another process writing the same store")
-summary_format = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format of the summary.",
+from kg.cli_import_common import (
+    optional_file,
+    output_option,
+    readable_file,
+    rows_bar,
+    show_result,
+    store_folder,
+    summary_format,
+    wait_option,
 )
 
 
@@ -39,13 +24,13 @@ summary_format = click.option(
     "csv_path",
     metavar="FILE.csv",
     type=click.Path(path_type=Path, dir_okay=False),
-    callback=_readable_file,
+    callback=readable_file,
 )
 @click.option(
     "--states",
     "states_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    callback=lambda ctx, param, path: None if path is None else _readable_file(ctx, param, path),
+    callback=optional_file,
     metavar="COW.csv",
     help="A COW state list (ccode, statenme: cow-states.csv) naming the states the crosswalk "
     "of states lacks; needed only for such codes.",
@@ -85,8 +70,8 @@ def atop_command(
     """
     from kg.importers.atop import import_atop
 
-    folder = _store_folder(output_path, source)
-    with _rows_bar(csv_path, quiet) as progress:
+    folder = store_folder(output_path, source)
+    with rows_bar(quiet, csv_path) as progress:
         result = import_atop(
             csv_path,
             output_path,
@@ -100,4 +85,4 @@ def atop_command(
             progress=progress,
             stage=progress.stage if progress is not None else None,
         )
-    _show(result, fmt, quiet)
+    show_result(result, fmt, quiet)

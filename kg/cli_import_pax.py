@@ -7,31 +7,13 @@ from pathlib import Path
 import click
 
 from kg.cli_common import GraphSource, data_options, quiet_option
-from kg.cli_common import wait_option as cli_wait_option
-
-# Only functions from kg.cli_import: it imports this module to register the command, and
-# mypy cannot type its option decorators across that cycle (they are made here alike, as
-# kg.cli_import_atop does).
-from kg.cli_import import _readable_file, _rows_bar, _store_folder
-
-output_option = click.option(
-    "-o",
-    "--output",
-    "output_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="FILE.ttl",
-    help="Import into this Turtle (.ttl) or N-Triples (.nt) file, created if missing and "
-    "merged into if not; replaced atomically after validation; never the bundled data. "
-    "Or import into a store folder with --store, or a server with --endpoint.",
-)
-wait_option = cli_wait_option("another process writing the same store")
-summary_format = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format of the summary.",
+from kg.cli_import_common import (
+    output_option,
+    readable_file,
+    rows_bar,
+    store_folder,
+    summary_format,
+    wait_option,
 )
 
 
@@ -40,7 +22,7 @@ summary_format = click.option(
     "csv_path",
     metavar="FILE.csv",
     type=click.Path(path_type=Path, dir_okay=False),
-    callback=_readable_file,
+    callback=readable_file,
 )
 @output_option
 @click.option(
@@ -81,8 +63,8 @@ def pax_command(
     """
     from kg.importers.pax import import_pax
 
-    folder = _store_folder(output_path, source)
-    with _rows_bar(csv_path, quiet) as progress:
+    folder = store_folder(output_path, source)
+    with rows_bar(quiet, csv_path) as progress:
         result = import_pax(
             csv_path,
             output_path,

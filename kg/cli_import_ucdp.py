@@ -3,42 +3,21 @@
 
 from __future__ import annotations
 
-import sys
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 import click
 
-from kg.cli_common import GraphSource, ProgressBar, data_options, progress_bar, quiet_option
-from kg.cli_common import wait_option as cli_wait_option
-
-# Only functions from kg.cli_import: it imports this module to register the command, and
-# mypy cannot type its option decorators across that cycle (they are made here alike).
-from kg.cli_import import _readable_file, _show, _store_folder
-
-output_option = click.option(
-    "-o",
-    "--output",
-    "output_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="FILE.ttl",
-    help="Import into this Turtle (.ttl) or N-Triples (.nt) file, created if missing and "
-    "merged into if not; replaced atomically after validation; never the bundled data. "
-    "Or import into a store folder with --store, or a server with --endpoint.",
+from kg.cli_common import GraphSource, data_options, quiet_option
+from kg.cli_import_common import (
+    optional_file,
+    output_option,
+    readable_file,
+    rows_bar,
+    show_result,
+    store_folder,
+    summary_format,
+    wait_option,
 )
-wait_option = cli_wait_option("another process writing the same store")
-summary_format = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format of the summary.",
-)
-
-
-def _optional_file(ctx: click.Context, param: click.Parameter, path: Path | None) -> Path | None:
-    return None if path is None else _readable_file(ctx, param, path)
 
 
 @click.command("ucdp-conflicts")
@@ -46,14 +25,14 @@ def _optional_file(ctx: click.Context, param: click.Parameter, path: Path | None
     "dyadic_path",
     metavar="DYADIC.csv",
     type=click.Path(path_type=Path, dir_okay=False),
-    callback=_readable_file,
+    callback=readable_file,
 )
 @click.argument(
     "acd_path",
     metavar="[ACD.csv]",
     required=False,
     type=click.Path(path_type=Path, dir_okay=False),
-    callback=_optional_file,
+    callback=optional_file,
 )
 @output_option
 @click.option(
@@ -94,8 +73,8 @@ def ucdp_conflicts_command(
     """
     from kg.importers.ucdp_conflicts import import_ucdp_conflicts
 
-    folder = _store_folder(output_path, source)
-    with _rows_bar(dyadic_path, acd_path, quiet) as progress:
+    folder = store_folder(output_path, source)
+    with rows_bar(quiet, dyadic_path, acd_path) as progress:
         result = import_ucdp_conflicts(
             dyadic_path,
             acd_path,
@@ -109,15 +88,4 @@ def ucdp_conflicts_command(
             progress=progress,
             stage=progress.stage if progress is not None else None,
         )
-    _show(result, fmt, quiet)
-
-
-def _rows_bar(
-    dyadic: Path, acd: Path | None, quiet: bool
-) -> AbstractContextManager[ProgressBar | None]:
-    """A bar of the rows of both files, on a terminal only, then of the steps after them."""
-    from kg.importers import table_rows
-
-    shown = not quiet and sys.stderr.isatty()
-    total = table_rows(dyadic) + (table_rows(acd) if acd is not None else 0) if shown else 0
-    return progress_bar(f"Importing {dyadic.name}", total, shown, unit="rows")
+    show_result(result, fmt, quiet)

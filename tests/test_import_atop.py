@@ -48,7 +48,7 @@ DEFENCE, OFFENCE, NEUTRALITY, NONAGG, CONSULT = (
     URIRef(ONTOLOGY + name)
     for name in (
         "DefencePact",
-        "OffensePact",
+        "OffencePact",
         "NeutralityPact",
         "NonAggressionPact",
         "ConsultationPact",

@@ -56,6 +56,7 @@ from kg.importers.pax_parties import (
     INTERNATIONAL_WORDS,
     MEDIATOR,
     OFFICE_WORDS,
+    ORGANISATION_WORDS,
     SIGNATORY,
     VAGUE_WORDS,
     WITNESS,
@@ -339,7 +340,7 @@ class _Parties:
                 # keeps the name it was added with (another spelling is no second label).
                 return self._add_acronyms(iri, acronyms)
             self.created.add(iri)
-            if person or HONORIFIC.match(name) or is_person_name(name) and not _org_like(name):
+            if person or not _org_like(name) and (HONORIFIC.match(name) or is_person_name(name)):
                 types = [_T["Person"]]
             elif INTERNATIONAL_WORDS.search(name):
                 types = [_T["InternationalOrganisation"]]
@@ -423,7 +424,11 @@ def _fold(name: str) -> str:
 
 
 def _org_like(name: str) -> bool:
-    return bool(ARMED_WORDS.search(name) or INTERNATIONAL_WORDS.search(name))
+    return bool(
+        ARMED_WORDS.search(name)
+        or INTERNATIONAL_WORDS.search(name)
+        or ORGANISATION_WORDS.search(name)
+    )
 
 
 @dataclass(frozen=True)
@@ -718,12 +723,12 @@ def parties_named(parties: _Parties, parts: list[str]) -> list[bool]:
 def _split(parties: _Parties, name: str) -> list[str]:
     """A list of parties in one piece, where its parts are names (most of them known
     actors, states or plainly groups); else the piece whole."""
-    parts = list_parts(name)
+    parts = list_parts(name, lambda part: parties.known(part, own=False) is not None)
     if len(parts) < 2:
         return parts
     # Not by the actors an import of PA-X added: a second import would cut otherwise.
     good = [p for p in parties_named(parties, parts) if p]
-    if len(good) >= 2 and 2 * len(good) >= len(parts):
+    if 2 * len(good) > len(parts):
         return parts
     return [name]
 

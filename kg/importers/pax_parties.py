@@ -16,6 +16,7 @@ witness (PA-X lists there whoever was present and signed without being a party).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 SIGNATORY, GUARANTOR, MEDIATOR, WITNESS = "signatory", "guarantor", "mediator", "witness"
@@ -79,6 +80,7 @@ VAGUE_WORDS = re.compile(
     r"|agreement|document|according|named|will|were|was|is|are|segments|several|all"
     r"|villages?|neighbou?rhood|families|tribes|clans|sheikhs|stamp|page|note|notes"
     r"|initiative|not|other|others|rebels|third|contract|resolutions?|although|guaranteed"
+    r"|negotiating|part"
     r"|witnessed|mediated|present|attended|meeting|conference|session)\b",
     re.IGNORECASE,
 )
@@ -86,8 +88,15 @@ VAGUE_WORDS = re.compile(
 ARMED_WORDS = re.compile(
     r"\b(?:army|armed|brigades?|battalions?|front|jabhat|jaysh|jaish|jund|liwa|liva|alwiyat"
     r"|faylaq|failaq|harakat|harikat|hay[’'ʼ]?at|ahrar|tahrir|ansar|kata[’'ʼ]?ib|firqa|farqa"
-    r"|suqur|division|legion|militias?|units|forces|operations?\s+room|islamic\s+state|mujahideen"
+    r"|suqur|division|legion|militias?|units|forces|operations?\s+rooms?|islamic\s+state|mujahideen"
     r"|movement|guard|tawhid|nusra|qaeda|rebel)\b",
+    re.IGNORECASE,
+)
+# Words that make a name an organisation's (not a person's), armed or not.
+ORGANISATION_WORDS = re.compile(
+    r"\b(?:council|committee|syndicate|organi[sz]ation|administration|court|cent(?:re|er)"
+    r"|union|association|league|commission|assembly|authority|ministry|office|intelligence"
+    r"|police|security|government|party|congress|front|group|coalition|alliance)s?\b",
     re.IGNORECASE,
 )
 INTERNATIONAL_WORDS = re.compile(
@@ -187,6 +196,8 @@ def is_person_name(text: str) -> bool:
     five capitalised words with nothing of an organisation or an office in them."""
     name, _ = clean_name(text)
     if not name or VAGUE_WORDS.search(name) or ARMED_WORDS.search(name):
+        return False
+    if ORGANISATION_WORDS.search(name):
         return False
     words = name.split()
     if not 2 <= len(words) <= 6 or OFFICE_WORDS.search(name):
@@ -342,13 +353,22 @@ def third_party_pieces(text: str) -> list[Piece]:
     return pieces
 
 
-_LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s+&\s+", re.IGNORECASE)
+_COMMA_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?", re.IGNORECASE)
+_AND_SPLIT = re.compile(r"\s+and\s+|\s+&\s+", re.IGNORECASE)
 
 
-def list_parts(name: str) -> list[str]:
+def list_parts(name: str, whole: Callable[[str], bool] = lambda _: False) -> list[str]:
     """The parts of a name that may be a list ("Islamic Republic of Iran, the Russian
-    Federation and the Republic of Turkey"), cleaned; [name] when it is no list."""
-    parts = [clean_name(p)[0] for p in _LIST_SPLIT.split(name)]
+    Federation and the Republic of Turkey"), cleaned; [name] when it is no list. A part
+    between commas for which ``whole`` is true is not cut at its "and" ("United Kingdom
+    of Great Britain and Northern Ireland")."""
+    parts = []
+    for between_commas in _COMMA_SPLIT.split(name):
+        between_commas = clean_name(between_commas)[0]
+        if whole(between_commas):
+            parts.append(between_commas)
+        else:
+            parts.extend(clean_name(p)[0] for p in _AND_SPLIT.split(between_commas))
     parts = [p for p in parts if p]
     return parts if len(parts) > 1 else [name]
 

@@ -59,6 +59,7 @@ def pax_command(
     ("[Signed]", "the parties", a title without a name) is kept on the agreement, never
     made into an actor; the summary counts how the party strings read.
 
+    \b
         kg import pax pax_all_agreements_data_v6.csv --conflict Syria -o pax-syria.ttl
     """
     from kg.importers.pax import import_pax

@@ -192,6 +192,35 @@ def test_an_agreement_the_data_has_is_merged(
     assert "Syrian government (signatory)" in issue
 
 
+def test_the_readmes_examples(tmp_path: Path) -> None:
+    """The prose the data's README quotes: a person with an office of a state is the
+    data's person holding that office; "the Syrian government" and "Witnessed by:" too."""
+    with EXCERPT.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        row = next(reader)
+        columns = list(reader.fieldnames or [])
+    row.update(
+        AgtId="9001",
+        Part="Sergey Lavrov, Minister of Foreign Affairs of the Russian Federation;\n"
+        "the Syrian government",
+        ThrdPart="Witnessed by: Staffan de Mistura",
+    )
+    table = tmp_path / "pax.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerow(row)
+    result = import_pax(table, tmp_path / "out.ttl")
+    g = Graph().parse(tmp_path / "out.ttl")
+    agreement = ck("pax-agreement-9001")
+    assert parties_of(g, agreement, "signatory") == {ck("sergei-lavrov"), ck("syrian-government")}
+    assert parties_of(g, agreement, "witness") == {ck("staffan-de-mistura")}
+    (office,) = g.subjects(o("holder"), ck("sergei-lavrov"))
+    assert g.value(office, o("office")) == o("ForeignMinister")
+    assert g.value(office, o("organisation")) == ck("russia")
+    assert (result.parties.known, result.parties.minted, result.parties.text) == (3, 0, 0)
+
+
 def test_again_adds_nothing(imported: tuple[Path, PaxImportResult, Graph]) -> None:
     out, _, _ = imported
     again = import_pax(EXCERPT, out)

@@ -32,7 +32,9 @@ Change = Callable[[ox.Store, random.Random], set[Node]]
 def _store() -> KnowledgeGraph:
     kg = KnowledgeGraph(OxigraphStore(None))
     kg.load(resources.ontology_files(), graph=ONTOLOGY_GRAPH)
-    kg.load([*resources.data_files(), *resources.reference_files()])
+    # The bundled data, not the crosswalk of states that stores hold beside it: its 1,684
+    # triples of codes would make most random changes below touch nothing a shape checks.
+    kg.load(resources.data_files())
     return kg
 
 

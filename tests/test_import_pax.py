@@ -252,6 +252,26 @@ def test_cli_refuses_a_filter_that_keeps_nothing(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_bad_cells_are_refused_naming_row_and_column(tmp_path: Path) -> None:
+    with EXCERPT.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+        columns = list(reader.fieldnames or [])
+    rows[1]["Dat"] = "2018-13-40"
+    rows[2]["Stage"] = "Later"
+    table = tmp_path / "bad.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "out.ttl"
+    result = CliRunner().invoke(import_group, ["pax", str(table), "-o", str(out)])
+    assert result.exit_code == 8
+    assert "row 3" in result.output and "column Dat: '2018-13-40' is not a date" in result.output
+    assert "column Stage: 'Later' is no stage of PA-X" in result.output
+    assert not out.exists()
+
+
 def test_a_file_that_is_not_pax(tmp_path: Path) -> None:
     other = tmp_path / "other.csv"
     other.write_text("AgtId,Agt\n1,x\n", encoding="utf-8")

@@ -70,6 +70,7 @@ from kg.importers.pax_parties import (
 from kg.importers.resolve import ActorIndex
 from kg.importers.store import ImportResult
 from kg.importers.table import Row, open_table, read_integer, read_period
+from kg.importers.ucdp import conflict_entity, conflict_iri
 from kg.locks import LOCK_WAIT
 from kg.names import normalise
 from kg.periods import Precision, TimePoint
@@ -165,12 +166,6 @@ def agreement_iri(agt_id: int) -> URIRef:
 def process_iri(pp: int) -> URIRef:
     """ck:pax-process-115."""
     return ID[f"pax-process-{pp}"]
-
-
-def conflict_iri(ucdp_id: int) -> URIRef:
-    """The armed conflict of a UCDP conflict id: ck:ucdp-conflict-299, as the UCDP importers
-    name it."""
-    return ID[f"ucdp-conflict-{ucdp_id}"]
 
 
 def dataset_source() -> SourceRecord:
@@ -583,14 +578,9 @@ def _read_agreement(
         number = read_integer(text)
         if number is not None:
             conflicts.append(conflict_iri(number))
-            batch.add_entity(
-                EntityRecord(
-                    conflict_iri(number),
-                    (CKG.ArmedConflict,),
-                    f"UCDP conflict {number}",
-                    ((CKG.ucdpConflictId, Literal(number, datatype=XSD.integer)),),
-                )
-            )
+            # Named as ESD names a conflict it knows no place of; the UCDP conflicts
+            # import gives it its name.
+            batch.add_entity(conflict_entity(number, f"UCDP conflict {number}", None))
             props.append((CKG.conflict, conflict_iri(number)))
     for gw_column, iso_column in (("Loc1GWNO", "Loc1ISO"), ("Loc2GWNO", "Loc2ISO")):
         state = parties.states.located(cells.get(gw_column, ""), cells.get(iso_column, ""))

@@ -60,7 +60,7 @@ def search_command(text: str, limit: int, source: GraphSource, fmt: str) -> None
     default=0.7,
     show_default=True,
     help="List only pairs of at least this score (1: a shared id; 0.9: the same name once "
-    "normalised; up to 0.8: names alike).",
+    "normalised; 0.76 to 0.8: names alike).",
 )
 @data_options
 @format_option(REPORT_FORMATS)

@@ -26,7 +26,7 @@ def actors_group() -> None:
     \b
         kg actors search saudi
         kg actors match --store kg-store
-        kg actors merge ck:ucdp-actor-122 "Saudi Arabia" --store kg-store --by "A. Analyst"
+        kg actors merge "Al Qaeda" "al-Qaida" --store kg-store --by "A. Analyst"
         kg actors distinct "Syria" "Syrian government" --store kg-store
     """
 
@@ -152,7 +152,7 @@ def merge_command(
     the pair. Exit 6: no actor has the name; 7: the name fits several; 14: A and B are one
     IRI, or B is merged into A.
 
-        kg actors merge "Government of Saudi Arabia" "Saudi Arabia" --store kg-store
+        kg actors merge "Al Qaeda" "al-Qaida" --store kg-store --note "one group"
         kg actors merge ck:actor-kurdish-forces ck:kurdish-led-militias -o decisions.ttl
     """
     _decide("same", a, b, output_path, reviewer, note, wait, source)

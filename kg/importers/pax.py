@@ -100,13 +100,14 @@ CITATION = (
     "Database and Dataset, Version 6 (www.peaceagreements.org)."
 )
 
-#: The claim class and role of the actor for each role of a party.
+#: Each role of a party: its word in a claim's IRI, and the verb of the claim's label.
 ROLES = {
-    SIGNATORY: ("SignatoryClaim", "signatory", "signed"),
-    GUARANTOR: ("GuaranteeClaim", "guarantor", "guarantees"),
-    MEDIATOR: (None, "mediator", "mediated"),
-    WITNESS: (None, "witness", "witnessed"),
+    SIGNATORY: ("signatory", "signed"),
+    GUARANTOR: ("guarantor", "guarantees"),
+    MEDIATOR: ("mediator", "mediated"),
+    WITNESS: ("witness", "witnessed"),
 }
+#: The class of the claim and the property naming the actor, for each role.
 _ROLE_CLASS = {
     SIGNATORY: (_T["SignatoryClaim"], _T["signatory"]),
     GUARANTOR: (_T["GuaranteeClaim"], _T["guarantor"]),
@@ -613,11 +614,11 @@ def _read_agreement(
     extra: Properties = tuple((CKG.conflict, c) for c in conflicts)
     for (role, actor), party in claims.items():
         cls, from_role = _ROLE_CLASS[role]
-        verb = ROLES[role][2]
+        verb = ROLES[role][1]
         local = str(actor).rsplit("/", 1)[-1]
         batch.claims.append(
             ClaimRecord(
-                iri=ID[f"pax-{agt_id}-{ROLES[role][1]}-{slug(local)}"],
+                iri=ID[f"pax-{agt_id}-{ROLES[role][0]}-{slug(local)}"],
                 kind=cls,
                 from_role=from_role,
                 to_role=_T["agreement"],

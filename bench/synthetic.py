@@ -147,6 +147,7 @@ ROLE_CLASSES: dict[str, tuple[str, ...]] = {
     "mediator": ("State", "InternationalOrganisation"),
     "host": ("State", "InternationalOrganisation", "Government"),
     "guarantor": ("State", "InternationalOrganisation"),
+    "witness": ("State", "InternationalOrganisation"),
     "signatory": ("State", "Government", "RebelGroup", "Militia", "ArmedGroup"),
     "participant": (
         "Delegation",
@@ -178,13 +179,23 @@ CLAIM_VERBS = {
     "HostingClaim": "hosts",
     "GuaranteeClaim": "guarantees",
     "SignatoryClaim": "signs",
+    "WitnessClaim": "witnesses",
+    "AgreementMediationClaim": "mediates-agreement",
 }
 CLAIM_CLASSES = list(CLAIM_VERBS)
 # What another source says of a relation already stated: the same, another start, that it has
 # ended, that it goes on, or a denial; how often each.
+# The claims that tie an actor to an agreement: the role property, the pool the actor is
+# drawn from, and the verb of the claim's label.
+AGREEMENT_ROLES = {
+    "GuaranteeClaim": ("guarantor", "guarantor", "guarantees"),
+    "SignatoryClaim": ("signatory", "signatory", "signed"),
+    "WitnessClaim": ("witness", "witness", "witnessed"),
+    "AgreementMediationClaim": ("mediator", "mediator", "mediated"),
+}
 RESTATEMENTS = ("agree", "start", "ended", "goes on", "denied")
 RESTATEMENT_WEIGHTS = (40, 20, 15, 10, 15)
-CLAIM_WEIGHTS = (28, 14, 8, 20, 8, 5, 6, 3, 3, 5)
+CLAIM_WEIGHTS = (28, 14, 8, 20, 8, 5, 6, 3, 3, 5, 1, 1)
 # The claims an actor of each class anchors: (claim class, the role it takes).
 ANCHORED: dict[str, tuple[tuple[str, str], ...]] = {
     "State": (
@@ -1106,7 +1117,7 @@ class Generator:
             return self._relation(claim, anchor, status, restate)
         if cls in ("MediationClaim", "HostingClaim", "ParticipationClaim"):
             return self._talks_claim(claim, anchor, status)
-        if cls in ("GuaranteeClaim", "SignatoryClaim"):
+        if cls in AGREEMENT_ROLES:
             return self._agreement_claim(claim, anchor, status)
         return self._person_claim(claim, anchor, status)
 
@@ -1352,8 +1363,8 @@ class Generator:
         self, claim: Claim, anchor: tuple[int, str] | None, status: str | None
     ) -> Built:
         rng = self.rng
-        role = "guarantor" if claim.cls == "GuaranteeClaim" else "signatory"
-        actor = self.actors[anchor[0] if anchor else self.pools[role].draw(rng)]
+        role, pool, verb = AGREEMENT_ROLES[claim.cls]
+        actor = self.actors[anchor[0] if anchor else self.pools[pool].draw(rng)]
         agreement = self.agreements[
             self._known_by(self.pools["agreements"], self.agreements, claim.published)
         ]
@@ -1365,7 +1376,6 @@ class Generator:
             end = truncate(self._day(first, max(first, claim.published[0])), MONTH)
         fields = {"A": actor.name, "G": agreement.name, "DO": in_words(agreement.start, True)}
         fields.update(self._date_fields(start, end))
-        verb = "guarantees" if claim.cls == "GuaranteeClaim" else "signed"
         label = f"{actor.label} {verb} the {agreement.name} (synthetic article {claim.article})"
         quote = self._pick(QUOTES[claim.cls][status], fields)
         lines = self._claim_lines(
@@ -1627,6 +1637,18 @@ QUOTES: dict[str, dict[str, tuple[str, ...]]] = {
         DENIED: ("{A} denied that it had guaranteed the {G}.",),
         ENDED: ("{A} withdrew its guarantee of the {G} {EO}.",),
     },
+    "WitnessClaim": {
+        ASSERTED: ("The {G} was signed {DO} in the presence of {A}.",),
+        ALLEGED: ("{A} is said to have observed the signing of the {G}.",),
+        DENIED: ("{A} denied that it had witnessed the {G}.",),
+        ENDED: ("{A} withdrew as a witness of the {G} {EO}.",),
+    },
+    "AgreementMediationClaim": {
+        ASSERTED: ("The {G} was reached {DO} with the mediation of {A}.",),
+        ALLEGED: ("{A} reportedly brokered the {G}.",),
+        DENIED: ("{A} denied that it had brokered the {G}.",),
+        ENDED: ("{A} ended its mediation of the {G} {EO}.",),
+    },
     "SignatoryClaim": {
         ASSERTED: ("{A} signed the {G} {DO}.", "{A} agreed to the {G}, a spokesman confirmed."),
         ALLEGED: ("{A} is reported to have accepted the {G}.",),
@@ -1667,6 +1689,8 @@ HEADLINES: dict[str, tuple[str, ...]] = {
     "ParticipationClaim": ("{T} open in {C}", "{A} joins {T}"),
     "GuaranteeClaim": ("{A} to guarantee {G}",),
     "SignatoryClaim": ("{A} signs {G}",),
+    "WitnessClaim": ("{A} witnesses {G}",),
+    "AgreementMediationClaim": ("{A} brokers {G}",),
     "EnvoyClaim": ("{P} sends envoy {A} to {C}",),
     "OfficeClaim": ("{A} speaks for {P}",),
 }

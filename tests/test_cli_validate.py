@@ -116,7 +116,12 @@ def test_the_sparql_engine_and_a_store_report_what_pyshacl_reports(tmp_path: Pat
     from kg.loading import load_store
 
     runner = CliRunner()
-    broken = sorted((Path(__file__).parent / "shapes" / "invalid").glob("*.ttl"))[:12]
+    # One fault file of each of 12 shapes: files of one shape may share their nodes (the
+    # same agreement with another fault), so that together they give fewer results.
+    by_shape: dict[str, Path] = {}
+    for path in sorted((Path(__file__).parent / "shapes" / "invalid").glob("*.ttl")):
+        by_shape.setdefault(path.name.split("-")[0], path)
+    broken = list(by_shape.values())[:12]
     data = [str(p) for f in broken for p in ("--data", f)]
 
     def results(*args: str) -> list[tuple[str, str, str, str]]:

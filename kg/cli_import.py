@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -20,17 +19,12 @@ from kg.cli_import_atop import atop_command
 from kg.cli_import_common import (
     output_option,
     readable_file,
-    rows_bar,
-    show_result,
-    store_folder,
+    run_import,
     summary_format,
     wait_option,
 )
 from kg.cli_import_pax import pax_command
 from kg.cli_import_ucdp import ucdp_conflicts_command
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group("import", cls=KGGroup)
@@ -91,21 +85,10 @@ def esd_command(
     """
     from kg.importers import import_esd
 
-    folder = store_folder(output_path, source)
-    with rows_bar(quiet, csv_path) as progress:
-        result = import_esd(
-            csv_path,
-            output_path,
-            store=folder,
-            data=source.data,
-            add=source.add,
-            allow_network=source.allow_network,
-            version=dataset_version,
-            wait=wait,
-            progress=progress,
-            stage=progress.stage if progress is not None else None,
-        )
-    show_result(result, fmt, quiet)
+    run_import(
+        import_esd, [csv_path], output_path, source, quiet=quiet, fmt=fmt, wait=wait,
+        version=dataset_version,
+    )  # fmt: skip
 
 
 @import_group.command("csv")
@@ -148,21 +131,10 @@ def csv_command(
     """
     from kg.importers import import_csv
 
-    folder = store_folder(output_path, source)
-    with rows_bar(quiet, csv_path, mapping=mapping_path) as progress:
-        result = import_csv(
-            csv_path,
-            mapping_path,
-            output_path,
-            store=folder,
-            data=source.data,
-            add=source.add,
-            allow_network=source.allow_network,
-            wait=wait,
-            progress=progress,
-            stage=progress.stage if progress is not None else None,
-        )
-    show_result(result, fmt, quiet)
+    run_import(
+        import_csv, [csv_path, mapping_path], output_path, source, quiet=quiet, fmt=fmt,
+        wait=wait, mapping=mapping_path,
+    )  # fmt: skip
 
 
 @click.command("aliases")

@@ -11,9 +11,7 @@ from kg.cli_import_common import (
     optional_file,
     output_option,
     readable_file,
-    rows_bar,
-    show_result,
-    store_folder,
+    run_import,
     summary_format,
     wait_option,
 )
@@ -70,19 +68,7 @@ def atop_command(
     """
     from kg.importers.atop import import_atop
 
-    folder = store_folder(output_path, source)
-    with rows_bar(quiet, csv_path) as progress:
-        result = import_atop(
-            csv_path,
-            output_path,
-            states=states_path,
-            store=folder,
-            data=source.data,
-            add=source.add,
-            allow_network=source.allow_network,
-            version=dataset_version,
-            wait=wait,
-            progress=progress,
-            stage=progress.stage if progress is not None else None,
-        )
-    show_result(result, fmt, quiet)
+    run_import(
+        import_atop, [csv_path], output_path, source, quiet=quiet, fmt=fmt, wait=wait,
+        states=states_path, version=dataset_version,
+    )  # fmt: skip

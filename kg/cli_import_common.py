@@ -8,9 +8,10 @@ import it, and kg.cli_import imports them to register them, without a cycle.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import click
 
@@ -19,8 +20,12 @@ from kg.cli_common import wait_option as cli_wait_option
 from kg.errors import DataLoadError
 from kg.graph import StoreSpec
 
-if TYPE_CHECKING:
-    from kg.importers import ImportResult
+
+class Summary(Protocol):
+    """What an import tells: kg.importers.ImportResult, or an importer's own kind of it."""
+
+    def render(self, fmt: str) -> str: ...
+
 
 output_option = click.option(
     "-o",
@@ -89,7 +94,40 @@ def rows_bar(
     return progress_bar(f"Importing {files[0].name}", total, shown, unit="rows")
 
 
-def show_result(result: ImportResult, fmt: str, quiet: bool = False) -> None:
+def show_result(result: Summary, fmt: str, quiet: bool = False) -> None:
     """The import's summary, unless ``quiet``."""
     if not quiet:
         click.echo(result.render(fmt), nl=False)
+
+
+def run_import(
+    importer: Callable[..., Summary],
+    inputs: Sequence[Path | None],
+    output_path: Path | None,
+    source: GraphSource,
+    *,
+    quiet: bool,
+    fmt: str,
+    wait: float,
+    mapping: Path | None = None,
+    **options: Any,
+) -> None:
+    """Run ``importer(*inputs, output_path, ...)`` into the store or file the options name,
+    with the bar of the rows of the tables (``inputs`` but a mapping), and show the summary.
+    ``options`` are the importer's own (a release, a filter)."""
+    tables = [p for p in inputs if p is not None and p != mapping]
+    folder = store_folder(output_path, source)
+    with rows_bar(quiet, *tables, mapping=mapping) as progress:
+        result = importer(
+            *inputs,
+            output_path,
+            store=folder,
+            data=source.data,
+            add=source.add,
+            allow_network=source.allow_network,
+            wait=wait,
+            progress=progress,
+            stage=progress.stage if progress is not None else None,
+            **options,
+        )
+    show_result(result, fmt, quiet)

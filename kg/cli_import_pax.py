@@ -10,8 +10,7 @@ from kg.cli_common import GraphSource, data_options, quiet_option
 from kg.cli_import_common import (
     output_option,
     readable_file,
-    rows_bar,
-    store_folder,
+    run_import,
     summary_format,
     wait_option,
 )
@@ -64,20 +63,7 @@ def pax_command(
     """
     from kg.importers.pax import import_pax
 
-    folder = store_folder(output_path, source)
-    with rows_bar(quiet, csv_path) as progress:
-        result = import_pax(
-            csv_path,
-            output_path,
-            store=folder,
-            data=source.data,
-            add=source.add,
-            conflict=conflict,
-            process=process,
-            allow_network=source.allow_network,
-            wait=wait,
-            progress=progress,
-            stage=progress.stage if progress is not None else None,
-        )
-    if not quiet:
-        click.echo(result.render(fmt), nl=False)
+    run_import(
+        import_pax, [csv_path], output_path, source, quiet=quiet, fmt=fmt, wait=wait,
+        conflict=conflict, process=process,
+    )  # fmt: skip

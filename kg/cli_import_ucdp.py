@@ -12,9 +12,7 @@ from kg.cli_import_common import (
     optional_file,
     output_option,
     readable_file,
-    rows_bar,
-    show_result,
-    store_folder,
+    run_import,
     summary_format,
     wait_option,
 )
@@ -73,19 +71,7 @@ def ucdp_conflicts_command(
     """
     from kg.importers.ucdp_conflicts import import_ucdp_conflicts
 
-    folder = store_folder(output_path, source)
-    with rows_bar(quiet, dyadic_path, acd_path) as progress:
-        result = import_ucdp_conflicts(
-            dyadic_path,
-            acd_path,
-            output_path,
-            store=folder,
-            data=source.data,
-            add=source.add,
-            allow_network=source.allow_network,
-            version=dataset_version,
-            wait=wait,
-            progress=progress,
-            stage=progress.stage if progress is not None else None,
-        )
-    show_result(result, fmt, quiet)
+    run_import(
+        import_ucdp_conflicts, [dyadic_path, acd_path], output_path, source, quiet=quiet,
+        fmt=fmt, wait=wait, version=dataset_version,
+    )  # fmt: skip

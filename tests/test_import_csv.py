@@ -475,3 +475,23 @@ def test_an_actor_known_by_another_name_only_is_found_and_shown_by_it(tmp_path: 
     assert index.label(ck("zeta")) == "Zeta Front"  # not the folded key "zeta front"
     assert index.in_graph(ck("zeta")) and not index.in_graph(ck("nobody"))
     assert index.find("Nobody at all") == set()
+
+
+def test_a_new_actor_with_a_known_name_is_flagged_with_the_merge_to_run(tmp_path: Path) -> None:
+    table = tmp_path / "own-ids.csv"
+    table.write_text("sponsor;group\nIran;Damascus\n", encoding="utf-8")
+    mapping = tmp_path / "own-ids.toml"
+    mapping.write_text(
+        '[table]\ndelimiter = ";"\n\n[source]\ntitle = "My notes"\ntype = "document"\n\n'
+        '[claim]\nbacker = { name = "{sponsor}", iri = "ck:my-iran" }\nrecipient = "{group}"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "mine.ttl"
+    result = CliRunner().invoke(
+        import_group, ["csv", str(table), "--mapping", str(mapping), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "check: the new actor ck:my-iran has the name 'Iran' of ck:iran; if they are one "
+        "actor: kg actors merge ck:my-iran ck:iran"
+    ) in result.output.splitlines()

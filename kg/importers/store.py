@@ -86,7 +86,8 @@ class ImportResult:
         for new, name, old in self.clashes[:SHOWN_ACTORS]:
             lines.append(
                 f"check: the new actor {compact(new)} has the name {name!r} of "
-                f"{compact(old)}; if they are one actor, add an alias (data/aliases.ttl)"
+                f"{compact(old)}; if they are one actor: kg actors merge {compact(new)} "
+                f"{compact(old)}"
             )
         if len(self.clashes) > SHOWN_ACTORS:
             lines.append(

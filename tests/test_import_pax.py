@@ -252,6 +252,17 @@ def test_cli_refuses_a_filter_that_keeps_nothing(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_cli_refuses_a_file_of_no_rows_as_every_import_does(tmp_path: Path) -> None:
+    header = tmp_path / "header.csv"
+    header.write_text(EXCERPT.read_text(encoding="utf-8-sig").splitlines()[0] + "\n")
+    out = tmp_path / "none.ttl"
+    result = CliRunner().invoke(import_group, ["pax", str(header), "-o", str(out)])
+    assert result.exit_code == 8
+    said = f"Error: {header}: no row to import: 0 row(s) read; nothing was written\n"
+    assert result.output == said
+    assert not out.exists()
+
+
 def test_bad_cells_are_refused_naming_row_and_column(tmp_path: Path) -> None:
     with EXCERPT.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)

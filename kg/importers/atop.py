@@ -296,15 +296,7 @@ def read_atop(
         batch.add_entity(
             EntityRecord(actor, (), None, ((CKG.cowCode, Literal(code, datatype=XSD.integer)),))
         )
-    batch.actors = dict(index.minted)
-    if not index.in_graph(PUBLISHER):
-        batch.actors[PUBLISHER] = index.mint(
-            PUBLISHER,
-            "Alliance Treaty Obligations and Provisions project",
-            [CKG.ResearchOrganisation],
-        )
-    batch.clashes = index.clashes()
-    return batch
+    return index.finish(batch, PUBLISHER, "Alliance Treaty Obligations and Provisions project")
 
 
 def _read_row(

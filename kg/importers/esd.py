@@ -406,11 +406,7 @@ def read_esd(
     for fight in fights.values():
         _add_fight(batch, index, fight, source.iri, version, last)
     _mint_parties(parties, index)
-    batch.actors = dict(index.minted)
-    if not index.in_graph(PUBLISHER):
-        batch.actors[PUBLISHER] = index.mint(PUBLISHER, PUBLISHER_NAME, [CKG.ResearchOrganisation])
-    batch.clashes = index.clashes()
-    return batch
+    return index.finish(batch, PUBLISHER, PUBLISHER_NAME)
 
 
 def _context(conflict_id: int | None, dyad_id: int | None, location: str) -> Properties:

@@ -94,6 +94,7 @@ REQUIRED_COLUMNS = ["AgtId", "Agt", "Dat", "Con", "PP", "PPName", "Status", "Agt
 VERSION = "6"
 COVERAGE = (1990, 2021)
 PUBLISHER = ID["psrp"]
+PUBLISHER_NAME = "Political Settlements Research Programme, University of Edinburgh"
 CITATION = (
     'Bell, Christine and Sanja Badanjak (2019) "Introducing PA-X: A new peace agreement '
     'database and dataset", Journal of Peace Research 56(3): 452–466; PA-X Peace Agreements '
@@ -514,15 +515,7 @@ def read_pax(
             EntityRecord(iri, (), None, tuple((SKOS.altLabel, Literal(n, lang="en"))
                                               for n in sorted(names)))
         )  # fmt: skip
-    batch.actors = dict(index.minted)
-    if not index.in_graph(PUBLISHER):
-        batch.actors[PUBLISHER] = index.mint(
-            PUBLISHER,
-            "Political Settlements Research Programme, University of Edinburgh",
-            [CKG.ResearchOrganisation],
-        )
-    batch.clashes = index.clashes()
-    return batch
+    return index.finish(batch, PUBLISHER, PUBLISHER_NAME)
 
 
 def _kept(cells: dict[str, str], conflict: str | None, process: str | None) -> bool:
@@ -796,14 +789,14 @@ def import_pax(
         batch = read_pax(
             Path(path), index, conflict=conflict, process=process, sink=sink, progress=told
         )
-        if not batch.parties.agreements:
-            wanted = " and ".join(
-                f"{name} {value!r}" for name, value in (("--conflict", conflict),
-                                                         ("--process", process)) if value
-            )  # fmt: skip
+        wanted = " and ".join(
+            f"{name} {value!r}" for name, value in (("--conflict", conflict),
+                                                     ("--process", process)) if value
+        )  # fmt: skip
+        if wanted and not batch.parties.agreements:  # a file of no rows: run() says so
             raise BadImport(
-                f"{path}: no agreement matches {wanted or 'the file'}: {batch.rows} row(s) "
-                "read; nothing was written"
+                f"{path}: no agreement matches {wanted}: {batch.rows} row(s) read; nothing "
+                "was written"
             )
         read.append(batch)
         return batch

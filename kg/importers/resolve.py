@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TypeVar, cast
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -24,7 +24,7 @@ from kg import crosswalk
 from kg.crosswalk import Crosswalk, StateEntry
 from kg.graph import KnowledgeGraph
 from kg.importers.aliases import alias_targets
-from kg.importers.model import ActorRecord
+from kg.importers.model import ActorRecord, Batch
 from kg.names import normalise
 from kg.queries import PREFIXES
 from kg.vocab import CKG
@@ -46,6 +46,9 @@ def expand_iri(text: str) -> URIRef | None:
 #: index instead: PA-X's prose asked 19,704 names of a store that knew few of them (7.5 s),
 #: while seven rows into a store of 1M triples ask a handful and read no keys.
 KEYS_AFTER = 1_000
+
+
+_Read = TypeVar("_Read", bound=Batch)
 
 
 @dataclass
@@ -198,6 +201,16 @@ class ActorIndex:
             self._minted_names.setdefault(normalise(label), set()).add(iri)
         record.types = self.vocabulary.most_specific(record.types | set(types))
         return record
+
+    def finish(self, batch: _Read, publisher: URIRef, name: str) -> _Read:
+        """``batch`` with the actors this import adds, the dataset's publisher among them
+        (a research organisation named ``name``) unless the graph has it, and the name
+        clashes to warn of: the last step of every dataset's reader."""
+        batch.actors = dict(self.minted)
+        if not self.in_graph(publisher):
+            batch.actors[publisher] = self.mint(publisher, name, [CKG.ResearchOrganisation])
+        batch.clashes = self.clashes()
+        return batch
 
     def clashes(self) -> list[tuple[str, str, str]]:
         """Minted actors whose name is also a name of an actor of the data: (new actor,

@@ -460,11 +460,7 @@ def read_ucdp_conflicts(
     for dyad_id in sorted(dyads):
         reader.dyad(dyads[dyad_id])
     reader.mint_parties()
-    batch.actors = dict(index.minted)
-    if not index.in_graph(PUBLISHER):
-        batch.actors[PUBLISHER] = index.mint(PUBLISHER, PUBLISHER_NAME, [CKG.ResearchOrganisation])
-    batch.clashes = index.clashes()
-    return batch
+    return index.finish(batch, PUBLISHER, PUBLISHER_NAME)
 
 
 class _Writer:

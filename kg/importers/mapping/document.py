@@ -9,7 +9,7 @@ file and key of each. The columns are checked later, against the table the mappi
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,14 +90,18 @@ class _Reader:
     def fail(self, key: str, message: str) -> None:
         self.problems.add(None, None, f"{key}: {message}")
 
+    def known_keys(self, key: str, raw: dict[str, Any], known: Collection[str]) -> None:
+        """Refuse each key of the table ``raw`` (at ``key``) that is not in ``known``."""
+        for name in raw:
+            if name not in known:
+                self.fail(f"{key} {name}", f"unknown key (known: {', '.join(sorted(known))})")
+
     def section(self, document: dict[str, Any], name: str, known: set[str]) -> dict[str, Any]:
         value = document.get(name, {})
         if not isinstance(value, dict):
             self.fail(f"[{name}]", "must be a table of keys")
             return {}
-        for key in value:
-            if key not in known:
-                self.fail(f"[{name}] {key}", f"unknown key (known: {', '.join(sorted(known))})")
+        self.known_keys(f"[{name}]", value, known)
         return value
 
     def read(self, document: dict[str, Any]) -> None:
@@ -177,11 +181,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.fail(key, 'must be a table { columns_from = "A..Z", name = ..., value = ... }')
             return None
-        for name in raw:
-            if name not in UNPIVOT_KEYS:
-                self.fail(
-                    f"{key} {name}", f"unknown key (known: {', '.join(sorted(UNPIVOT_KEYS))})"
-                )
+        self.known_keys(key, raw, UNPIVOT_KEYS)
         texts: dict[str, str] = {}
         for name in ("name", "value"):
             text = raw.get(name)
@@ -237,11 +237,7 @@ class _Reader:
             if not isinstance(entry, dict):
                 self.fail(key, "must be a table { file, key, value, delimiter, default }")
                 continue
-            for part in entry:
-                if part not in LOOKUP_KEYS:
-                    self.fail(
-                        f"{key} {part}", f"unknown key (known: {', '.join(sorted(LOOKUP_KEYS))})"
-                    )
+            self.known_keys(key, entry, LOOKUP_KEYS)
             texts: dict[str, str] = {}
             for part in ("file", "key", "value", "delimiter", "default"):
                 if part not in entry:
@@ -317,11 +313,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.fail(key, "must be a template text or a table { value, map, default }")
             return None
-        for name in raw:
-            if name not in VALUE_SPEC_KEYS:
-                self.fail(
-                    f"{key} {name}", f"unknown key (known: {', '.join(sorted(VALUE_SPEC_KEYS))})"
-                )
+        self.known_keys(key, raw, VALUE_SPEC_KEYS)
         if "value" not in raw:
             self.fail(key, 'needs value = "{column}"')
             return None
@@ -357,11 +349,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.fail(key, "must be a template text or a table { name, iri, type, ucdp_id }")
             return None
-        for name in raw:
-            if name not in ACTOR_SPEC_KEYS:
-                self.fail(
-                    f"{key} {name}", f"unknown key (known: {', '.join(sorted(ACTOR_SPEC_KEYS))})"
-                )
+        self.known_keys(key, raw, ACTOR_SPEC_KEYS)
         if "name" not in raw and "iri" not in raw:
             self.fail(key, "needs a name or an iri")
             return None
@@ -434,9 +422,7 @@ class _Reader:
             self.fail(key, "must be a table of keys")
             return None
         known = NODE_KEYS[section]
-        for name in raw:
-            if name not in known:
-                self.fail(f"{key} {name}", f"unknown key (known: {', '.join(sorted(known))})")
+        self.known_keys(key, raw, known)
         values = {
             name: self.value(f"{key} {name}", raw[name]) for name in sorted(known) if name in raw
         }

@@ -799,12 +799,20 @@ def _disagreements(group: list[Claim]) -> list[str]:
     documents = {c.source.document for c in group}
     if len(documents) < 2:
         return issues
-    starts = {str(c.start) for c in group if c.start}
-    ends = {str(c.end) for c in group if c.end}
-    if len(starts) > 1:
-        issues.append(f"start differs ({', '.join(sorted(starts))})")
-    if len(ends) > 1:
-        issues.append(f"end differs ({', '.join(sorted(ends))})")
+    # A source may give a relation as several spans (a dataset's active years: 1996-2002,
+    # 2007, 2010-2011): dates differ only where the sources that date it give other spans,
+    # not where one source gives several.
+    spans: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for c in group:
+        if c.start or c.end:
+            spans[c.source.document].add((str(c.start or ""), str(c.end or "")))
+    if len({frozenset(given) for given in spans.values()}) > 1:
+        starts = {str(c.start) for c in group if c.start}
+        ends = {str(c.end) for c in group if c.end}
+        if len(starts) > 1:
+            issues.append(f"start differs ({', '.join(sorted(starts))})")
+        if len(ends) > 1:
+            issues.append(f"end differs ({', '.join(sorted(ends))})")
     ended = [c for c in group if c.status == "ended" or c.end is not None]
     going_on = [c for c in group if c.status in ("asserted", "alleged") and c.end is None]
     for e in ended:

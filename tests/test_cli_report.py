@@ -301,6 +301,15 @@ def test_disputed_finds_ended_versus_ongoing_and_denials() -> None:
     ]
 
 
+def test_sources_that_give_the_same_spans_do_not_dispute() -> None:
+    # Each dataset gives Hill Front's fight as two spans (1996-2002, 2010-2011), both the same:
+    # no dispute. They end River Front's in 2003 and 2005: a dispute.
+    rows = report("disputed", "--add", str(TESTS / "data" / "spans-of-two-sources.ttl"))
+    assert [(r["relation"], r["issues"]) for r in rows] == [
+        ("River Front opposes Syria", ["end differs (2003, 2005)"]),
+    ]
+
+
 # --- finding actors -----------------------------------------------------------------------
 
 

@@ -36,7 +36,8 @@ def project(
     Nodes are actor IRIs with ``label``. Edges carry ``kind`` (the direct property's label,
     such as "backs"), ``claim_class``, ``directed``, ``sign``, ``start``, ``end`` (ISO dates
     at their precision, or None), ``status``, ``standing``, ``sources`` (how many) and
-    ``documents`` and ``quotes`` (lists).
+    ``documents``, ``quotes``, ``support`` (kinds of support) and ``against`` (the enemies
+    the backing was against), lists.
     """
     kinds = Vocabulary.of(kg).edge_kinds
     graph = nx.MultiDiGraph()
@@ -64,6 +65,8 @@ def project(
             sources=len(relation.claims),
             documents=[s.document for s in relation.sources],
             quotes=[s.quote or "" for s in relation.sources],
+            support=sorted({k for claim in relation.claims for k in claim.support}),
+            against=sorted({a for claim in relation.claims for a in claim.against}),
         )
     for row in kg.select("structural-links").rows:
         prop = str(row["property"])
@@ -87,6 +90,8 @@ def project(
             sources=0,
             documents=[],
             quotes=[],
+            support=[],
+            against=[],
         )
     return graph
 

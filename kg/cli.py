@@ -309,6 +309,12 @@ def _finite(value: float) -> float:
 )
 @click.option("--include-ontology", is_flag=True, help="Add the ontology to the export.")
 @click.option("--no-derived", is_flag=True, help="Leave out the derived direct relations.")
+@click.option(
+    "--all-directed",
+    is_flag=True,
+    help="GEXF: write alliances and hostility as directed edges marked directed=false, "
+    "for readers that refuse mixed graphs (NetworkX); Gephi draws them as lines without it.",
+)
 def export_command(
     source: GraphSource,
     fmt: str | None,
@@ -316,14 +322,17 @@ def export_command(
     output_path: Path | None,
     include_ontology: bool,
     no_derived: bool,
+    all_directed: bool,
 ) -> None:
     """Export the data with its derived direct relations as RDF, or the actor network for
     network tools.
 
     TriG keeps data, derived relations and (with --include-ontology) the ontology as
-    separate named graphs; the other RDF formats merge them. GraphML and GEXF carry each
-    relation's kind, direction, sign, status and sources; GEXF marks start and end so that
-    Gephi shows the network over time; edges-csv is a plain edge list.
+    separate named graphs; the other RDF formats merge them. GraphML, GEXF and edges-csv
+    have one edge per relation (pair of actors, kind, status) with its kind, sign, status,
+    standing, sources, kinds of support and opponents, and actors with their type, camp,
+    codes and country; GEXF gives each span of a relation as a spell so that Gephi shows
+    the network over time, and alliances and hostility as lines without arrows.
 
         kg export --format trig -o astana.trig
 
@@ -340,10 +349,14 @@ def export_command(
     kg = source.open()
     if fmt in NETWORK_FORMATS:
         if output_path is None:
-            sys.stdout.buffer.write(network_export(kg, fmt, as_of=as_day(as_of)))
+            sys.stdout.buffer.write(
+                network_export(kg, fmt, as_of=as_day(as_of), mixed=not all_directed)
+            )
             sys.stdout.buffer.flush()
             return
-        size = network_export_to_file(kg, output_path, fmt, as_of=as_day(as_of))
+        size = network_export_to_file(
+            kg, output_path, fmt, as_of=as_day(as_of), mixed=not all_directed
+        )
         click.echo(f"wrote {output_path} ({fmt}, {size} bytes)", err=True)
         return
     options = {"include_ontology": include_ontology, "include_derived": not no_derived}

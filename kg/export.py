@@ -43,7 +43,7 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 EXTRA_EXTENSIONS = {".json": "jsonld", ".turtle": "turtle", ".ntriples": "nt"}
 
 
-# network export format -> usual extension; see kg.network.for_export for the attributes
+# network export format -> usual extension; see kg.network_files for the attributes
 NETWORK_FORMATS: dict[str, str] = {"graphml": ".graphml", "gexf": ".gexf", "edges-csv": ".csv"}
 
 EDGE_COLUMNS = [
@@ -52,6 +52,7 @@ EDGE_COLUMNS = [
     "target",
     "target_label",
     "kind",
+    "claim_class",
     "directed",
     "sign",
     "start",
@@ -61,6 +62,8 @@ EDGE_COLUMNS = [
     "standing",
     "sources",
     "documents",
+    "support",
+    "against",
 ]
 
 
@@ -78,43 +81,37 @@ def format_for_path(path: Path) -> str | None:
     return None
 
 
-def serialize_network(network: nx.MultiDiGraph, fmt: str) -> bytes:
-    import networkx as nx
+def serialize_network(network: nx.MultiDiGraph, fmt: str, *, mixed: bool = True) -> bytes:
+    """The actor network (from kg.network_files.export_graph) as GEXF, GraphML or a CSV
+    edge list (one row per relation); ``mixed`` as in :func:`kg.network_files.to_gexf`."""
+    from kg.network_files import edge_rows, to_gexf, to_graphml
 
-    """The actor network (from kg.network.for_export) as GraphML, GEXF or a CSV edge list."""
     if fmt == "graphml":
-        buffer = io.BytesIO()
-        nx.write_graphml(network, buffer, encoding="utf-8")
-        return buffer.getvalue()
+        return to_graphml(network)
     if fmt == "gexf":
-        buffer = io.BytesIO()
-        nx.write_gexf(network, buffer, encoding="utf-8")
-        return buffer.getvalue()
+        return to_gexf(network, mixed=mixed)
     if fmt == "edges-csv":
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(EDGE_COLUMNS)
-        for u, v, data in network.edges(data=True):
-            row = {
-                "source": u,
-                "target": v,
-                "source_label": network.nodes[u].get("label", u),
-                "target_label": network.nodes[v].get("label", v),
-                **data,
-            }
+        for row in edge_rows(network):
             writer.writerow([safe_cell(str(row.get(c, ""))) for c in EDGE_COLUMNS])
         return text.getvalue().encode("utf-8")
     raise OutputError(f"unknown network format {fmt!r} (known: {', '.join(NETWORK_FORMATS)})")
 
 
-def _read_network(fmt: str, path: Path) -> object:
-    """Read a network export back (the check before it replaces the target)."""
+def _read_network(fmt: str, path: Path, *, mixed: bool = True) -> object:
+    """Read a network export back (the check before it replaces the target): GEXF against
+    the structure of GEXF 1.2, and by NetworkX unless it is mixed (which NetworkX refuses)."""
     import networkx as nx  # imported when needed: it takes a third of a second
+
+    from kg.network_files import check_gexf
 
     if fmt == "graphml":
         return nx.read_graphml(path)
     if fmt == "gexf":
-        return nx.read_gexf(path)
+        check_gexf(path)
+        return None if mixed else nx.read_gexf(path)
     return list(csv.reader(path.open(encoding="utf-8")))
 
 
@@ -357,19 +354,22 @@ def export_to_file(kg: KnowledgeGraph, path: Path, fmt: str, **options: bool) ->
     return len(content)
 
 
-def network_export(kg: KnowledgeGraph, fmt: str, *, as_of: date | None = None) -> bytes:
-    """The actor network in ``fmt`` (graphml, gexf, edges-csv): every relation with its
-    start and end, or only those that hold as of ``as_of``."""
-    from kg.network import for_export, project
+def network_export(
+    kg: KnowledgeGraph, fmt: str, *, as_of: date | None = None, mixed: bool = True
+) -> bytes:
+    """The actor network in ``fmt`` (graphml, gexf, edges-csv): one edge per relation with
+    its spans, or only the relations that hold as of ``as_of``. With ``mixed`` false a GEXF
+    file has only directed edges (symmetric ones marked ``directed`` false), for readers
+    that refuse mixed graphs, such as NetworkX's."""
+    from kg.network_files import export_graph
 
-    network = for_export(project(kg, as_of=as_of, include_ended=as_of is None))
-    return serialize_network(network, fmt)
+    return serialize_network(export_graph(kg, as_of=as_of), fmt, mixed=mixed)
 
 
 def network_export_to_file(
-    kg: KnowledgeGraph, path: Path, fmt: str, *, as_of: date | None = None
+    kg: KnowledgeGraph, path: Path, fmt: str, *, as_of: date | None = None, mixed: bool = True
 ) -> int:
     """Write the network export to ``path`` atomically, read back first; returns bytes."""
-    content = network_export(kg, fmt, as_of=as_of)
-    write_atomically(path, content, check=lambda written: _read_network(fmt, written))
+    content = network_export(kg, fmt, as_of=as_of, mixed=mixed)
+    write_atomically(path, content, check=lambda written: _read_network(fmt, written, mixed=mixed))
     return len(content)

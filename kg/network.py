@@ -17,7 +17,6 @@ Undirected relations are stored once, as an edge with ``directed=False``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import networkx as nx
 
@@ -149,35 +148,3 @@ def support_graph(network: nx.MultiDiGraph) -> nx.DiGraph:
         if data["claim_class"] == str(CKG.SupportClaim):
             backing.add_edge(u, v)
     return backing
-
-
-def for_export(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes GraphML and GEXF can hold: no lists or None, and ``start``
-    and ``end`` as the first and last possible day so that Gephi can show time.
-
-    The file's graph is directed; a symmetric relation (alliance, hostility) is one edge
-    with ``directed`` false, because NetworkX cannot read GEXF with mixed edge types."""
-    out = nx.MultiDiGraph()
-    for node, data in network.nodes(data=True):
-        out.add_node(node, label=data.get("label", compact(node)))
-    for u, v, data in network.edges(data=True):
-        attrs: dict[str, Any] = {
-            "label": data["kind"],
-            "kind": data["kind"],
-            "claim_class": data["claim_class"],
-            "directed": bool(data["directed"]),
-            "sign": int(data["sign"]),
-            "status": data["status"],
-            "standing": data["standing"],
-            "sources": int(data["sources"]),
-            "documents": " ".join(data["documents"]),
-            "period": (
-                f"{data['start'] or ''}–{data['end'] or ''}" if data["start"] or data["end"] else ""
-            ),
-        }
-        if data["start_day"]:
-            attrs["start"] = data["start_day"]
-        if data["end_day"]:
-            attrs["end"] = data["end_day"]
-        out.add_edge(u, v, **attrs)
-    return out

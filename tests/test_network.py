@@ -7,11 +7,9 @@ import io
 import os
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
-import networkx as nx
 from click.testing import CliRunner
 from rdflib import Literal, URIRef
 
@@ -62,40 +60,7 @@ def test_as_of() -> None:
     assert not project(kg, as_of=date(2017, 9, 1)).has_edge(us, rebels)
 
 
-def test_gexf_carries_start_and_end(runner: CliRunner, tmp_path: Path) -> None:
-    target = tmp_path / "astana.gexf"
-    result = runner.invoke(cli, ["export", "-o", str(target)])
-    assert result.exit_code == 0, result.output
-    root = ET.parse(target).getroot()
-    ns = {"g": root.tag.split("}")[0].strip("{")}
-    graph = root.find("g:graph", ns)
-    assert graph is not None
-    assert (graph.get("mode"), graph.get("timeformat")) == ("dynamic", "date")
-    ended = [
-        e
-        for e in root.iter(f"{{{ns['g']}}}edge")
-        if e.get("source") == str(ID["united-states"])
-        and e.get("target") == str(ID["syrian-armed-opposition"])
-    ]
-    assert [e.get("end") for e in ended] == ["2017-07-31"]  # "In July": the last possible day
-    back = nx.read_gexf(target)
-    assert (
-        back.number_of_edges()
-        == project(KnowledgeGraph.open(), include_ended=True).number_of_edges()
-    )
-
-
-def test_graphml_round_trip(runner: CliRunner, tmp_path: Path) -> None:
-    target = tmp_path / "astana.graphml"
-    assert runner.invoke(cli, ["export", "-o", str(target)]).exit_code == 0
-    back = nx.read_graphml(target)
-    network = project(KnowledgeGraph.open(), include_ended=True)
-    assert (back.number_of_nodes(), back.number_of_edges()) == (
-        network.number_of_nodes(),
-        network.number_of_edges(),
-    )
-    kinds = {d["kind"] for _u, _v, d in back.edges(data=True)}
-    assert {"backs", "opposes", "allied with"} <= kinds
+# GEXF and GraphML: tests/test_network_files.py
 
 
 def test_edge_list_csv(runner: CliRunner) -> None:

@@ -135,3 +135,35 @@ def test_written_a_page_at_a_time_the_export_is_whole(
     assert result.exit_code == 0, result.output
     back = Graph().parse(target, format=rdflib_format)
     assert isomorphic(back, expected(astana_graph, DATA_GRAPH, DERIVED_GRAPH))
+
+
+def test_network_files_are_the_same_from_every_store(runner: CliRunner, tmp_path: Path) -> None:
+    # actor-facts.rq and the relations read alike from memory, Oxigraph and a server
+    import networkx as nx
+
+    from kg.network_files import export_graph
+
+    wanted = export_graph(KnowledgeGraph.open())
+    target = tmp_path / "network.gexf"
+    result = runner.invoke(cli, ["export", "-o", str(target), "--all-directed"])
+    assert result.exit_code == 0, result.output
+    back = nx.read_gexf(target)
+    assert dict(back.nodes(data=True)) == dict(wanted.nodes(data=True))
+    edges = sorted(
+        (u, v, d["kind"], d["period"], d["against"]) for u, v, d in back.edges(data=True)
+    )
+    assert edges == sorted(
+        (
+            u,
+            v,
+            d["kind"],
+            ";".join(s.text() for s in d["spans"] if s.start or s.end),
+            ";".join(d["against"]),
+        )
+        for u, v, d in wanted.edges(data=True)
+    )
+    mixed = runner.invoke(cli, ["export", "--format", "gexf"])
+    assert mixed.exit_code == 0
+    assert mixed.stdout_bytes.count(b'type="undirected"') == sum(
+        1 for *_ends, d in wanted.edges(data=True) if not d["directed"]
+    )

@@ -21,7 +21,7 @@ import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -141,19 +141,25 @@ def fold_relations(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def merge_spans(spans: Iterable[Span]) -> list[Span]:
-    """The spans in order, those that overlap merged into one (Gephi refuses overlapping
-    spells of one edge); an unknown start is before every day, an unknown end after."""
+    """The spans in order, those that overlap or follow each other without a gap merged
+    into one (Gephi refuses overlapping spells of one edge, and a relation held in 2011 and
+    in 2012 held from 2011 to 2012); an unknown start is before every day, an unknown end
+    after."""
     ordered = sorted(spans, key=lambda s: s.first or "")
     merged: list[Span] = []
     for span in ordered:
         if merged:
             last = merged[-1]
-            if last.last is None or (span.first is not None and span.first <= last.last):
+            if last.last is None or (span.first is not None and span.first <= _next_day(last.last)):
                 if last.last is not None and (span.last is None or span.last > last.last):
                     merged[-1] = Span(last.first, span.last, last.start, span.end)
                 continue
         merged.append(span)
     return merged
+
+
+def _next_day(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
 
 
 def _edge_attributes(data: dict[str, Any]) -> dict[str, Any]:

@@ -3,21 +3,25 @@ Astana data."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterator
+
 import networkx as nx
 import pytest
 
 from kg.graph import KnowledgeGraph
-from kg.metrics import compute, measure
+from kg.metrics import camps, compute, frustration, measure, patronage_reach, signed_ties
 
 SUPPORT = "https://w3id.org/conflict-kg/ontology#SupportClaim"
 ALLIANCE = "https://w3id.org/conflict-kg/ontology#AllianceClaim"
 OPPOSITION = "https://w3id.org/conflict-kg/ontology#OppositionClaim"
 
 
-def network(*ties: tuple[str, str, str]) -> nx.MultiDiGraph:
-    """Ties as (a, kind, b) with kind one of backs, ally, enemy."""
+def network(*ties: tuple[str, ...]) -> nx.MultiDiGraph:
+    """Ties as (a, kind, b) with kind one of backs, ally, enemy; (a, "backs", b, c): a backs
+    b against c, as kg.network gives it (the enemy's label)."""
     graph = nx.MultiDiGraph()
-    for a, kind, b in ties:
+    for a, kind, b, *enemy in ties:
         graph.add_node(a, label=a)
         graph.add_node(b, label=b)
         claim_class, directed, sign = {
@@ -25,7 +29,9 @@ def network(*ties: tuple[str, str, str]) -> nx.MultiDiGraph:
             "ally": (ALLIANCE, False, 1),
             "enemy": (OPPOSITION, False, -1),
         }[kind]
-        graph.add_edge(a, b, claim_class=claim_class, directed=directed, sign=sign)
+        graph.add_edge(
+            a, b, claim_class=claim_class, directed=directed, sign=sign, against=list(enemy)
+        )
     return graph
 
 
@@ -101,6 +107,103 @@ def test_two_camps_joined_by_one_broker() -> None:
     assert [c.actors for c in found.camps] == [["A", "B"], ["C", "D"]]
 
 
+# Two sides of a war and their backers, with one cooperative tie across (the backers of the
+# two sides are both guarantors of a truce): every actor is joined to every other by
+# cooperative ties, but the hostile ones say there are two camps.
+WAR = (
+    ("Government", "enemy", "Insurgents"),
+    ("Russia", "backs", "Government", "Insurgents"),
+    ("Iran", "backs", "Government", "Insurgents"),
+    ("United States", "backs", "Insurgents", "Government"),
+    ("Turkey", "backs", "Insurgents", "Government"),
+    ("Russia", "ally", "Turkey"),
+)
+
+
+def test_hostility_splits_actors_joined_by_cooperation() -> None:
+    found = compute(network(*WAR))
+    assert [c.actors for c in found.camps] == [
+        ["Government", "Iran", "Russia"],
+        ["Insurgents", "Turkey", "United States"],
+    ]
+    assert found.frustration == 1  # Russia and Turkey cooperate across the line
+    ties = signed_ties(network(*WAR))
+    assert ties["Russia"]["Insurgents"] == {"sign": -1, "cooperative": 0, "hostile": 1}
+    assert ties["Russia"]["Turkey"]["sign"] == 1
+
+
+def test_camps_do_not_depend_on_the_order_of_the_ties() -> None:
+    first = compute(network(*WAR)).camps
+    for turn in range(1, len(WAR)):
+        assert compute(network(*WAR[turn:], *WAR[:turn])).camps == first
+        assert compute(network(*reversed(WAR[turn:] + WAR[:turn]))).camps == first
+
+
+def test_the_tie_of_a_pair_goes_with_most_of_its_relations() -> None:
+    ties = signed_ties(
+        network(("A", "ally", "B"), ("A", "backs", "B"), ("A", "enemy", "B"), ("C", "ally", "D"))
+    )
+    assert ties["A"]["B"] == {"sign": 1, "cooperative": 2, "hostile": 1}
+    mixed = signed_ties(network(("A", "ally", "B"), ("A", "enemy", "B")))
+    assert mixed["A"]["B"]["sign"] == 0
+
+
+def test_an_enemy_outside_the_network_adds_no_tie() -> None:
+    ties = signed_ties(network(("A", "backs", "B", "Nobody")))
+    assert sorted(ties) == ["A", "B"] and ties.number_of_edges() == 1
+
+
+def partitions(items: list[str]) -> Iterator[list[list[str]]]:
+    """Every partition of ``items`` (Bell(8) = 4,140 for eight)."""
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for part in partitions(rest):
+        for i in range(len(part)):
+            yield [*part[:i], [first, *part[i]], *part[i + 1 :]]
+        yield [[first], *part]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_camps_leave_the_least_frustration_on_small_networks(seed: int) -> None:
+    # Random signed networks of eight actors, each pair cooperative (1/4), hostile (1/5)
+    # or not tied; the least frustration of every partition, by brute force. (Single moves
+    # from the groups of cooperative ties missed it on 44 of 300 such networks.)
+    rng = random.Random(seed)
+    signed = nx.Graph()
+    names = [f"a{i}" for i in range(8)]
+    signed.add_nodes_from(names)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            draw = rng.random()
+            if draw < 0.45:
+                signed.add_edge(a, b, sign=1 if draw < 0.25 else -1)
+    _found, _camp_of, left = camps(signed)
+    least = min(
+        frustration(signed, {a: n for n, part in enumerate(p) for a in part})
+        for p in partitions(names)
+    )
+    assert left == least
+
+
+def test_reach_keeps_to_the_enemy_and_time_of_the_first_link() -> None:
+    # X backs A against E; A backs B against E (reached) and C against F (not: A's own war).
+    net = network(
+        ("X", "backs", "A", "E"),
+        ("A", "backs", "B", "E"),
+        ("A", "backs", "C", "F"),
+        ("B", "backs", "D", "E"),  # X: three links away, not reached; A: two
+    )
+    assert patronage_reach(net) == {"X": 2, "A": 3, "B": 1}
+    # The same chain at times that do not meet: A's backing of B began after X's ended.
+    dated = network(("X", "backs", "A"), ("A", "backs", "B"))
+    (_, _, first), (_, _, second) = dated.edges(data=True)
+    first.update(start_day="2011-01-01", end_day="2012-12-31")
+    second.update(start_day="2014-01-01", end_day="2015-12-31")
+    assert patronage_reach(dated) == {"X": 1, "A": 1}
+
+
 @pytest.fixture(scope="module")
 def astana() -> KnowledgeGraph:
     return KnowledgeGraph.open()
@@ -128,7 +231,11 @@ def test_astana_camps(astana: KnowledgeGraph) -> None:
         == 4
     )
     assert found.frustration == 0
-    assert found.triads == []  # no three actors in the articles are all tied to each other
+    # The only three actors all tied to each other: the US backs the militias *against*
+    # Islamic State, which fights them; the enemy of my friend is my enemy.
+    [triad] = found.triads
+    assert triad.labels == ["Islamic State", "Kurdish-led militias", "United States"]
+    assert triad.signs == [-1, 1, -1] and triad.balanced
 
 
 def test_astana_influence_and_brokers(astana: KnowledgeGraph) -> None:

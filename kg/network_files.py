@@ -222,11 +222,32 @@ def to_gexf(graph: nx.MultiDiGraph, *, mixed: bool = True) -> bytes:
     """``graph`` (from :func:`export_graph`) as GEXF 1.2: dynamic, dates as days, a spell
     for each span of a relation; symmetric relations undirected edges unless ``mixed`` is
     false (for NetworkX's reader)."""
-    import networkx as nx
+    from networkx.readwrite.gexf import GEXFWriter
 
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.add_graph(_flat(graph, spells=True, mixed=mixed))
+    _drop_edge_attribute(writer.xml, "networkx_key")
     buffer = io.BytesIO()
-    nx.write_gexf(_flat(graph, spells=True, mixed=mixed), buffer, encoding="utf-8")
+    writer.write(buffer)
     return buffer.getvalue()
+
+
+def _drop_edge_attribute(root: ET.Element, title: str) -> None:
+    """Remove the edge attribute ``title`` and its values from a GEXF tree as NetworkX
+    builds it (tags without namespace). NetworkX writes each edge's key in a multigraph as
+    ``networkx_key``, the edge's id again: a column of no use in Gephi, and NetworkX's
+    reader takes the id as the key without it."""
+    ids: set[str] = set()
+    for group in root.iter("attributes"):
+        if group.get("class") == "edge":
+            for attribute in list(group):
+                if attribute.get("title") == title:
+                    ids.add(str(attribute.get("id")))
+                    group.remove(attribute)
+    for values in root.iter("attvalues"):
+        for value in list(values):
+            if value.get("for") in ids:
+                values.remove(value)
 
 
 def to_graphml(graph: nx.MultiDiGraph) -> bytes:
@@ -235,8 +256,11 @@ def to_graphml(graph: nx.MultiDiGraph) -> bytes:
     and ``period`` its spans."""
     import networkx as nx
 
+    flat = _flat(graph, spells=False, mixed=False)
+    for _u, _v, data in flat.edges(data=True):
+        del data["id"]  # GraphML writes the key as the edge's id
     buffer = io.BytesIO()
-    nx.write_graphml(_flat(graph, spells=False, mixed=False), buffer, encoding="utf-8")
+    nx.write_graphml(flat, buffer, encoding="utf-8")
     return buffer.getvalue()
 
 

@@ -202,7 +202,8 @@ def test_gexf_of_the_bundled_data(runner: CliRunner, tmp_path: Path) -> None:
     assert NODE_ATTRIBUTES - {"ucdp_ids", "gw_code", "cow_code", "iso3"} <= {
         title for kind, title in declared.values() if kind == "node"
     }
-    assert EDGE_ATTRIBUTES <= {title for kind, title in declared.values() if kind == "edge"}
+    edge_titles = {title for kind, title in declared.values() if kind == "edge"}
+    assert EDGE_ATTRIBUTES <= edge_titles and "networkx_key" not in edge_titles
     types = Counter(
         (values(e, declared)["kind"], e.get("type", "directed")) for e in root.iter(f"{G}edge")
     )
@@ -232,6 +233,7 @@ def test_networkx_reads_every_attribute_back(runner: CliRunner, tmp_path: Path) 
         assert result.exit_code == 0, result.output
     assert_read_back(graph, nx.read_gexf(gexf), with_spells=True)
     assert_read_back(graph, nx.read_graphml(graphml), with_spells=False)
+    assert 'attr.name="id"' not in graphml.read_text(encoding="utf-8")  # the edge's id
     check_gexf(gexf)
     # the default GEXF is mixed, which NetworkX's reader refuses (and Gephi reads)
     mixed = tmp_path / "mixed.gexf"

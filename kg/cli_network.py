@@ -54,28 +54,83 @@ def metrics_command(
     help="Write to this file: .png or .svg for a picture, .html for an interactive page "
     "(replaced atomically: a failure leaves it as it was).",
 )
+@click.option(
+    "--actor",
+    default=None,
+    metavar="NAME",
+    help="Draw only this actor (a name or IRI, as the reports take it) and the actors within "
+    "--hops ties of it, whichever way the relations point.",
+)
+@click.option(
+    "--hops",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="With --actor: how many ties away an actor may be.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Draw only the N actors with the most partners (distinct actors they have "
+    "relations with) and the relations among them.",
+)
 @as_of_options
 @data_options
-def plot_command(output_path: Path, as_of: Any, include_ended: bool, source: GraphSource) -> None:
-    """Draw the actor network, coloured by camp: backing as arrows, alliances as lines,
-    hostility as dashed red lines, structural links (a delegation, an agency) lighter.
+def plot_command(
+    output_path: Path,
+    actor: str | None,
+    hops: int,
+    top: int | None,
+    as_of: Any,
+    include_ended: bool,
+    source: GraphSource,
+) -> None:
+    """Draw the actor network, coloured by camp (the largest six camps in colours a
+    colour-blind reader tells apart, the others grey). Backing is a dark arrow, holding
+    office a line ending in a bracket, an envoy an open arrow, an alliance a blue line,
+    hostility a vermilion line, a structural link (a delegation, an agency) a light one;
+    ended relations are dotted and faded, alleged ones dashed. At most 40 actors are
+    named, those with the most partners, and no two names overlap.
 
-    FILE.png and FILE.svg are pictures; FILE.html is one self-contained page (it loads
-    nothing from the network) where you can drag actors, zoom, read the sources of a
-    relation by hovering over it, and filter by kind of relation and by date.
+    FILE.png and FILE.svg are pictures (the SVG names every actor and relation in a
+    tooltip); FILE.html is one self-contained page (it loads nothing from the network)
+    where you can find an actor by any part of its name, drag actors, zoom, read a
+    relation's kinds of support, opponents and sources by hovering over it, and filter by
+    kind of relation and by date.
 
         kg plot -o astana.html --include-ended
 
         kg plot -o astana.svg --as-of 2017-09-01
+
+        kg plot -o iran.png --actor Iran --hops 1 --top 40
     """
     from kg import plot
 
     plot.picture_format(output_path)  # an unknown extension fails before any work
     picture = plot.plot_to_file(
-        source.open(), output_path, as_of=as_day(as_of), include_ended=include_ended
+        source.open(),
+        output_path,
+        as_of=as_day(as_of),
+        include_ended=include_ended,
+        actor=actor,
+        hops=hops,
+        top=top,
     )
+    named = f"; {picture.labelled} named" if picture.labelled < picture.actors else ""
     click.echo(
         f"wrote {picture.path} ({picture.format}, {picture.size} bytes: "
-        f"{picture.actors} actors, {picture.relations} relations)",
+        f"{picture.actors} actors, {picture.relations} relations{named})",
         err=True,
     )
+    if picture.left_out_actors or picture.left_out_relations:
+        options = " and ".join(
+            o for o, used in (("--actor/--hops", actor is not None), ("--top", top)) if used
+        )
+        click.echo(
+            f"{options} left out {picture.left_out_actors:,} actors and "
+            f"{picture.left_out_relations:,} relations",
+            err=True,
+        )

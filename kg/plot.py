@@ -2,21 +2,35 @@
 interactive HTML page.
 
 Both read the network built by :func:`kg.network.project` and the camps of
-:func:`kg.metrics.camps`, and style each edge from its own data, never from its kind's name:
+:func:`kg.metrics.camps`, and style each edge from its own data (its claim class, direction,
+sign, status and standing), never from its kind's label:
 
-- colour of a node: its camp (a legend lists the camps with their best-connected members);
-- ``sign`` -1 (hostility): a dashed red line;
-- ``directed`` (backing, holding office, envoy): an arrow from the first actor to the second;
-- undirected and cooperative (alliance): a plain line;
-- ``status`` "structural" (an agency part of its state, a delegation of its sender): lighter.
+- colour of a node: its camp, for the largest camps (at most ``len(CAMP_COLOURS)``, from the
+  Okabe-Ito palette, which readers with any common colour blindness tell apart); the other
+  camps are grey, one "other camps" entry in the legend. The size of a node grows with its
+  partners (the distinct actors it has relations with).
+- the *family* of an edge, its colour and head: backing a dark arrow with a filled head,
+  holding office a grey line ending in a bracket, envoy a grey arrow with an open head,
+  alliance a blue line, hostility a vermilion line, a structural link (an agency part of its
+  state, a delegation of its sender) a thin light line;
+- the *line* of an edge, its dashes: current (or last recorded) solid, alleged dashed,
+  ended dotted and faded.
 
-The layout is deterministic (Kamada-Kawai from a circle, each part of a disconnected network
-laid out on its own), so the same data gives the same picture. The HTML page starts from the
-same positions and lets the reader drag, zoom and filter; it holds every script, style and
+Only the most central actors are named (:mod:`kg.plot_focus`: at most ``LABEL_LIMIT``, by
+partners); in the PNG and SVG a label that would overlap one already placed is moved around
+its node, or left out, so names never pile up. The SVG names every actor and relation in a
+``<title>`` (a tooltip in a browser); the page names the others on hover and finds any actor
+with its search box.
+
+The layout is deterministic (Kamada-Kawai for a part of up to ``KAMADA_KAWAI_LIMIT`` actors,
+ForceAtlas2 with a fixed seed for larger ones, which gathers each hub's clients around it
+and costs a tenth of Kamada-Kawai's time; each part of a disconnected network is laid out on
+its own), so the same data give the same picture. The HTML page starts from the same
+positions and lets the reader drag, zoom, filter and search; it holds every script, style and
 datum inside the file and loads nothing: its Content-Security-Policy forbids any request and
-runs only its own script (by hash), and the data are inserted as text, never as markup.
-The page's template, style and script are files of their own in ``kg/plot_page/``
-(page.html, plot.css, plot.js), inlined into each page written.
+runs only its own script (by hash), and the data are inserted as text, never as markup. The
+page's template, style and script are files of their own in ``kg/plot_page/`` (page.html,
+plot.css, plot.js), inlined into each page written.
 """
 
 from __future__ import annotations
@@ -35,7 +49,7 @@ from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree import ElementTree
 
 import networkx as nx
@@ -46,29 +60,70 @@ from kg.graph import KnowledgeGraph
 from kg.metrics import Camp
 from kg.metrics import camps as find_camps
 from kg.network import project, signed_graph
+from kg.plot_focus import label_of, most_central, neighbourhood, partners, to_label
 from kg.prefixes import compact
+from kg.vocab import CKG
 
 # picture format -> extension of the file it is written to
 PICTURE_FORMATS: dict[str, str] = {"png": ".png", "svg": ".svg", "html": ".html"}
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
 
-# Camp colours: matplotlib's "tab10" without its red, which is kept for hostility.
-CAMP_COLOURS = [
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#bcbd22",
-    "#7f7f7f",
-]
-NO_CAMP_COLOUR = "#d0d0d0"
-HOSTILE_COLOUR = "#d62728"
-COOPERATIVE_COLOUR = "#4d4d4d"
-STRUCTURAL_COLOUR = "#b3b3b3"
+# Camp colours: the Okabe-Ito palette without its black and its vermilion (kept for
+# hostility), largest camp first.
+CAMP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442"]
+OTHER_CAMP_COLOUR = "#BBBBBB"
+NO_CAMP_COLOUR = OTHER_CAMP_COLOUR
+HOSTILE_COLOUR = "#D55E00"
+
+# A part of the network with more actors is laid out by ForceAtlas2: Kamada-Kawai takes
+# 3.6 s for 200 actors and 34 s for 670.
+KAMADA_KAWAI_LIMIT = 120
+
+
+class Family(NamedTuple):
+    """How one family of relations is drawn."""
+
+    colour: str
+    head: str  # a matplotlib arrow style: "-" is no head
+    width: float  # times the picture's line width
+    words: str  # in the legend
+
+
+FAMILIES: dict[str, Family] = {
+    "backing": Family("#222222", "-|>", 1.0, "backing (arrow to the backed)"),
+    "office": Family("#777777", "-[, widthB=0.5, lengthB=0.3", 0.8, "holds office in (bracket)"),
+    "envoy": Family("#777777", "->", 0.8, "envoy of (open arrow)"),
+    "directed": Family("#555555", "-|>", 0.8, "other directed relation"),
+    "alliance": Family("#3A6EA5", "-", 1.3, "alliance"),
+    "cooperative": Family("#555555", "-", 1.0, "other cooperation"),
+    "hostility": Family(HOSTILE_COLOUR, "-", 1.1, "hostility, fighting"),
+    "structural": Family("#B3B3B3", "-", 0.6, "structural link (part of, delegation)"),
+}
+
+
+class Line(NamedTuple):
+    """How a relation's standing is drawn."""
+
+    dashes: tuple[float, ...]  # on, off, ... in line widths; () is solid
+    alpha: float
+    words: str
+
+
+LINES: dict[str, Line] = {
+    "current": Line((), 0.9, "current, or last recorded (solid)"),
+    "alleged": Line((4.0, 2.5), 0.9, "alleged (dashed)"),
+    "ended": Line((1.0, 1.8), 0.4, "ended (dotted, faded)"),
+}
+
+_FAMILY_OF_CLASS = {
+    str(CKG.SupportClaim): "backing",
+    str(CKG.OfficeClaim): "office",
+    str(CKG.EnvoyClaim): "envoy",
+    str(CKG.AllianceClaim): "alliance",
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +136,17 @@ class Picture:
     actors: int
     relations: int
     seconds: float  # to lay out and render, without opening the graph
+    labelled: int = 0  # actors named on the picture (the page: named without hovering)
+    left_out_actors: int = 0  # by --actor/--hops and --top
+    left_out_relations: int = 0
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A picture's bytes and the actors it names, most central first."""
+
+    content: bytes
+    labelled: tuple[str, ...]
 
 
 def picture_format(path_or_format: Path | str) -> str:
@@ -102,25 +168,67 @@ def camp_numbers(camps: Sequence[Camp]) -> dict[str, int]:
     return {actor: camp.number for camp in camps for actor in camp.actors}
 
 
-def camp_colour(number: int | None) -> str:
-    """The colour of camp ``number`` (camps past the palette share its colours)."""
-    if number is None:
-        return NO_CAMP_COLOUR
-    return CAMP_COLOURS[(number - 1) % len(CAMP_COLOURS)]
+def camp_colours(camps: Sequence[Camp], network: nx.Graph) -> dict[int, str]:
+    """The colour of each camp with actors in ``network``: the largest camps of two actors
+    or more (by their actors in the network) take the palette's colours, the others grey."""
+    shown = [(sum(a in network for a in c.actors), c.number) for c in camps]
+    ranked = sorted((-size, number) for size, number in shown if size > 0)
+    colours: dict[int, str] = {}
+    for rank, (size, number) in enumerate(ranked):
+        coloured = rank < len(CAMP_COLOURS) and -size >= 2
+        colours[number] = CAMP_COLOURS[rank] if coloured else OTHER_CAMP_COLOUR
+    return colours
 
 
-def edge_style(data: Mapping[str, Any]) -> str:
-    """How an edge is drawn: "hostile", "structural" or "cooperative" (arrows come from
-    ``directed``, separately)."""
-    if int(data.get("sign", 1)) < 0:
-        return "hostile"
+def edge_family(data: Mapping[str, Any]) -> str:
+    """The family an edge is drawn as (a key of FAMILIES)."""
     if data.get("status") == "structural":
         return "structural"
-    return "cooperative"
+    if int(data.get("sign", 1)) < 0:
+        return "hostility"
+    found = _FAMILY_OF_CLASS.get(str(data.get("claim_class")))
+    if found is not None:
+        return found
+    return "directed" if data.get("directed") else "cooperative"
+
+
+def edge_line(data: Mapping[str, Any]) -> str:
+    """How an edge's standing is drawn (a key of LINES)."""
+    if data.get("standing") == "ended" or data.get("status") == "ended":
+        return "ended"
+    if data.get("status") == "alleged":
+        return "alleged"
+    return "current"
 
 
 def _label(network: nx.Graph, node: str) -> str:
-    return str(network.nodes[node].get("label") or compact(node))
+    return label_of(network, node)
+
+
+def _normalised(raw: Mapping[str, Any], part: Sequence[str]) -> dict[str, tuple[float, float]]:
+    xs = [float(raw[n][0]) for n in part]
+    ys = [float(raw[n][1]) for n in part]
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    half = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 or 1.0
+    return {n: ((float(raw[n][0]) - cx) / half, (float(raw[n][1]) - cy) / half) for n in part}
+
+
+def _part_layout(simple: nx.Graph, part: list[str]) -> dict[str, tuple[float, float]]:
+    """Positions of one connected part, a tie about as long in every part."""
+    if len(part) == 1:
+        return {part[0]: (0.0, 0.0)}
+    sub = simple.subgraph(part)
+    if len(part) <= KAMADA_KAWAI_LIMIT:
+        raw = nx.kamada_kawai_layout(sub, pos=nx.circular_layout(part))
+        # Kamada-Kawai fills [-1, 1] whatever the size of the part; scale it by its diameter.
+        spread = 0.7 * nx.diameter(sub)
+    else:
+        ordered = nx.Graph()
+        ordered.add_nodes_from(part)
+        ordered.add_edges_from(sub.edges())
+        raw = nx.forceatlas2_layout(ordered, max_iter=150, scaling_ratio=4.0, seed=1)
+        spread = 0.9 * math.sqrt(len(part))
+    return {n: (x * spread, y * spread) for n, (x, y) in _normalised(raw, part).items()}
 
 
 def layout(network: nx.Graph) -> dict[str, tuple[float, float]]:
@@ -132,8 +240,12 @@ def layout(network: nx.Graph) -> dict[str, tuple[float, float]]:
     order = {n: i for i, n in enumerate(nodes)}
     simple = nx.Graph()
     simple.add_nodes_from(nodes)
-    simple.add_edges_from((u, v) for u, v in network.edges() if u != v)
-    # Lay out each connected part on its own (Kamada-Kawai throws unconnected parts far
+    simple.add_edges_from(
+        sorted(
+            ((u, v) for u, v in network.edges() if u != v), key=lambda e: (order[e[0]], order[e[1]])
+        )
+    )
+    # Lay out each connected part on its own (force layouts throw unconnected parts far
     # apart), the largest first, then the others in rows beneath it.
     parts = sorted(
         (sorted(p, key=order.__getitem__) for p in nx.connected_components(simple)),
@@ -141,14 +253,7 @@ def layout(network: nx.Graph) -> dict[str, tuple[float, float]]:
     )
     boxes: list[tuple[dict[str, tuple[float, float]], float, float]] = []
     for part in parts:
-        if len(part) == 1:
-            local = {part[0]: (0.0, 0.0)}
-        else:
-            raw = nx.kamada_kawai_layout(simple.subgraph(part), pos=nx.circular_layout(part))
-            # Kamada-Kawai fills [-1, 1] whatever the size of the part; scale it by its
-            # diameter so that a tie is about as long in every part.
-            spread = 0.7 * nx.diameter(simple.subgraph(part))
-            local = {n: (float(raw[n][0]) * spread, float(raw[n][1]) * spread) for n in part}
+        local = _part_layout(simple, part)
         xs = [p[0] for p in local.values()]
         ys = [p[1] for p in local.values()]
         left, top = min(xs), max(ys)
@@ -183,39 +288,202 @@ def _sorted_edges(network: nx.MultiDiGraph) -> list[tuple[str, str, dict[str, An
     return edges
 
 
+def period_text(data: Mapping[str, Any]) -> str:
+    """The period of an edge as people write it: "2015–2017", "since 2016-03"."""
+    start, end = data.get("start"), data.get("end")
+    if start and end:
+        return str(start) if start == end else f"{start}–{end}"
+    if start:
+        return f"since {start}"
+    if end:
+        return f"until {end}"
+    return "no dates given" if data.get("status") != "structural" else "structural link"
+
+
+def relation_text(network: nx.Graph, u: str, v: str, data: Mapping[str, Any]) -> str:
+    """One relation in words, for a tooltip: "Russia backs Syrian government, 2015–2017
+    (last recorded); support: troops, weapons; against: Islamic State; 3 sources"."""
+    words = f"{_label(network, u)} {data.get('kind', '')} {_label(network, v)}, "
+    words += period_text(data)
+    standing = str(data.get("standing") or "")
+    status = str(data.get("status") or "")
+    shown = [s for s in (status, standing) if s and s not in ("asserted", "current", "structural")]
+    if shown:
+        words += f" ({', '.join(dict.fromkeys(shown))})"
+    if data.get("support"):
+        words += "; support: " + ", ".join(data["support"])
+    if data.get("against"):
+        words += "; against: " + ", ".join(data["against"])
+    count = int(data.get("sources") or 0)
+    if count:
+        words += f"; {count} source{'s' if count != 1 else ''}"
+    return words
+
+
 def _camp_summary(camp: Camp, network: nx.Graph, most: int = 3) -> str:
     """The best-connected members of a camp: "Russia, Syrian government, Iran +10"."""
     members = [a for a in camp.actors if a in network]
     members.sort(key=lambda a: (-network.degree(a), _label(network, a).casefold()))
     names = [_label(network, a) for a in members[:most]]
-    rest = len(camp.actors) - len(names)
+    rest = len(members) - len(names)
     return ", ".join(names) + (f" +{rest}" if rest > 0 else "")
+
+
+class CampKey(NamedTuple):
+    """One entry of the camps' legend: a coloured camp, or the other camps together."""
+
+    numbers: tuple[int, ...]
+    colour: str
+    actors: list[str]
+    head: str  # "camp 2 (14 actors)", "other camps (12 camps, 30 actors)"
+    summary: str
+
+
+def camp_keys(camps: Sequence[Camp], network: nx.Graph) -> list[CampKey]:
+    """The camps' legend: each coloured camp, largest first, then one grey entry for the
+    other camps and the actors in none."""
+    colours = camp_colours(camps, network)
+    keys: list[CampKey] = []
+    others: list[Camp] = []
+    for camp in sorted(
+        (c for c in camps if c.number in colours),
+        key=lambda c: (CAMP_COLOURS + [OTHER_CAMP_COLOUR]).index(colours[c.number]),
+    ):
+        if colours[camp.number] == OTHER_CAMP_COLOUR:
+            others.append(camp)
+            continue
+        members = [a for a in camp.actors if a in network]
+        size = len(members)
+        head = f"camp {camp.number} ({size} actor{'s' if size != 1 else ''})"
+        keys.append(
+            CampKey(
+                (camp.number,), colours[camp.number], members, head, _camp_summary(camp, network)
+            )
+        )
+    in_camps = set(camp_numbers(camps))
+    loose = [n for n in network if n not in in_camps]
+    members = [a for c in others for a in c.actors if a in network] + sorted(loose)
+    if members:
+        members.sort(key=lambda a: (-network.degree(a), _label(network, a).casefold()))
+        names = [_label(network, a) for a in members[:3]]
+        rest = len(members) - len(names)
+        what = f"{len(others)} camp{'s' if len(others) != 1 else ''}, " if others else ""
+        head = (
+            f"other camps ({what}{len(members)} actor{'s' if len(members) != 1 else ''})"
+            if keys
+            else f"camps of one actor ({len(members)})"
+        )
+        keys.append(
+            CampKey(
+                tuple(c.number for c in others),
+                OTHER_CAMP_COLOUR,
+                members,
+                head,
+                ", ".join(names) + (f" +{rest}" if rest > 0 else ""),
+            )
+        )
+    return keys
+
+
+def node_colours(camps: Sequence[Camp], network: nx.Graph) -> dict[str, str]:
+    """Each actor's colour: its camp's, grey for the other camps."""
+    return {a: key.colour for key in camp_keys(camps, network) for a in key.actors}
+
+
+class DrawnEdge(NamedTuple):
+    """The relations of one pair drawn as one line: same family, same line."""
+
+    u: str
+    v: str
+    family: str
+    line: str
+    directed: bool
+    relations: list[dict[str, Any]]
+
+
+def drawn_edges(network: nx.MultiDiGraph) -> list[DrawnEdge]:
+    """The edges of the PNG and SVG: the relations of a pair that share family and line
+    are one edge (the ESD's years of backing are one arrow, with every year in its title)."""
+    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+    directed: dict[tuple[str, str, str, str], bool] = {}
+    for u, v, data in _sorted_edges(network):
+        if u == v:
+            continue
+        is_directed = bool(data.get("directed"))
+        a, b = (u, v) if is_directed or u < v else (v, u)
+        key = (a, b, edge_family(data), edge_line(data))
+        groups.setdefault(key, []).append(data)
+        directed[key] = is_directed
+    order = list(LINES)
+    return [
+        DrawnEdge(a, b, family, line, directed[(a, b, family, line)], groups[(a, b, family, line)])
+        for a, b, family, line in sorted(
+            groups, key=lambda k: (k[0], k[1], list(FAMILIES).index(k[2]), order.index(k[3]))
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------------------
 # PNG and SVG
 
 
-def _legend_text(camp: Camp, network: nx.Graph) -> str:
-    size = len(camp.actors)
-    head = f"camp {camp.number} ({size} actor{'s' if size != 1 else ''})"
-    return head + "\n" + textwrap.fill(_camp_summary(camp, network), width=38)
+def _overlaps(box: Any, placed: Sequence[Any]) -> bool:
+    return any(
+        box.x0 < other.x1 and other.x0 < box.x1 and box.y0 < other.y1 and other.y0 < box.y1
+        for other in placed
+    )
 
 
-def draw(
+def _add_titles(
+    svg: bytes, edge_titles: Mapping[str, str], node_titles: Mapping[str, list[str]]
+) -> bytes:
+    """The SVG with a <title> (a browser's tooltip) in each edge's group and on each node."""
+    ElementTree.register_namespace("", SVG_NS)
+    ElementTree.register_namespace("xlink", XLINK_NS)
+    root = ElementTree.fromstring(svg)
+    for group in root.iter(f"{{{SVG_NS}}}g"):
+        gid = group.get("id", "")
+        if gid in edge_titles:
+            title = ElementTree.Element(f"{{{SVG_NS}}}title")
+            title.text = edge_titles[gid]
+            group.insert(0, title)
+        elif gid in node_titles:
+            # matplotlib writes a scatter's points in order, as <path> (dots of several
+            # sizes) or <use> of one marker kept in <defs>.
+            dots = [
+                dot
+                for child in group
+                if child.tag != f"{{{SVG_NS}}}defs"
+                for dot in ([child] if child.tag != f"{{{SVG_NS}}}g" else list(child))
+                if dot.tag in (f"{{{SVG_NS}}}path", f"{{{SVG_NS}}}use")
+            ]
+            for dot, text in zip(dots, node_titles[gid], strict=False):
+                title = ElementTree.SubElement(dot, f"{{{SVG_NS}}}title")
+                title.text = text
+    out: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return out if out.endswith(b"\n") else out + b"\n"
+
+
+def draw_picture(
     network: nx.MultiDiGraph,
     camps: Sequence[Camp],
     path_or_format: Path | str,
     *,
     title: str | None = None,
-) -> bytes:
+    label_limit: int | None = None,
+) -> Drawing:
     """The network as a PNG or SVG picture (the format from a path's extension or given as
-    "png" or "svg").
+    "png" or "svg"), and the actors it names.
 
-    In the SVG, each edge is a group with the id ``edge-N-STYLE-SHAPE`` (STYLE is hostile,
-    cooperative or structural, SHAPE arrow or line), each camp's nodes ``camp-N`` and each
-    label ``label-N``; labels are text, not paths.
+    At most ``label_limit`` actors (kg.plot_focus.LABEL_LIMIT by default), the most central,
+    are named; a label is put below its node, else above, right or left of it, else left
+    out, so that no two labels overlap. In the SVG, each drawn edge is a group with the id
+    ``edge-N-FAMILY-LINE-SHAPE`` (SHAPE arrow or line) whose <title> lists its relations,
+    each coloured camp's nodes ``camp-N`` (the others ``camp-other``), each node a <title>
+    with its name, and each label ``label-N``; labels are text, not paths.
     """
+    from kg.plot_focus import LABEL_LIMIT
+
     fmt = picture_format(path_or_format)
     if fmt not in ("png", "svg"):
         raise OutputError(f"{path_or_format}: draw() makes PNG or SVG; use html_page() for HTML")
@@ -227,25 +495,32 @@ def draw(
     from matplotlib.patches import FancyArrowPatch
 
     positions = layout(network)
-    camp_of = camp_numbers(camps)
+    actors = network.number_of_nodes()
     xs = [p[0] for p in positions.values()] or [0.0]
     ys = [p[1] for p in positions.values()] or [0.0]
-    pad_x, pad_y = 0.25, 0.14  # room for the labels, which are wider than the dots
+    pad_x, pad_y = 0.12, 0.08  # room for the labels, which are wider than the dots
     width = max(xs) - min(xs) + 2 * pad_x
     height = max(ys) - min(ys) + 2 * pad_y
     # The longer side of the drawing grows with the number of actors; the legend column
     # on the right has a fixed width.
-    side = min(max(7.0, 2.0 * math.sqrt(max(network.number_of_nodes(), 1))), 30.0)
+    side = min(max(7.0, 1.4 * math.sqrt(max(actors, 1))), 26.0)
     plot_w, plot_h = side * width / max(width, height), side * height / max(width, height)
-    plot_h = max(plot_h, 4.5)
-    legend_w, title_h = 3.6, 0.5
+    plot_h = max(plot_h, 5.5)
+    legend_w, title_h = 3.8, 0.5
     figure_w, figure_h = plot_w + legend_w, plot_h + title_h
+    edges = drawn_edges(network)
+    # Lines thin out as they multiply, so that hundreds stay apart.
+    base_width = 1.6 if len(edges) <= 120 else max(0.45, 1.6 * math.sqrt(120 / len(edges)))
+    fade = 1.0 if len(edges) <= 120 else max(0.35, math.sqrt(120 / len(edges)))
+    degree = partners(network)
+    shrink = 1.0 if actors <= 60 else max(0.3, math.sqrt(60 / actors))
+    node_size = {n: min(30.0 + 30.0 * degree[n], 900.0) * shrink for n in network}  # pt²
     # Labels stay text in the SVG; its ids do not change from one run to the next.
     with matplotlib.rc_context(
         {"svg.fonttype": "none", "svg.hashsalt": "conflict-kg", "font.size": 9}
     ):
         figure = Figure(figsize=(figure_w, figure_h), dpi=100)
-        FigureCanvasAgg(figure)
+        canvas = FigureCanvasAgg(figure)
         axes = figure.add_axes((0.0, 0.0, plot_w / figure_w, plot_h / figure_h))
         axes.set_axis_off()
         # Limits in the proportions of the axes, so that a unit is as long across as up.
@@ -264,112 +539,130 @@ def draw(
                 parse_math=False,
             )
 
-        degree = dict(network.degree())
-        node_size = {n: 120.0 + 40.0 * degree.get(n, 0) for n in network}  # points squared
         pairs: dict[frozenset[str], int] = {}
-        for number, (u, v, data) in enumerate(_sorted_edges(network), start=1):
-            if u == v:
-                continue
-            key = frozenset((u, v))
+        edge_titles: dict[str, str] = {}
+        for number, edge in enumerate(edges, start=1):
+            key = frozenset((edge.u, edge.v))
             nth = pairs.get(key, 0)
             pairs[key] = nth + 1
-            # Parallel edges between one pair bend away from each other.
-            bend = 0.0 if nth == 0 else 0.18 * ((nth + 1) // 2) * (1 if nth % 2 else -1)
-            style = edge_style(data)
-            colour = {
-                "hostile": HOSTILE_COLOUR,
-                "structural": STRUCTURAL_COLOUR,
-                "cooperative": COOPERATIVE_COLOUR,
-            }[style]
-            directed = bool(data.get("directed"))
+            # Several lines between one pair bend away from each other.
+            bend = 0.0 if nth == 0 else 0.15 * ((nth + 1) // 2) * (1 if nth % 2 else -1)
+            family, line = FAMILIES[edge.family], LINES[edge.line]
+            head = family.head if edge.directed else "-"
             arrow = FancyArrowPatch(
-                positions[u],
-                positions[v],
-                arrowstyle="-|>" if directed else "-",
-                mutation_scale=14,
+                positions[edge.u],
+                positions[edge.v],
+                arrowstyle=head,
+                mutation_scale=9 + 5 * min(base_width, 1.0),
                 connectionstyle=f"arc3,rad={bend}",
-                color=colour,
-                linewidth=1.0 if style == "structural" else 1.6,
-                linestyle=(0, (5, 3)) if style == "hostile" else "-",
-                alpha=0.7 if style == "structural" else 0.95,
-                shrinkA=math.sqrt(node_size[u]) / 2 + 2,
-                shrinkB=math.sqrt(node_size[v]) / 2 + 2,
+                color=family.colour,
+                linewidth=base_width * family.width,
+                linestyle=(0, line.dashes) if line.dashes else "-",
+                alpha=line.alpha * fade,
+                shrinkA=math.sqrt(node_size[edge.u]) / 2 + 1,
+                shrinkB=math.sqrt(node_size[edge.v]) / 2 + 1,
                 zorder=1,
             )
-            arrow.set_gid(f"edge-{number}-{style}-{'arrow' if directed else 'line'}")
+            gid = f"edge-{number}-{edge.family}-{edge.line}-{'arrow' if head != '-' else 'line'}"
+            arrow.set_gid(gid)
             axes.add_patch(arrow)
+            edge_titles[gid] = "\n".join(
+                relation_text(network, edge.u, edge.v, data) for data in edge.relations
+            )
 
         legend_handles: list[Any] = []
-        shown_camps = [c for c in camps if any(a in network for a in c.actors)]
-        for camp in shown_camps:
-            members = [a for a in camp.actors if a in network]
-            colour = camp_colour(camp.number)
+        node_titles: dict[str, list[str]] = {}
+        for entry in camp_keys(camps, network):
+            members = sorted(entry.actors, key=lambda a: (_label(network, a).casefold(), a))
+            gid = f"camp-{entry.numbers[0]}" if entry.colour != OTHER_CAMP_COLOUR else "camp-other"
             points = axes.scatter(
                 [positions[a][0] for a in members],
                 [positions[a][1] for a in members],
                 s=[node_size[a] for a in members],
-                c=colour,
-                edgecolors="white",
-                linewidths=1.2,
+                c=entry.colour,
+                edgecolors="#444444" if entry.colour == OTHER_CAMP_COLOUR else "white",
+                linewidths=0.6,
                 zorder=2,
-                label=_legend_text(camp, network),
+                label=entry.head + "\n" + textwrap.fill(entry.summary, width=40),
             )
-            points.set_gid(f"camp-{camp.number}")
-            legend_handles.append(points)
-        loose = [n for n in network if n not in camp_of]
-        if loose:
-            points = axes.scatter(
-                [positions[a][0] for a in loose],
-                [positions[a][1] for a in loose],
-                s=[node_size[a] for a in loose],
-                c=NO_CAMP_COLOUR,
-                edgecolors="white",
-                zorder=2,
-                label="no camp",
-            )
-            points.set_gid("camp-none")
+            points.set_gid(gid)
+            node_titles[gid] = [
+                f"{_label(network, a)} ({entry.head.split(' (')[0]}; {degree[a]} partners)"
+                for a in members
+            ]
             legend_handles.append(points)
 
-        for number, node in enumerate(
-            sorted(network, key=lambda n: (_label(network, n).casefold(), n)), start=1
-        ):
+        renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+        area = axes.get_window_extent(renderer)  # a label out of it would be cut off
+        placed: list[Any] = []
+        labelled: list[str] = []
+        limit = LABEL_LIMIT if label_limit is None else label_limit
+        for node in to_label(network, limit):
             x, y = positions[node]
-            text = axes.annotate(
-                _label(network, node),
-                (x, y),
-                xytext=(0, -(math.sqrt(node_size[node]) / 2 + 3)),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=8,
-                zorder=3,
-                annotation_clip=False,
-            )
-            text.set_parse_math(False)  # a "$" in a name is a dollar, not TeX
-            text.set_gid(f"label-{number}")
+            gap = math.sqrt(node_size[node]) / 2 + 2
+            for dx, dy, ha, va in (
+                (0.0, -gap, "center", "top"),
+                (0.0, gap, "center", "bottom"),
+                (gap, 0.0, "left", "center"),
+                (-gap, 0.0, "right", "center"),
+            ):
+                text = axes.annotate(
+                    _label(network, node),
+                    (x, y),
+                    xytext=(dx, dy),
+                    textcoords="offset points",
+                    ha=ha,
+                    va=va,
+                    fontsize=8 if actors <= 120 else 7,
+                    zorder=3,
+                    annotation_clip=False,
+                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
+                )
+                text.set_parse_math(False)  # a "$" in a name is a dollar, not TeX
+                box = text.get_window_extent(renderer).expanded(1.04, 1.1)
+                inside = area.x0 <= box.x0 and box.x1 <= area.x1 and area.y0 <= box.y0
+                if inside and box.y1 <= area.y1 and not _overlaps(box, placed):
+                    placed.append(box)
+                    labelled.append(node)
+                    text.set_gid(f"label-{len(labelled)}")
+                    break
+                text.remove()
 
-        if network.number_of_nodes() == 0:
+        if actors == 0:
             axes.text(0, 0, "no relations between actors", ha="center", va="center")
 
-        kinds_directed = any(bool(d.get("directed")) for _u, _v, d in network.edges(data=True))
+        seen = {(e.family, e.directed) for e in edges}
+        lines_seen = {e.line for e in edges}
         edge_legend = [
-            Line2D([], [], color=COOPERATIVE_COLOUR, lw=1.6, label="alliance, cooperation"),
-            Line2D([], [], color=HOSTILE_COLOUR, lw=1.6, ls=(0, (5, 3)), label="hostility"),
-            Line2D([], [], color=STRUCTURAL_COLOUR, lw=1.0, label="structural link"),
-        ]
-        if kinds_directed:
-            edge_legend.insert(
-                0,
-                Line2D(
-                    [],
-                    [],
-                    color=COOPERATIVE_COLOUR,
-                    lw=1.6,
-                    marker=">",
-                    markevery=[-1],
-                    label="backing, office, envoy (arrow)",
+            Line2D(
+                [],
+                [],
+                color=family.colour,
+                lw=1.6 * family.width,
+                marker=">"
+                if family.head == "-|>"
+                else (
+                    "|" if family.head.startswith("-[") else ("4" if family.head == "->" else None)
                 ),
+                markevery=[-1],
+                label=family.words,
             )
+            for name, family in FAMILIES.items()
+            if (name, True) in seen or (name, False) in seen
+        ]
+        edge_legend += [
+            Line2D(
+                [],
+                [],
+                color="#444444",
+                lw=1.4,
+                ls=(0, line.dashes) if line.dashes else "-",
+                alpha=line.alpha,
+                label=line.words,
+            )
+            for name, line in LINES.items()
+            if name in lines_seen and len(lines_seen) > 1
+        ]
         camp_legend = figure.legend(
             handles=legend_handles,
             loc="upper left",
@@ -377,27 +670,49 @@ def draw(
             title="Camps",
             frameon=False,
             fontsize=8,
-            markerscale=0.6,
+            markerscale=0.6 if actors <= 60 else 1.0,
             alignment="left",
         )
         line_legend = figure.legend(
             handles=edge_legend,
             loc="lower left",
             bbox_to_anchor=(plot_w / figure_w, 0.02),
-            title="Relations",
+            title=f"Relations ({network.number_of_edges()})",
             frameon=False,
             fontsize=8,
             alignment="left",
         )
         for legend in (camp_legend, line_legend):
-            for entry in legend.get_texts():
-                entry.set_parse_math(False)
+            for legend_text in legend.get_texts():
+                legend_text.set_parse_math(False)
+        if actors > len(labelled):
+            figure.text(
+                0.005,
+                0.005,
+                f"{len(labelled)} of {actors} actors named: those with the most partners "
+                "(the others in the SVG's tooltips and the HTML page)",
+                fontsize=7,
+                color="#666666",
+            )
         buffer = io.BytesIO()
         if fmt == "png":
             figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+            content = buffer.getvalue()
         else:
             figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "conflict-kg"})
-    return buffer.getvalue()
+            content = _add_titles(buffer.getvalue(), edge_titles, node_titles)
+    return Drawing(content, tuple(labelled))
+
+
+def draw(
+    network: nx.MultiDiGraph,
+    camps: Sequence[Camp],
+    path_or_format: Path | str,
+    *,
+    title: str | None = None,
+) -> bytes:
+    """The network as a PNG or SVG picture: the bytes of :func:`draw_picture`."""
+    return draw_picture(network, camps, path_or_format, title=title).content
 
 
 # ---------------------------------------------------------------------------------------
@@ -410,20 +725,26 @@ def page_data(
     *,
     titles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """What the HTML page embeds: nodes with their camp and start position, edges with
-    their period, status and sources, and the camps."""
+    """What the HTML page embeds: nodes with their camp, colour, start position and whether
+    they are named without hovering, edges with their family, line, period, status, kinds of
+    support, opponents and sources, and the camps' legend."""
     titles = titles or {}
     positions = layout(network)
     camp_of = camp_numbers(camps)
+    colour_of = node_colours(camps, network)
+    named = set(to_label(network))
+    degree = partners(network)
     nodes = [
         {
             "iri": node,
             "label": _label(network, node),
             "camp": camp_of.get(node),
-            "colour": camp_colour(camp_of.get(node)),
+            "colour": colour_of.get(node, OTHER_CAMP_COLOUR),
             "x": positions[node][0],
             "y": positions[node][1],
             "degree": network.degree(node),
+            "partners": degree[node],
+            "labelled": node in named,
         }
         for node in sorted(network, key=lambda n: (_label(network, n).casefold(), n))
     ]
@@ -444,7 +765,8 @@ def page_data(
                 "source": u,
                 "target": v,
                 "kind": str(data.get("kind", "")),
-                "style": edge_style(data),
+                "family": edge_family(data),
+                "line": edge_line(data),
                 "directed": bool(data.get("directed")),
                 "sign": int(data.get("sign", 1)),
                 "status": str(data.get("status") or ""),
@@ -453,29 +775,37 @@ def page_data(
                 "end": data.get("end"),
                 "start_day": data.get("start_day"),
                 "end_day": data.get("end_day"),
+                "support": list(data.get("support") or []),
+                "against": list(data.get("against") or []),
                 "sources": sources,
             }
         )
     camp_rows = [
         {
-            "number": camp.number,
-            "colour": camp_colour(camp.number),
-            "summary": _camp_summary(camp, network),
-            "labels": list(camp.labels),
+            "number": key.numbers[0] if key.colour != OTHER_CAMP_COLOUR else None,
+            "numbers": list(key.numbers),
+            "colour": key.colour,
+            "head": key.head,
+            "summary": key.summary,
+            "labels": sorted(_label(network, a) for a in key.actors),
         }
-        for camp in camps
-        if any(a in network for a in camp.actors)
+        for key in camp_keys(camps, network)
     ]
+    used = {(e["family"], e["line"]) for e in edges}
     return {
         "nodes": nodes,
         "edges": edges,
         "camps": camp_rows,
-        "colours": {
-            "hostile": HOSTILE_COLOUR,
-            "cooperative": COOPERATIVE_COLOUR,
-            "structural": STRUCTURAL_COLOUR,
-            "none": NO_CAMP_COLOUR,
+        "families": {
+            name: {"colour": f.colour, "head": f.head, "width": f.width, "words": f.words}
+            for name, f in FAMILIES.items()
+            if any(family == name for family, _line in used)
         },
+        "lines": {
+            name: {"dashes": list(line.dashes), "alpha": line.alpha, "words": line.words}
+            for name, line in LINES.items()
+        },
+        "colours": {"hostile": HOSTILE_COLOUR, "other": OTHER_CAMP_COLOUR},
     }
 
 
@@ -618,6 +948,24 @@ def document_titles(kg: KnowledgeGraph) -> dict[str, str]:
     return titles
 
 
+def render_picture(
+    network: nx.MultiDiGraph,
+    fmt: str,
+    *,
+    titles: Mapping[str, str] | None = None,
+    title: str = "Actor network",
+    note: str = "",
+) -> Drawing:
+    """The picture of ``network`` in ``fmt`` (png, svg, html), its camps found here, and the
+    actors it names (on the page: without hovering)."""
+    found, _camp_of, _left = find_camps(signed_graph(network))
+    if fmt == "html":
+        page = html_page(network, found, titles=titles, title=title, note=note)
+        return Drawing(page.encode("utf-8"), tuple(to_label(network)))
+    heading = f"{title} ({note})" if note else title
+    return draw_picture(network, found, fmt, title=heading)
+
+
 def render(
     network: nx.MultiDiGraph,
     fmt: str,
@@ -626,13 +974,29 @@ def render(
     title: str = "Actor network",
     note: str = "",
 ) -> bytes:
-    """The picture of ``network`` in ``fmt`` (png, svg, html), its camps found here."""
-    found, _camp_of, _left = find_camps(signed_graph(network))
-    if fmt == "html":
-        page = html_page(network, found, titles=titles, title=title, note=note)
-        return page.encode("utf-8")
-    heading = f"{title} ({note})" if note else title
-    return draw(network, found, fmt, title=heading)
+    """The bytes of :func:`render_picture`."""
+    return render_picture(network, fmt, titles=titles, title=title, note=note).content
+
+
+def focus(
+    network: nx.MultiDiGraph,
+    *,
+    actor: str | None = None,
+    hops: int = 1,
+    top: int | None = None,
+) -> nx.MultiDiGraph:
+    """The part of ``network`` a picture shows: ``actor``'s neighbourhood of ``hops`` ties
+    (an IRI), then, of what is left, the ``top`` most central actors."""
+    if actor is not None:
+        label = None
+        if actor in network:
+            label = network.nodes[actor].get("label")
+        network = neighbourhood(network, actor, hops)
+        if label is not None:
+            network.nodes[actor]["label"] = label
+    if top is not None:
+        network = most_central(network, top)
+    return network
 
 
 def plot_to_file(
@@ -641,26 +1005,45 @@ def plot_to_file(
     *,
     as_of: date | None = None,
     include_ended: bool = False,
+    actor: str | None = None,
+    hops: int = 1,
+    top: int | None = None,
 ) -> Picture:
     """Draw the actor network of ``kg`` (as of ``as_of``) to ``path``: PNG, SVG or HTML
-    after its extension. The file is replaced atomically, checked first."""
+    after its extension. ``actor`` (a name or IRI, resolved as the reports do) keeps its
+    neighbourhood of ``hops`` ties, ``top`` the most central actors. The file is replaced
+    atomically, checked first."""
+    from kg.actors import resolve
+
     fmt = picture_format(path)
+    named = resolve(kg, actor) if actor is not None else None
     began = time.perf_counter()
-    network = project(kg, as_of=as_of, include_ended=include_ended)
+    whole = project(kg, as_of=as_of, include_ended=include_ended)
+    shown = focus(whole, actor=str(named.iri) if named else None, hops=hops, top=top)
+    if named is not None and not shown.nodes[str(named.iri)].get("label"):
+        shown.nodes[str(named.iri)]["label"] = named.label
     if as_of is not None:
-        note = f"as of {as_of.isoformat()}"
+        # a kg.periods.When (a year, a month, a day, a period) says itself as it was given
+        note = f"as of {getattr(as_of, 'text', None) or as_of.isoformat()}"
     elif include_ended:
         note = "every relation, ended ones too"
     else:
         note = "relations that have not ended"
-    content = render(network, fmt, titles=document_titles(kg), note=note)
+    if named is not None:
+        note += f"; {named.label} and the actors within {hops} tie{'s' if hops != 1 else ''}"
+    if top is not None:
+        note += f"; the {top} actors with the most partners"
+    drawing = render_picture(shown, fmt, titles=document_titles(kg), note=note)
     seconds = time.perf_counter() - began
-    write_atomically(path, content, check=CHECKS[fmt])
+    write_atomically(path, drawing.content, check=CHECKS[fmt])
     return Picture(
         path=path,
         format=fmt,
-        size=len(content),
-        actors=network.number_of_nodes(),
-        relations=network.number_of_edges(),
+        size=len(drawing.content),
+        actors=shown.number_of_nodes(),
+        relations=shown.number_of_edges(),
         seconds=round(seconds, 3),
+        labelled=len(drawing.labelled),
+        left_out_actors=whole.number_of_nodes() - shown.number_of_nodes(),
+        left_out_relations=whole.number_of_edges() - shown.number_of_edges(),
     )

@@ -34,6 +34,7 @@ class CKG(DefinedNamespace):
     AllianceClaim: URIRef  # a source says two actors are allies
     OppositionClaim: URIRef  # a source says two actors fight or oppose each other
     OfficeClaim: URIRef  # a source says a person holds an office
+    EnvoyClaim: URIRef  # a source says a person is the envoy of an actor
     SignatoryClaim: URIRef  # a source says an actor signed an agreement
     ThirdPartyClaim: URIRef  # mediator, guarantor or host: a third party to talks
     MediationClaim: URIRef  # a source says an actor mediates talks

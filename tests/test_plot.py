@@ -18,7 +18,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg import plot
+from kg import plot, plot_focus
 from kg.cli_common import KGGroup
 from kg.cli_network import plot_command
 from kg.errors import OutputError
@@ -27,6 +27,16 @@ from kg.metrics import Camp, camps
 from kg.network import project, signed_graph
 
 SVG = "{http://www.w3.org/2000/svg}"
+ONT = "https://w3id.org/conflict-kg/ontology#"
+# the claim class (or property) kg.network.project gives each kind of relation
+CLASSES = {
+    "backs": "SupportClaim",
+    "allied with": "AllianceClaim",
+    "opposes": "OppositionClaim",
+    "envoy of": "EnvoyClaim",
+    "holds office in": "OfficeClaim",
+    "part of": "partOf",
+}
 EVIL_LABEL = "<img src=x onerror=alert(1)>"
 EVIL_QUOTE = '</script><script>alert(2)</script> & "<!--" $x$'
 DOLLAR_LABEL = "Fund $5 and $6"
@@ -46,6 +56,8 @@ def add_relation(
     end: str | None = None,
     end_day: str | None = None,
     quotes: tuple[str, ...] = (),
+    support: tuple[str, ...] = (),
+    against: tuple[str, ...] = (),
 ) -> None:
     """An edge with every attribute that kg.network.project gives one."""
     documents = [f"https://example.org/doc/{i}" for i in range(len(quotes))]
@@ -53,7 +65,7 @@ def add_relation(
         u,
         v,
         kind=kind,
-        claim_class=f"https://w3id.org/conflict-kg/ontology#{kind.title().replace(' ', '')}",
+        claim_class=ONT + CLASSES[kind],
         directed=directed,
         sign=sign,
         start=start,
@@ -65,6 +77,8 @@ def add_relation(
         sources=len(quotes),
         documents=documents,
         quotes=list(quotes),
+        support=list(support),
+        against=list(against),
     )
 
 
@@ -223,39 +237,192 @@ def test_svg_parses_and_shows_every_actor_label(astana_network: nx.MultiDiGraph)
     labels = {data["label"] for _n, data in astana_network.nodes(data=True)}
     assert labels <= texts
     assert "Russia" in labels and "Astana" in texts
-    # one group of nodes per camp, one edge group per relation
+    # one group of nodes per coloured camp (the largest, of two actors or more), the others
+    # together; one edge group per pair, family and line, whose title holds its relations
     found = camps_of(astana_network)
     ids = {g.get("id") for g in root.iter(f"{SVG}g")}
-    assert {f"camp-{c.number}" for c in found} <= ids
-    assert len(svg_edges(content)) == astana_network.number_of_edges()
+    coloured = [c for c in found if len(c.actors) >= 2][: len(plot.CAMP_COLOURS)]
+    assert {f"camp-{c.number}" for c in coloured} <= ids
+    assert ("camp-other" in ids) == (len(coloured) < len(found))
+    edges = svg_edges(content)
+    assert len(edges) == len(plot.drawn_edges(astana_network))
+    titles = ["".join(g.find(f"{SVG}title").itertext()) for g in edges.values()]  # type: ignore[union-attr]
+    assert sum(len(t.splitlines()) for t in titles) == astana_network.number_of_edges()
+    # every actor has a tooltip with its name
+    tips = [t.text or "" for t in root.iter(f"{SVG}title")]
+    assert all(any(tip.startswith(label + " (") for tip in tips) for label in labels)
 
 
-def test_svg_styles_each_edge_from_its_data() -> None:
-    network = hand_network()
+def every_family_network() -> nx.MultiDiGraph:
+    """One relation of each family, and one backing of each line: current, alleged, ended."""
+    network = nx.MultiDiGraph()
+    for name in "abcdefghij":
+        network.add_node(f"ck:{name}", label=name.upper())
+    add_relation(network, "ck:a", "ck:b", "backs", directed=True, support=("troops",))
+    add_relation(network, "ck:a", "ck:c", "backs", directed=True, status="alleged")
+    add_relation(network, "ck:a", "ck:d", "backs", directed=True, status="ended", end="2014")
+    add_relation(network, "ck:e", "ck:a", "envoy of", directed=True)
+    add_relation(network, "ck:f", "ck:a", "holds office in", directed=True)
+    add_relation(network, "ck:a", "ck:g", "allied with")
+    add_relation(network, "ck:a", "ck:h", "opposes", sign=-1)
+    add_relation(network, "ck:i", "ck:a", "part of", status="structural")
+    add_relation(network, "ck:j", "ck:a", "backs", directed=True, against=("H",))
+    return network
+
+
+def test_svg_draws_each_family_and_line_its_own_way() -> None:
+    network = every_family_network()
     edges = svg_edges(plot.draw(network, camps_of(network), "svg"))
-    by_style: dict[str, list[str]] = {}
-    for gid in edges:
-        by_style.setdefault(gid.split("-")[2], []).append(gid)
-    # two hostile relations, dashed red; no other line is red or dashed
-    assert len(by_style["hostile"]) == 2
-    for gid, group in edges.items():
-        line = styles(group)[0]
-        if gid.split("-")[2] == "hostile":
-            assert "stroke: #d62728" in line and "stroke-dasharray" in line, line
-        else:
-            assert "#d62728" not in line and "stroke-dasharray" not in line, line
-    # the structural link is lighter and thinner than the cooperative ones
-    [structural] = by_style["structural"]
-    assert f"stroke: {plot.STRUCTURAL_COLOUR}" in styles(edges[structural])[0]
-    assert "stroke-width: 1.6" not in styles(edges[structural])[0]
-    for gid in by_style["cooperative"]:
-        assert f"stroke: {plot.COOPERATIVE_COLOUR}" in styles(edges[gid])[0]
-        assert "stroke-width: 1.6" in styles(edges[gid])[0]
-    # backing has an arrow head (a second path); alliance and hostility are plain lines
-    shapes = {gid: gid.split("-")[3] for gid in edges}
-    assert sorted(shapes.values()).count("arrow") == 2
-    for gid, shape in shapes.items():
-        assert len(styles(edges[gid])) == (2 if shape == "arrow" else 1), gid
+    # edge-N-FAMILY-LINE-SHAPE
+    found = sorted(tuple(gid.split("-")[2:]) for gid in edges)
+    assert found == [
+        ("alliance", "current", "line"),
+        ("backing", "alleged", "arrow"),
+        ("backing", "current", "arrow"),
+        ("backing", "current", "arrow"),
+        ("backing", "ended", "arrow"),
+        ("envoy", "current", "arrow"),
+        ("hostility", "current", "line"),
+        ("office", "current", "arrow"),
+        ("structural", "current", "line"),
+    ]
+    look: dict[str, list[str]] = {
+        "-".join(gid.split("-")[2:4]): styles(group) for gid, group in edges.items()
+    }
+    colour = {name: f"stroke: {f.colour.lower()}" for name, f in plot.FAMILIES.items()}
+    for key, paths in look.items():
+        family, line = key.split("-")
+        assert colour[family] in paths[0], (key, paths[0])
+        # dashes: alleged dashed, ended dotted (shorter dashes) and faded, current solid
+        assert ("stroke-dasharray" in paths[0]) == (line != "current"), key
+    assert plot.HOSTILE_COLOUR.lower() in look["hostility-current"][0]
+    dashes = {k: re.search(r"stroke-dasharray: ([\d.]+)", v[0]) for k, v in look.items()}
+    assert float(dashes["backing-ended"][1]) < float(dashes["backing-alleged"][1])  # type: ignore[index]
+    opacity = {k: float(re.search(r"opacity: ([\d.]+)", v[0])[1]) for k, v in look.items()}  # type: ignore[index]
+    assert opacity["backing-ended"] < opacity["backing-current"] / 2
+    # heads: backing a filled triangle, envoy an open one, office a bracket: three shapes
+    heads = {k: v[1] for k, v in look.items() if len(v) > 1}
+    assert set(heads) == {
+        "backing-current",
+        "backing-alleged",
+        "backing-ended",
+        "envoy-current",
+        "office-current",
+    }
+    assert "fill: none" not in heads["backing-current"]
+    assert "fill: none" in heads["envoy-current"] and "fill: none" in heads["office-current"]
+    # the head's outline: its path's commands with the numbers left out
+    shapes = {
+        k: re.sub(r"[\d.\s-]+", "", [p.get("d", "") for p in group.iter(f"{SVG}path")][1])
+        for gid, group in edges.items()
+        if (k := "-".join(gid.split("-")[2:4])) in heads
+    }
+    assert len({shapes["backing-current"], shapes["envoy-current"], shapes["office-current"]}) == 3
+
+
+def test_svg_titles_name_the_kinds_of_support_and_the_opponents() -> None:
+    network = every_family_network()
+    content = plot.draw(network, camps_of(network), "svg")
+    titles = [t.text or "" for t in ElementTree.fromstring(content).iter(f"{SVG}title")]
+    assert "A backs B, no dates given; support: troops" in titles
+    assert "J backs A, no dates given; against: H" in titles
+    assert "A backs D, until 2014 (ended)" in titles
+    assert "A backs C, no dates given (alleged)" in titles
+
+
+def test_parallel_relations_of_one_family_and_line_are_one_drawn_edge() -> None:
+    network = nx.MultiDiGraph()
+    network.add_node("ck:r", label="Russia")
+    network.add_node("ck:s", label="Syria")
+    for year in ("2011", "2012", "2013"):
+        add_relation(
+            network, "ck:r", "ck:s", "backs", directed=True, status="ended", start=year, end=year
+        )
+    add_relation(network, "ck:r", "ck:s", "backs", directed=True, start="2015", end="2017")
+    add_relation(network, "ck:s", "ck:r", "allied with")
+    drawn = plot.drawn_edges(network)
+    assert [(e.family, e.line, len(e.relations)) for e in drawn] == [
+        ("backing", "current", 1),
+        ("backing", "ended", 3),
+        ("alliance", "current", 1),
+    ]
+    edges = svg_edges(plot.draw(network, camps_of(network), "svg"))
+    [ended] = [g for gid, g in edges.items() if "-ended-" in gid]
+    assert ended.find(f"{SVG}title").text.splitlines() == [  # type: ignore[union-attr]
+        f"Russia backs Syria, {year} (ended)" for year in ("2011", "2012", "2013")
+    ]
+
+
+def test_camps_past_the_palette_are_grey_and_one_legend_entry() -> None:
+    # twelve camps: pairs of allies, each pair hostile to the next
+    network = nx.MultiDiGraph()
+    for i in range(12):
+        network.add_node(f"ck:a{i:02}", label=f"A{i}")
+        network.add_node(f"ck:b{i:02}", label=f"B{i}")
+        add_relation(network, f"ck:a{i:02}", f"ck:b{i:02}", "allied with")
+        add_relation(network, f"ck:b{i:02}", f"ck:a{(i + 1) % 12:02}", "opposes", sign=-1)
+    network.add_node("ck:lone", label="Lone")
+    add_relation(network, "ck:lone", "ck:a00", "opposes", sign=-1)
+    found = camps_of(network)
+    assert len(found) >= 12
+    colours = plot.camp_colours(found, network)
+    coloured = [c for c in colours.values() if c != plot.OTHER_CAMP_COLOUR]
+    assert sorted(coloured) == sorted(plot.CAMP_COLOURS)  # six camps, six distinct colours
+    keys = plot.camp_keys(found, network)
+    assert [k.colour for k in keys] == [*plot.CAMP_COLOURS, plot.OTHER_CAMP_COLOUR]
+    assert keys[-1].head.startswith("other camps (")
+    assert len(keys[-1].actors) == network.number_of_nodes() - 12
+    root = ElementTree.fromstring(plot.draw(network, found, "svg"))
+    ids = [g.get("id") for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("camp-")]
+    assert len(ids) == 7 and ids[-1] == "camp-other"
+    legend = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "other camps (" in legend and "camp 7 " not in legend
+
+
+def star_network(leaves: int) -> nx.MultiDiGraph:
+    """A hub backing ``leaves`` actors, each of the first ten of them backing three more."""
+    network = nx.MultiDiGraph()
+    network.add_node("ck:hub", label="The hub")
+    for i in range(leaves):
+        network.add_node(f"ck:l{i:03}", label=f"Client number {i}")
+        add_relation(network, "ck:hub", f"ck:l{i:03}", "backs", directed=True)
+    for i in range(min(leaves, 10)):
+        for j in range(3):
+            network.add_node(f"ck:m{i}{j}", label=f"Militia {i}.{j}")
+            add_relation(network, f"ck:l{i:03}", f"ck:m{i}{j}", "backs", directed=True)
+    return network
+
+
+def test_a_large_network_names_at_most_forty_actors_the_most_central_first() -> None:
+    network = star_network(120)
+    drawing = plot.draw_picture(network, camps_of(network), "svg")
+    assert 10 < len(drawing.labelled) <= 40 < network.number_of_nodes()
+    assert drawing.labelled[0] == "ck:hub"
+    assert set(drawing.labelled[1:11]) == {f"ck:l{i:03}" for i in range(10)}  # 4 partners each
+    root = ElementTree.fromstring(drawing.content)
+    named = [g for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("label-")]
+    assert len(named) == len(drawing.labelled)
+    # no two labels overlap: their text anchors are apart by more than a line's height
+    # or a short label's width
+    spots = [
+        (float(t.get("x", 0)), float(t.get("y", 0))) for g in named for t in g.iter(f"{SVG}text")
+    ]
+    for i, (x, y) in enumerate(spots):
+        for u, v in spots[i + 1 :]:
+            assert abs(y - v) >= 7 or abs(x - u) >= 20, ((x, y), (u, v))
+
+
+def test_labels_are_moved_or_left_out_rather_than_overlapping() -> None:
+    network = nx.MultiDiGraph()
+    # four actors on one spot as far as labels go: long names, tied in a ring
+    names = [f"The very long name of actor number {i}" for i in range(4)]
+    for i, name in enumerate(names):
+        network.add_node(f"ck:{i}", label=name)
+    for i in range(4):
+        add_relation(network, f"ck:{i}", f"ck:{(i + 1) % 4}", "allied with")
+    drawing = plot.draw_picture(network, camps_of(network), "png")
+    assert 1 <= len(drawing.labelled) <= 4
+    assert drawing.content.startswith(plot.PNG_SIGNATURE)
 
 
 def test_labels_are_text_not_markup_or_tex() -> None:
@@ -347,11 +514,20 @@ def test_page_embeds_the_network(astana_network: nx.MultiDiGraph) -> None:
     data = embedded_data(plot.html_page(astana_network, found, titles=titles))
     assert {n["iri"] for n in data["nodes"]} == set(astana_network)
     assert len(data["edges"]) == astana_network.number_of_edges()
-    assert [c["number"] for c in data["camps"]] == [c.number for c in found]
+    # the camps' legend: the coloured camps, then the others together (Islamic State alone)
+    assert [c["number"] for c in data["camps"]] == [c.number for c in found[:5]] + [None]
+    assert [c["numbers"] for c in data["camps"]][-1] == [found[5].number]
+    assert data["camps"][-1]["head"] == "other camps (1 camp, 1 actor)"
+    assert data["camps"][-1]["colour"] == plot.OTHER_CAMP_COLOUR
+    assert len({c["colour"] for c in data["camps"]}) == len(data["camps"])
+    colour = {n["iri"]: n["colour"] for n in data["nodes"]}
+    assert colour["https://w3id.org/conflict-kg/id/russia"] == plot.CAMP_COLOURS[0]
+    assert all(n["labelled"] for n in data["nodes"])  # 27 actors: every one named
     [turkey_backs] = [
         e for e in data["edges"] if e["source"].endswith("/turkey") and e["kind"] == "backs"
     ]
-    assert turkey_backs["directed"] is True and turkey_backs["style"] == "cooperative"
+    assert turkey_backs["directed"] is True and turkey_backs["family"] == "backing"
+    assert turkey_backs["line"] == "current" and turkey_backs["support"] == ["unspecified"]
     assert [s["title"] for s in turkey_backs["sources"]] == [
         "ck:article-000",
         titles["https://w3id.org/conflict-kg/id/article-004"],
@@ -360,7 +536,8 @@ def test_page_embeds_the_network(astana_network: nx.MultiDiGraph) -> None:
         "Turkey supports several anti-Damascus armed groups" in turkey_backs["sources"][1]["quote"]
     )
     hostile = [e for e in data["edges"] if e["sign"] < 0]
-    assert hostile and all(e["style"] == "hostile" for e in hostile)
+    assert hostile and all(e["family"] == "hostility" for e in hostile)
+    assert set(data["families"]) == {e["family"] for e in data["edges"]}
 
 
 def test_markup_in_the_data_cannot_leave_the_data_element() -> None:
@@ -511,7 +688,7 @@ def test_a_failing_render_leaves_the_old_file(
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("the renderer broke")
 
-    monkeypatch.setattr(plot, "draw", broken)
+    monkeypatch.setattr(plot, "draw_picture", broken)
     result = runner.invoke(plot_cli, ["plot", "-o", str(target)])
     assert isinstance(result.exception, RuntimeError)
     assert target.read_bytes() == b"old picture"
@@ -543,9 +720,109 @@ def test_a_bad_rendering_is_not_put_in_place(
 ) -> None:
     target = tmp_path / f"astana{suffix}"
     target.write_bytes(b"old picture")
-    monkeypatch.setattr(plot, "render", lambda *args, **kwargs: b"<not a picture")
+    monkeypatch.setattr(
+        plot, "render_picture", lambda *args, **kwargs: plot.Drawing(b"<not a picture", ())
+    )
     result = runner.invoke(plot_cli, ["plot", "-o", str(target)])
     assert result.exit_code == 5, result.output
     assert result.stderr.startswith(f"Error: {target}: the written copy did not parse back")
     assert target.read_bytes() == b"old picture"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+# --- one actor's neighbourhood, the most central actors ----------------------------------
+
+
+def test_a_neighbourhood_follows_ties_both_ways() -> None:
+    network = star_network(5)  # hub -> l000..l004; l000 -> m00, m01, m02
+    assert set(plot_focus.neighbourhood(network, "ck:l000", 0)) == {"ck:l000"}
+    assert set(plot_focus.neighbourhood(network, "ck:l000", 1)) == {
+        "ck:hub",  # it backs l000: an edge into it
+        "ck:l000",
+        "ck:m00",
+        "ck:m01",
+        "ck:m02",
+    }
+    two = plot_focus.neighbourhood(network, "ck:l000", 2)
+    assert set(two) == {"ck:hub", "ck:m00", "ck:m01", "ck:m02"} | {f"ck:l{i:03}" for i in range(5)}
+    assert two.number_of_edges() == 8  # every relation among them
+    alone = plot_focus.neighbourhood(network, "ck:elsewhere", 2)
+    assert list(alone) == ["ck:elsewhere"] and alone.number_of_edges() == 0
+
+
+def test_the_most_central_have_the_most_partners() -> None:
+    network = star_network(20)
+    ranked = plot_focus.ranking(network)
+    assert ranked[0] == "ck:hub"
+    assert ranked[1:11] == [f"ck:l{i:03}" for i in range(10)]  # four partners each
+    top = plot_focus.most_central(network, 3)
+    assert set(top) == {"ck:hub", "ck:l000", "ck:l001"}
+    assert top.number_of_edges() == 2  # the hub's backing of both; nothing else among them
+    assert plot_focus.to_label(network, 40) == ranked[:40]
+
+
+def test_command_draws_one_actors_neighbourhood(
+    runner: CliRunner,
+    plot_cli: KGGroup,
+    tmp_path: Path,
+    astana_graph: KnowledgeGraph,
+) -> None:
+    target = tmp_path / "turkey.html"
+    result = runner.invoke(plot_cli, ["plot", "-o", str(target), "--actor", "turkey"])
+    assert result.exit_code == 0, result.output
+    whole = project(astana_graph)
+    turkey = "https://w3id.org/conflict-kg/id/turkey"
+    expected = {turkey} | set(whole.successors(turkey)) | set(whole.predecessors(turkey))
+    data = embedded_data(target.read_text(encoding="utf-8"))
+    assert {n["iri"] for n in data["nodes"]} == expected
+    kept = whole.subgraph(expected).number_of_edges()
+    assert len(data["edges"]) == kept
+    assert result.stderr.splitlines() == [
+        f"wrote {target} (html, {target.stat().st_size} bytes: "
+        f"{len(expected)} actors, {kept} relations)",
+        f"--actor/--hops left out {27 - len(expected)} actors and "
+        f"{whole.number_of_edges() - kept} relations",
+    ]
+    assert "Turkey and the actors within 1 tie" in target.read_text(encoding="utf-8")
+    # two hops reach further; --top keeps the most central of them
+    result = runner.invoke(
+        plot_cli, ["plot", "-o", str(target), "--actor", "Turkey", "--hops", "2", "--top", "4"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "4 actors" in result.stderr
+    assert "--actor/--hops and --top left out 23 actors" in result.stderr
+
+
+def test_command_top(runner: CliRunner, plot_cli: KGGroup, tmp_path: Path) -> None:
+    target = tmp_path / "top.svg"
+    result = runner.invoke(plot_cli, ["plot", "-o", str(target), "--top", "5"])
+    assert result.exit_code == 0, result.output
+    texts = {"".join(t.itertext()) for t in ElementTree.parse(target).iter(f"{SVG}text")}
+    current = project(KnowledgeGraph.open())
+    top = {current.nodes[n]["label"] for n in plot_focus.ranking(current)[:5]}
+    assert {"Russia", "Syrian government"} <= top <= texts
+    assert "Sergei Lavrov" not in texts
+    assert "--top left out 22 actors" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--actor", "Atlantis"], 6, "Error: no actor is called 'Atlantis'"),
+        (["--hops", "-1"], 2, "Invalid value for '--hops'"),
+        (["--top", "0"], 2, "Invalid value for '--top'"),
+    ],
+)
+def test_command_refuses_a_bad_focus(
+    runner: CliRunner,
+    plot_cli: KGGroup,
+    tmp_path: Path,
+    args: list[str],
+    code: int,
+    message: str,
+) -> None:
+    target = tmp_path / "x.png"
+    result = runner.invoke(plot_cli, ["plot", "-o", str(target), *args])
+    assert result.exit_code == code, result.output
+    assert message in result.stderr and "Traceback" not in result.output
+    assert not target.exists()

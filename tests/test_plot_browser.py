@@ -24,10 +24,11 @@ import tempfile
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from test_plot import EVIL_LABEL, EVIL_QUOTE, camps_of, hand_network
+from test_plot import EVIL_LABEL, EVIL_QUOTE, camps_of, hand_network, star_network
 
 from kg import plot
 from kg.cli_common import KGGroup
@@ -153,8 +154,11 @@ def test_astana_page_loads_cleanly_with_one_node_per_actor(
     assert len(iris) == network.number_of_nodes()
     assert set(iris) == set(network)
     assert len(re.findall(r'<g [^>]*class="edge', seen.dom)) == network.number_of_edges()
-    # the legend lists each camp
-    assert len(re.findall(r'<li data-camp="\d+"', seen.dom)) == len(camps_of(network))
+    # the legend lists each coloured camp, then the others together
+    keys = plot.camp_keys(camps_of(network), network)
+    listed = re.findall(r'<li data-camp="(\d+|other)"', seen.dom)
+    assert listed == [str(k.numbers[0]) for k in keys[:-1]] + ["other"]
+    assert keys[-1].colour == plot.OTHER_CAMP_COLOUR
 
 
 def test_markup_in_labels_and_quotes_stays_text(chromium: str, tmp_path: Path) -> None:
@@ -190,8 +194,8 @@ HARNESS = r"""
   // every hostile line is dashed red; arrows only on directed relations
   out.lines = [...document.querySelectorAll(".edge")].map((g) => {
     const line = g.querySelector(".line");
-    return [g.dataset.kind, line.getAttribute("stroke"), line.getAttribute("stroke-dasharray"),
-            line.getAttribute("marker-end")];
+    return [g.dataset.kind, g.dataset.line, line.getAttribute("stroke"),
+            line.getAttribute("stroke-dasharray"), line.getAttribute("marker-end")];
   });
   // filter by kind
   const backs = document.querySelector('input[data-kind="backs"]');
@@ -237,11 +241,19 @@ HARNESS = r"""
 """
 
 
-def with_harness(page: str) -> str:
-    """The page with HARNESS run after its own script, allowed by its hash in the policy."""
-    digest = base64.b64encode(hashlib.sha256(HARNESS.encode("utf-8")).digest()).decode()
+def with_harness(page: str, harness: str = HARNESS) -> str:
+    """The page with ``harness`` run after its own script, allowed by its hash in the
+    policy."""
+    digest = base64.b64encode(hashlib.sha256(harness.encode("utf-8")).digest()).decode()
     page = page.replace("script-src ", f"script-src &#x27;sha256-{digest}&#x27; ", 1)
-    return page.replace("</body>", f"<script>{HARNESS}</script>\n</body>", 1)
+    return page.replace("</body>", f"<script>{harness}</script>\n</body>", 1)
+
+
+def harness_result(seen: Visit) -> dict[str, Any]:
+    match = re.search(r'<pre id="harness-result">(.*?)</pre>', seen.dom, re.DOTALL)
+    assert match, "the harness did not run"
+    found: dict[str, Any] = json.loads(unescape(match.group(1)))
+    return found
 
 
 def test_hover_filters_zoom_and_drag(chromium: str, tmp_path: Path) -> None:
@@ -250,20 +262,19 @@ def test_hover_filters_zoom_and_drag(chromium: str, tmp_path: Path) -> None:
     target.write_text(with_harness(plot.html_page(network, camps_of(network))), encoding="utf-8")
     seen = visit(chromium, target)
     assert seen.console == []
-    match = re.search(r'<pre id="harness-result">(.*?)</pre>', seen.dom, re.DOTALL)
-    assert match, "the harness did not run"
-    out = json.loads(unescape(match.group(1)))
+    out = harness_result(seen)
     # the tooltip names the relation, its status and sources, markup left as text
     assert out["tipShown"] is True
     assert f"{EVIL_LABEL} opposes Gamma" in out["tipText"]
     assert "status" in out["tipText"] and "asserted" in out["tipText"]
     assert EVIL_QUOTE in out["tipText"] and "doc/0" in out["tipText"]
     assert out["tipHasElementsFromData"] == 0
-    # dashed red for hostility, arrows for backing only
-    for kind, stroke, dashes, marker in out["lines"]:
+    # vermilion for hostility, arrows for backing only, dots for the ended backing alone
+    for kind, line, stroke, dashes, marker in out["lines"]:
         assert (stroke == plot.HOSTILE_COLOUR) == (kind == "opposes")
-        assert (dashes is not None) == (kind == "opposes")
+        assert (dashes is not None) == (line == "ended")
         assert (marker is not None) == (kind == "backs")
+    assert [line[:2] for line in out["lines"] if line[3]] == [["backs", "ended"]]
     # unticking "backs" hides both backing edges and nothing else
     assert sorted(out["hiddenWithoutBacks"]) == ["backs", "backs"]
     assert out["visibleWithoutBacks"] == "4"
@@ -275,3 +286,80 @@ def test_hover_filters_zoom_and_drag(chromium: str, tmp_path: Path) -> None:
     assert out["visibleAllDates"] == "6"
     assert out["zoomed"] is True
     assert out["dragged"] is True and out["pinned"] is True
+
+
+# --- the search box ----------------------------------------------------------------------
+
+SEARCH = r"""
+(function () {
+  const out = {};
+  const body = document.body;
+  const box = document.getElementById("search");
+  const shown = (iri) => {
+    const text = document.querySelector('.node[data-iri="' + iri + '"] text');
+    return getComputedStyle(text).display !== "none";
+  };
+  const state = () => ({
+    matches: body.dataset.matches,
+    match: [...document.querySelectorAll(".node.match")].map((g) => g.dataset.iri),
+    near: [...document.querySelectorAll(".node.near")].map((g) => g.dataset.iri).sort(),
+    ties: document.querySelectorAll(".edge.tie").length,
+    searching: document.getElementById("canvas").classList.contains("searching"),
+    result: document.getElementById("search-result").textContent,
+    listed: [...document.querySelectorAll("#matches button")].map((b) => b.textContent),
+    faded: getComputedStyle(document.querySelector('.node[data-iri="ck:l005"]')).opacity,
+  });
+  out.labelledBefore = document.querySelector('.node[data-iri="ck:m32"]').classList
+    .contains("labelled");
+  out.shownBefore = shown("ck:m32");
+  out.hubShown = shown("ck:hub");
+  const type = (text) => { box.value = text; box.dispatchEvent(new Event("input")); };
+  type("militia 3.2");  // any part of the name, in any case
+  out.one = state();
+  out.shownAfter = shown("ck:m32");
+  out.transform = document.getElementById("viewport").getAttribute("transform");
+  type("MILITIA 3.");
+  out.three = state();
+  type("nobody");
+  out.none = state();
+  type("");
+  out.cleared = state();
+  const result = document.createElement("pre");
+  result.id = "harness-result";
+  result.textContent = JSON.stringify(out);
+  body.appendChild(result);
+})();
+"""
+
+
+def test_the_search_box_finds_an_actor_and_highlights_it_and_its_ties(
+    chromium: str, tmp_path: Path
+) -> None:
+    network = star_network(60)  # 91 actors: 40 are named, the militias are not
+    target = tmp_path / "search.html"
+    target.write_text(
+        with_harness(plot.html_page(network, camps_of(network)), SEARCH), encoding="utf-8"
+    )
+    seen = visit(chromium, target)
+    assert seen.console == []
+    out = harness_result(seen)
+    # Militia 3.2 is not named until it is found
+    assert out["labelledBefore"] is False and out["shownBefore"] is False
+    assert out["hubShown"] is True
+    one = out["one"]
+    assert one["matches"] == "1" and one["match"] == ["ck:m32"]
+    assert one["near"] == ["ck:l003"]  # its backer
+    assert one["ties"] == 1 and one["searching"] is True
+    assert one["result"] == "1 actor" and one["listed"] == ["Militia 3.2"]
+    assert float(one["faded"]) < 0.5  # an actor neither found nor tied to it fades
+    assert out["shownAfter"] is True
+    assert "scale(" in out["transform"]  # the view moved to it
+    three = out["three"]
+    assert three["match"] == ["ck:m30", "ck:m31", "ck:m32"] and three["ties"] == 3
+    assert three["listed"] == ["Militia 3.0", "Militia 3.1", "Militia 3.2"]
+    none = out["none"]
+    assert none["matches"] == "0" and none["match"] == [] and none["ties"] == 0
+    assert none["result"] == "no actor's name holds \u201cnobody\u201d"
+    cleared = out["cleared"]
+    assert cleared["searching"] is False and cleared["match"] == [] and cleared["result"] == ""
+    assert float(cleared["faded"]) == 1.0

@@ -22,7 +22,6 @@
   const edgeLayer = document.getElementById("edges");
   const nodeLayer = document.getElementById("nodes");
   const tooltip = document.getElementById("tooltip");
-  const colours = data.colours;
   // What the pointer is doing, and the tooltip's state.
   let dragging = null;
   let panning = null;
@@ -43,17 +42,34 @@
     return element;
   };
 
-  // Arrow heads, one per line style.
+  // Heads, one per family of relation that has one: a filled arrow (backing), an open
+  // arrow (envoy), a bracket (office).
+  const families = data.families;
+  const lines = data.lines;
   const markers = document.getElementById("markers");
-  for (const style of ["cooperative", "hostile", "structural"]) {
+  const headPath = (head, colour) => {
+    if (head === "-|>") return svgMake("path", { d: "M0,0 L10,5 L0,10 z", fill: colour });
+    if (head === "->") {
+      return svgMake("path", {
+        d: "M1,1 L10,5 L1,9", fill: "none", stroke: colour, "stroke-width": "1.6",
+      });
+    }
+    return svgMake("path", {
+      d: "M5,0 L9,0 L9,10 L5,10", fill: "none", stroke: colour, "stroke-width": "1.8",
+    });
+  };
+  for (const [name, family] of Object.entries(families)) {
+    if (family.head === "-") continue;
     const marker = svgMake("marker", {
-      id: "arrow-" + style, viewBox: "0 0 10 10", refX: "10", refY: "5",
+      id: "head-" + name, viewBox: "0 0 10 10", refX: "10", refY: "5",
       markerWidth: "9", markerHeight: "9", markerUnits: "userSpaceOnUse",
       orient: "auto-start-reverse",
     });
-    marker.appendChild(svgMake("path", { d: "M0,0 L10,5 L0,10 z", fill: colours[style] }));
+    marker.appendChild(headPath(family.head, family.colour));
     markers.appendChild(marker);
   }
+  const headOf = (e) =>
+    e.directed && families[e.family] && families[e.family].head !== "-" ? e.family : null;
 
   // Nodes: start from the positions computed with the static picture, in pixels.
   const SCALE = 60 * Math.sqrt(Math.max(data.nodes.length, 4));
@@ -66,28 +82,40 @@
     .filter((e) => byIri.has(e.source) && byIri.has(e.target))
     .map((e, i) => ({ ...e, index: i, from: byIri.get(e.source), to: byIri.get(e.target) }));
 
-  // Parallel edges between one pair bend away from each other.
+  // Parallel edges between one pair bend away from each other, less apart when there are
+  // many (a dataset's relation year by year).
   const pairCount = new Map();
+  const pairTotal = new Map();
+  for (const e of edges) {
+    const key = [e.source, e.target].sort().join(" ");
+    pairTotal.set(key, (pairTotal.get(key) || 0) + 1);
+  }
   for (const e of edges) {
     const key = [e.source, e.target].sort().join(" ");
     const nth = pairCount.get(key) || 0;
     pairCount.set(key, nth + 1);
-    e.bend = nth === 0 ? 0 : 26 * Math.ceil(nth / 2) * (nth % 2 ? 1 : -1);
+    const step = Math.max(4, 26 / Math.sqrt(pairTotal.get(key)));
+    e.bend = nth === 0 ? 0 : step * Math.ceil(nth / 2) * (nth % 2 ? 1 : -1);
     if (e.source > e.target) e.bend = -e.bend;
   }
 
   for (const e of edges) {
+    const family = families[e.family];
+    const look = lines[e.line];
     const group = svgMake("g", {
-      class: "edge", "data-kind": e.kind, "data-style": e.style, "data-index": String(e.index),
-      "data-source": e.source, "data-target": e.target,
+      class: "edge", "data-kind": e.kind, "data-family": e.family, "data-line": e.line,
+      "data-index": String(e.index), "data-source": e.source, "data-target": e.target,
+      opacity: String(look.alpha),
     });
+    const width = 1.8 * family.width;
     const line = svgMake("path", {
-      class: "line", stroke: colours[e.style],
-      "stroke-width": e.style === "structural" ? "1.2" : "2",
-      "stroke-opacity": e.style === "structural" ? "0.8" : "0.95",
+      class: "line", stroke: family.colour, "stroke-width": width.toFixed(2),
     });
-    if (e.style === "hostile") line.setAttribute("stroke-dasharray", "7 4");
-    if (e.directed) line.setAttribute("marker-end", "url(#arrow-" + e.style + ")");
+    if (look.dashes.length) {
+      line.setAttribute("stroke-dasharray", look.dashes.map((d) => (d * width).toFixed(1)).join(" "));
+    }
+    const head = headOf(e);
+    if (head) line.setAttribute("marker-end", "url(#head-" + head + ")");
     const hit = svgMake("path", { class: "hit" });
     group.append(line, hit);
     edgeLayer.appendChild(group);
@@ -102,7 +130,8 @@
 
   for (const n of nodes) {
     const group = svgMake("g", {
-      class: "node", "data-iri": n.iri, "data-camp": n.camp === null ? "" : String(n.camp),
+      class: n.labelled ? "node labelled" : "node", "data-iri": n.iri,
+      "data-camp": n.camp === null ? "" : String(n.camp),
     });
     group.appendChild(svgMake("title", {}, n.label));
     group.appendChild(svgMake("circle", { r: n.r.toFixed(1), fill: n.colour }));
@@ -136,7 +165,7 @@
         return [px + ((qx - px) / d) * r, py + ((qy - py) / d) * r];
       };
       const [sx, sy] = away(a.x, a.y, cx, cy, a.r + 1);
-      const [tx, ty] = away(b.x, b.y, cx, cy, b.r + (e.directed ? 2 : 1));
+      const [tx, ty] = away(b.x, b.y, cx, cy, b.r + (headOf(e) ? 2 : 1));
       const d = "M" + point(sx, sy) + " Q" + point(cx, cy) + " " + point(tx, ty);
       e.line.setAttribute("d", d);
       e.hit.setAttribute("d", d);
@@ -165,7 +194,7 @@
       if (a === b) continue;
       const dx = b.x - a.x, dy = b.y - a.y;
       const d = Math.hypot(dx, dy) || 1;
-      const rest = e.style === "structural" ? 60 : 110;
+      const rest = e.family === "structural" ? 60 : 110;
       const f = ((d - rest) / d) * 0.04 * alpha;
       a.vx += dx * f; a.vy += dy * f; b.vx -= dx * f; b.vy -= dy * f;
     }
@@ -265,7 +294,7 @@
 
   // ---- Tooltips: every text from the data goes in as textContent ---------------------
   const period = (e) => {
-    if (e.style === "structural") return "(a structural link: no period)";
+    if (e.family === "structural") return "(a structural link: no period)";
     if (!e.start && !e.end) return e.standing === "ended" ? "ended; dates not given" : "not given";
     if (e.start && e.end) return e.start + " to " + e.end;
     return e.start ? "since " + e.start : "until " + e.end;
@@ -300,6 +329,8 @@
     const standing = e.standing && e.standing !== "current" && e.standing !== e.status
       ? ", " + e.standing : "";
     row(list, "status", e.status + standing);
+    if (e.support.length) row(list, "support", e.support.join(", "));
+    if (e.against.length) row(list, "against", e.against.join(", "));
     row(list, "sources", String(e.sources.length));
     tooltip.appendChild(list);
     if (e.sources.length) {
@@ -318,7 +349,8 @@
     hideTip();
     tooltip.replaceChildren(
       make("h3", {}, n.label),
-      make("div", {}, n.camp === null ? "no camp" : "camp " + n.camp),
+      make("div", {}, (n.camp === null ? "no camp" : "camp " + n.camp) + "; " + n.partners +
+        (n.partners === 1 ? " partner" : " partners")),
       make("div", { class: "help" }, n.iri),
     );
     place(event);
@@ -369,33 +401,87 @@
   // ---- Legends ------------------------------------------------------------------
   const campList = document.getElementById("camps");
   for (const camp of data.camps) {
-    const item = make("li", { "data-camp": String(camp.number) });
+    const item = make("li", { "data-camp": camp.number === null ? "other" : String(camp.number) });
     const swatch = make("span", { class: "swatch" });
     swatch.style.background = camp.colour;
-    const text = make("span", {}, "camp " + camp.number + ": " + camp.summary);
+    const text = make("span", {}, camp.head + ": " + camp.summary);
     text.title = camp.labels.join(", ");
     item.append(swatch, text);
     campList.appendChild(item);
   }
   const lineList = document.getElementById("lines");
-  const lineKinds = [
-    ["cooperative", true, "backing, office, envoy (arrow)"],
-    ["cooperative", false, "alliance, cooperation"],
-    ["hostile", false, "hostility (dashed red)"],
-    ["structural", false, "structural link (lighter)"],
-  ];
-  for (const [style, directed, words] of lineKinds) {
+  const sampleLine = (colour, dashes, alpha, head) => {
     const sample = svgMake("svg", { width: "36", height: "12", viewBox: "0 0 36 12" });
     const line = svgMake("path", {
-      d: "M2,6 L32,6", stroke: colours[style], "stroke-width": "2", fill: "none",
+      d: "M2,6 L32,6", stroke: colour, "stroke-width": "2", fill: "none", opacity: String(alpha),
     });
-    if (style === "hostile") line.setAttribute("stroke-dasharray", "7 4");
-    if (directed) line.setAttribute("marker-end", "url(#arrow-" + style + ")");
+    if (dashes.length) line.setAttribute("stroke-dasharray", dashes.map((d) => d * 2).join(" "));
+    if (head) line.setAttribute("marker-end", "url(#head-" + head + ")");
     sample.appendChild(line);
-    const item = make("li");
-    item.append(sample, make("span", {}, words));
+    return sample;
+  };
+  for (const [name, family] of Object.entries(families)) {
+    const item = make("li", { "data-family": name });
+    item.append(sampleLine(family.colour, [], 1, family.head === "-" ? null : name),
+      make("span", {}, family.words));
     lineList.appendChild(item);
   }
+  for (const [name, look] of Object.entries(lines)) {
+    const item = make("li", { "data-line": name });
+    item.append(sampleLine("#444", look.dashes, look.alpha, null), make("span", {}, look.words));
+    lineList.appendChild(item);
+  }
+
+  // ---- Search: any part of an actor's name; the actors found, their ties and partners
+  // stand out, the rest fades ------------------------------------------------------
+  const searchBox = document.getElementById("search");
+  const searchResult = document.getElementById("search-result");
+  const matchList = document.getElementById("matches");
+  const fold = (text) => text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  for (const n of nodes) n.folded = fold(n.label);
+  const centre = (n) => {
+    const box = svg.getBoundingClientRect();
+    view.k = Math.max(view.k, 1);
+    view.x = (box.width || 800) / 2 - n.x * view.k;
+    view.y = (box.height || 600) / 2 - n.y * view.k;
+    viewChosen = true;
+    applyView();
+  };
+  const search = () => {
+    const wanted = fold(searchBox.value.trim());
+    const found = wanted ? nodes.filter((n) => n.folded.includes(wanted)) : [];
+    const hit = new Set(found);
+    const near = new Set();
+    for (const e of edges) {
+      const tie = hit.has(e.from) || hit.has(e.to);
+      e.group.classList.toggle("tie", tie);
+      if (tie) { near.add(e.from); near.add(e.to); }
+    }
+    for (const n of nodes) {
+      n.group.classList.toggle("match", hit.has(n));
+      n.group.classList.toggle("near", !hit.has(n) && near.has(n));
+    }
+    svg.classList.toggle("searching", wanted !== "");
+    matchList.replaceChildren();
+    for (const n of found.slice(0, 12)) {
+      const button = make("button", { type: "button", "data-iri": n.iri }, n.label);
+      button.addEventListener("click", () => centre(n));
+      matchList.appendChild(make("li")).appendChild(button);
+    }
+    searchResult.textContent = !wanted ? "" : !found.length
+      ? "no actor's name holds \u201c" + searchBox.value.trim() + "\u201d"
+      : found.length + (found.length === 1 ? " actor" : " actors") +
+        (found.length > 12 ? " (the first 12 listed)" : "");
+    body.dataset.matches = String(found.length);
+    if (found.length === 1) centre(found[0]);
+  };
+  searchBox.addEventListener("input", search);
+  searchBox.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      const first = nodes.find((n) => n.group.classList.contains("match"));
+      if (first) centre(first);
+    }
+  });
 
   // Count what the page loads (it should load nothing): the tests read this.
   body.dataset.requests = "0";

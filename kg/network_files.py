@@ -150,7 +150,7 @@ def merge_spans(spans: Iterable[Span]) -> list[Span]:
     for span in ordered:
         if merged:
             last = merged[-1]
-            if last.last is None or (span.first is not None and span.first <= _next_day(last.last)):
+            if last.last is None or span.first is None or span.first <= _next_day(last.last):
                 if last.last is not None and (span.last is None or span.last > last.last):
                     merged[-1] = Span(last.first, span.last, last.start, span.end)
                 continue

@@ -164,6 +164,9 @@ def test_overlapping_spans_merge_and_gaps_stay() -> None:
         Span("2012-06-01", "2013-12-31", "2012-06", "2013"),
     ]
     assert merge_spans(no_start) == [Span(None, "2013-12-31", None, "2013")]
+    # two sources that say only when it ended (the 1M synthetic store has such relations)
+    two_ends = [Span(None, "2020-12-31", None, "2020"), Span(None, "2018-10-31", None, "2018-10")]
+    assert merge_spans(two_ends) == [Span(None, "2020-12-31", None, "2020")]
 
 
 def test_one_edge_per_relation_with_its_spans() -> None:

@@ -506,7 +506,7 @@ def draw_picture(
     side = min(max(7.0, 1.4 * math.sqrt(max(actors, 1))), 26.0)
     plot_w, plot_h = side * width / max(width, height), side * height / max(width, height)
     plot_h = max(plot_h, 5.5)
-    legend_w, title_h = 3.8, 0.5
+    legend_w, title_h = 3.8, 0.7
     figure_w, figure_h = plot_w + legend_w, plot_h + title_h
     edges = drawn_edges(network)
     # Lines thin out as they multiply, so that hundreds stay apart.
@@ -600,11 +600,16 @@ def draw_picture(
         for node in to_label(network, limit):
             x, y = positions[node]
             gap = math.sqrt(node_size[node]) / 2 + 2
+            slant = gap * 0.7
             for dx, dy, ha, va in (
                 (0.0, -gap, "center", "top"),
                 (0.0, gap, "center", "bottom"),
                 (gap, 0.0, "left", "center"),
                 (-gap, 0.0, "right", "center"),
+                (slant, -slant, "left", "top"),
+                (-slant, -slant, "right", "top"),
+                (slant, slant, "left", "bottom"),
+                (-slant, slant, "right", "bottom"),
             ):
                 text = axes.annotate(
                     _label(network, node),
@@ -687,12 +692,13 @@ def draw_picture(
                 legend_text.set_parse_math(False)
         if actors > len(labelled):
             figure.text(
-                0.005,
-                0.005,
+                0.01,
+                1 - 0.45 / figure_h,
                 f"{len(labelled)} of {actors} actors named: those with the most partners "
                 "(the others in the SVG's tooltips and the HTML page)",
-                fontsize=7,
-                color="#666666",
+                fontsize=8,
+                color="#555555",
+                va="top",
             )
         buffer = io.BytesIO()
         if fmt == "png":

@@ -221,8 +221,13 @@
 
   // ---- Zoom and pan --------------------------------------------------------------
   const view = { x: 0, y: 0, k: 1 };
-  const applyView = () => viewport.setAttribute(
-    "transform", "translate(" + point(view.x, view.y) + ") scale(" + view.k.toFixed(4) + ")");
+  // Names keep a readable size when the view shrinks to fit hundreds of actors.
+  const applyView = () => {
+    viewport.setAttribute(
+      "transform", "translate(" + point(view.x, view.y) + ") scale(" + view.k.toFixed(4) + ")");
+    const size = 11 / Math.max(Math.min(view.k, 1), 0.5);
+    nodeLayer.style.setProperty("--label-size", size.toFixed(1) + "px");
+  };
   const fit = () => {
     const box = svg.getBoundingClientRect();
     const width = box.width || 800, height = box.height || 600;

@@ -56,6 +56,7 @@ class Span:
     end: str | None
 
     def text(self) -> str:
+        """The span as the sources date it: ``2011–2013``, ``2015``, ``–2017-07``."""
         if self.start == self.end:
             return self.start or ""
         return f"{self.start or ''}–{self.end or ''}"
@@ -85,7 +86,8 @@ def export_graph(kg: KnowledgeGraph, *, as_of: date | None = None) -> nx.MultiDi
 
 def actor_facts(kg: KnowledgeGraph, actors: Iterable[str]) -> dict[str, dict[str, list[str]]]:
     """actor -> fact (type, ucdp, gw, cow, iso3, country) -> its values, sorted, for
-    ``actors`` (one query for all: the store's actors are a few thousand at most)."""
+    ``actors``: one query for every actor of the store, rather than one per actor (1 s
+    for the 17,000 actors of the 1M-triple synthetic store)."""
     wanted = set(actors)
     facts: dict[str, dict[str, set[str]]] = {}
     for row in kg.select("actor-facts").rows:
@@ -104,8 +106,9 @@ def _natural(value: str) -> tuple[int, int, str]:
 
 def fold_relations(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """One edge per relation (pair of actors, claim class, status) of ``network`` (which has
-    one per span), with ``spans`` (:class:`Span`, overlapping ones merged, in order) and
-    the union of its documents, kinds of support and opponents."""
+    one per span), with ``spans`` (:class:`Span`, in order, see :func:`merge_spans`), the
+    standing of its latest span, and the union of its documents, kinds of support and
+    opponents."""
     import networkx as nx
 
     groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}

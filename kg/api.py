@@ -25,6 +25,7 @@ from rdflib.term import Identifier
 from kg import reports
 from kg.errors import BadValue
 from kg.graph import KnowledgeGraph, QueryRows, StoreSpec
+from kg.periods import When, as_when
 from kg.queries import parse_value
 from kg.results import (
     ActorProfile,
@@ -39,6 +40,7 @@ from kg.results import (
     Result,
     ThirdParty,
 )
+from kg.selection import Scope
 from kg.stats import Stats, graph_stats
 
 if TYPE_CHECKING:
@@ -47,21 +49,26 @@ if TYPE_CHECKING:
     from kg.metrics import Metrics
     from kg.validation_report import ValidationReport
 
-Day = date | str | None
+Day = date | str | When | None
+#: A filter of the reports: one text or several (``conflict="Syria"``, ``kind=["troops"]``).
+Filter_ = str | Sequence[str] | None
 
 
-def _day(value: Day) -> date | None:
-    """A date, or a YYYY-MM-DD text (as the CLI's --as-of takes it)."""
-    if value is None or isinstance(value, date):
-        return value
+def _day(value: Day) -> When | None:
+    """The date or period asked: a date, a When, or text as the CLI's --as-of takes it
+    (``2016``, ``2016-03``, ``2016-03-01``) or --during (``2011..2014``)."""
     try:
-        return date.fromisoformat(value) if len(value) == 10 else _bad_day(value)
-    except ValueError:
-        return _bad_day(value)
+        return as_when(value)
+    except BadValue:
+        raise BadValue(
+            f"as_of: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD) or a period (FROM..TO)"
+        ) from None
 
 
-def _bad_day(value: str) -> date:
-    raise BadValue(f"as_of: {value!r} is not a date (YYYY-MM-DD)")
+def _scope(
+    conflict: Filter_ = None, country: Filter_ = None, source: Filter_ = None, kind: Filter_ = None
+) -> Scope:
+    return Scope.of(conflict=conflict, country=country, source=source, kind=kind)
 
 
 def _paths(files: str | PathLike[str] | Sequence[str | PathLike[str]] | None) -> list[Path]:
@@ -151,9 +158,15 @@ class ConflictGraph:
         indirect: bool = False,
         max_hops: int = reports.MAX_HOPS,
         max_chains: int = reports.MAX_CHAINS,
+        conflict: Filter_ = None,
+        country: Filter_ = None,
+        source: Filter_ = None,
+        kind: Filter_ = None,
     ) -> Result[Backing]:
         """Who backs whom (``kg report backers``): ``of`` the recipient, ``by`` the backer;
-        with ``indirect``, chains of backing too."""
+        with ``indirect``, chains of backing too. ``as_of`` is a day, month or year
+        (``"2016"``: at any time in 2016) or a period (``"2011..2014"``); ``conflict``,
+        ``country``, ``source`` and ``kind`` filter as the CLI's options do."""
         return reports.backers(
             self.graph,
             of=of,
@@ -163,21 +176,48 @@ class ConflictGraph:
             indirect=indirect,
             max_hops=max_hops,
             max_chains=max_chains,
+            scope=_scope(conflict, country, source, kind),
         )
 
     def allies(
-        self, actor: str, *, as_of: Day = None, include_ended: bool = False
+        self,
+        actor: str,
+        *,
+        as_of: Day = None,
+        include_ended: bool = False,
+        conflict: Filter_ = None,
+        country: Filter_ = None,
+        source: Filter_ = None,
+        kind: Filter_ = None,
     ) -> Result[Alliance]:
         """The allies of ``actor`` (``kg report allies``)."""
-        return reports.allies(self.graph, actor, as_of=_day(as_of), include_ended=include_ended)
+        return reports.allies(
+            self.graph,
+            actor,
+            as_of=_day(as_of),
+            include_ended=include_ended,
+            scope=_scope(conflict, country, source, kind),
+        )
 
     def adversaries(
-        self, actor: str | None = None, *, as_of: Day = None, include_ended: bool = False
+        self,
+        actor: str | None = None,
+        *,
+        as_of: Day = None,
+        include_ended: bool = False,
+        conflict: Filter_ = None,
+        country: Filter_ = None,
+        source: Filter_ = None,
+        kind: Filter_ = None,
     ) -> Result[Opposition]:
         """Who fights or opposes ``actor``, or every hostile pair (``kg report
         adversaries``)."""
         return reports.adversaries(
-            self.graph, actor, as_of=_day(as_of), include_ended=include_ended
+            self.graph,
+            actor,
+            as_of=_day(as_of),
+            include_ended=include_ended,
+            scope=_scope(conflict, country, source, kind),
         )
 
     def mediators(
@@ -201,19 +241,43 @@ class ConflictGraph:
         ended = include_ended if include_ended is not None else day is None
         return reports.actor_profile(self.graph, actor, as_of=day, include_ended=ended)
 
-    def timeline(self, actor: str | None = None) -> Result[Event]:
+    def timeline(
+        self,
+        actor: str | None = None,
+        *,
+        conflict: Filter_ = None,
+        country: Filter_ = None,
+        source: Filter_ = None,
+        kind: Filter_ = None,
+    ) -> Result[Event]:
         """Dated events in order (``kg report timeline``)."""
-        return reports.timeline(self.graph, actor=actor)
+        return reports.timeline(
+            self.graph, actor=actor, scope=_scope(conflict, country, source, kind)
+        )
 
     def disputed(self) -> Result[Dispute]:
         """Relations on which sources disagree (``kg report disputed``)."""
         return reports.disputed(self.graph)
 
     def proxies(
-        self, actor: str | None = None, *, as_of: Day = None, include_ended: bool = False
+        self,
+        actor: str | None = None,
+        *,
+        as_of: Day = None,
+        include_ended: bool = False,
+        conflict: Filter_ = None,
+        country: Filter_ = None,
+        source: Filter_ = None,
+        kind: Filter_ = None,
     ) -> Result[Proxy]:
         """Proxy conflicts: A backs B, B fights C (``kg report proxies``)."""
-        return reports.proxies(self.graph, actor, as_of=_day(as_of), include_ended=include_ended)
+        return reports.proxies(
+            self.graph,
+            actor,
+            as_of=_day(as_of),
+            include_ended=include_ended,
+            scope=_scope(conflict, country, source, kind),
+        )
 
     def aliases(self) -> Result[Alias]:
         """The merges of actors across sources (``kg report aliases``)."""

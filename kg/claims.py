@@ -30,8 +30,9 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from kg.graph import KnowledgeGraph
-from kg.periods import Standing, TimePoint, standing
+from kg.periods import Standing, TimePoint, When, period_text, standing
 from kg.prefixes import compact
+from kg.selection import Filter, LeftOut
 from kg.vocab import CKG
 
 
@@ -85,6 +86,12 @@ class Claim:
     support: tuple[str, ...] = ()
     against: tuple[str, ...] = ()
     via: tuple[str, ...] = ()
+    #: The end is the last year the dataset covers, where it was still recorded.
+    open_at_coverage_end: bool = False
+    #: The armed conflicts it belongs to and where it took place (location texts and state
+    #: IRIs): read only when a filter asks (``claims(..., context=True)``).
+    conflicts: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
     @property
     def source_day(self) -> date | None:
@@ -97,24 +104,50 @@ class Claim:
 
 @dataclass
 class Relation:
-    """Claims that state the same relation with the same status, over one period: the
-    same period, or consecutive periods (the years 2011, 2012, ... 2017 of a dataset) that
-    join into one span while each claim keeps its own source."""
+    """Claims that state the same relation with the same status and opponents, over one
+    period: the same period, or consecutive periods (the years 2011, 2012, ... 2017 of a
+    dataset) that join into one span while each claim keeps its own source and kinds of
+    support."""
 
     claims: list[Claim]
     standing: Standing
     start: TimePoint | None
     end: TimePoint | None
+    #: The span's end is the last year its dataset covers (``ckg:openAtCoverageEnd``).
+    open_at_coverage_end: bool = False
 
     @property
     def first(self) -> Claim:
-        """A representative claim (they agree on all but their source)."""
+        """A representative claim (they agree on all but their source and kinds of
+        support)."""
         return self.claims[0]
 
     @property
     def sources(self) -> tuple[Source, ...]:
         """The sources of the claims, in order."""
         return tuple(c.source for c in self.claims)
+
+    @property
+    def support(self) -> tuple[str, ...]:
+        """Every kind of support any claim names, sorted."""
+        return tuple(sorted({k for c in self.claims for k in c.support}))
+
+    @property
+    def support_by_period(self) -> tuple[dict[str, Any], ...]:
+        """The kinds of support of each period the claims give (the years of a dataset),
+        in order: ``{"period": "2013", "support": ["troops", "weapons"]}``."""
+        periods: dict[tuple[TimePoint | None, TimePoint | None], set[str]] = {}
+        for c in self.claims:
+            periods.setdefault((c.start, c.end), set()).update(c.support)
+        ordered = sorted(periods, key=lambda p: (p[0].first if p[0] else date.min, str(p[1])))
+        return tuple(
+            {"period": period_text(s, e), "support": sorted(periods[(s, e)])} for s, e in ordered
+        )
+
+    @property
+    def standing_text(self) -> str:
+        """The standing as a report shows it (``last recorded 2017 (end of coverage)``)."""
+        return self.standing.text(self.end)
 
 
 def text_of(value: Node | None) -> str | None:
@@ -137,8 +170,11 @@ def claims(
     kind: URIRef | None = None,
     subject: URIRef | None = None,
     object: URIRef | None = None,
+    *,
+    context: bool = False,
 ) -> list[Claim]:
-    """The claims of ``kind`` (all kinds if None) read from ``subject`` to ``object``.
+    """The claims of ``kind`` (all kinds if None) read from ``subject`` to ``object``;
+    with ``context``, with their conflicts and places too (claim-context.rq).
 
     relations.rq is asked one claim class at a time (the store's working memory stays that
     of one class), with support-kinds.rq beside it; rows are kept as tuples until the
@@ -158,6 +194,8 @@ def claims(
     ]
     if kind is None or kind == CKG.SupportClaim:
         asked.append(("support-kinds", narrow))
+    if context:
+        asked.extend(("claim-context", {"kind": k}) for k in kinds)
     details: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     columns: list[str] = []
     stated: list[tuple[Node | None, ...]] = []
@@ -165,6 +203,14 @@ def claims(
         if name == "relations":
             columns = answer.columns
             stated.extend(tuple(row[c] for c in columns) for row in answer.rows)
+            continue
+        if name == "claim-context":
+            for row in answer.rows:
+                claim = details[str(row["claim"])]
+                for detail in ("conflict", "location", "location_state"):
+                    value = text_of(row[detail])
+                    if value is not None and value not in claim[detail]:
+                        claim[detail].append(value)
             continue
         for row in answer.rows:
             for detail in ("kind", "against", "via"):
@@ -206,6 +252,14 @@ def claims(
             support=tuple(sorted(extra.get("kind", []))),
             against=tuple(sorted(extra.get("against", []))),
             via=tuple(sorted(extra.get("via", []))),
+            open_at_coverage_end=bool(value_of(row["open"])),
+            conflicts=tuple(sorted(extra.get("conflict", []))),
+            places=tuple(
+                sorted(
+                    {p.strip() for text in extra.get("location", []) for p in text.split(",")}
+                    | set(extra.get("location_state", []))
+                )
+            ),
         )
     return list(found.values())
 
@@ -228,38 +282,63 @@ def _relation_order(
     return key
 
 
-def relations(found: Iterable[Claim], *, as_of: date | None, include_ended: bool) -> list[Relation]:
-    """Group agreeing claims into relations and keep those that hold as of ``as_of``.
+def relations(
+    found: Iterable[Claim],
+    *,
+    as_of: When | date | None,
+    include_ended: bool,
+    scope: Filter | None = None,
+    left: LeftOut | None = None,
+) -> list[Relation]:
+    """Group agreeing claims into relations and keep those in ``scope`` that hold as of
+    ``as_of`` (a day or a period: held at some time in it).
 
     Denied claims are left out (``disputed`` shows them); ended relations only with
-    ``include_ended``; relations not yet started as of the date never.
+    ``include_ended``; relations not yet started as of the date never. Claims of one
+    relation that differ only in their kinds of support join (the kinds of each period
+    stay with their claims); claims that differ in their opponents (``against``) stay
+    apart. What is left out, and why, is counted in ``left``.
     """
     groups: dict[tuple[Any, ...], list[Claim]] = defaultdict(list)
     for c in found:
         if c.status == "denied":
+            if left is not None:
+                left.add("denied", c)
             continue
-        key = (c.kind, c.subject, c.object, c.status, c.support, c.office)
+        if scope is not None:
+            outside = scope.outside(c)
+            if outside is not None:
+                if left is not None:
+                    left.add(outside, c)
+                continue
+        key = (c.kind, c.subject, c.object, c.status, c.against, c.office)
         groups[key].append(c)
     kept: list[Relation] = []
     for group in groups.values():
         for span, start, end in _spans(group):
             span.sort(key=lambda c: (c.source.date or "", c.source.document, c.iri))
             days = [c.source_day for c in span if c.source_day is not None]
+            still = end is not None and any(c.open_at_coverage_end and c.end == end for c in span)
             state = standing(
                 start,
                 end,
                 ended=span[0].status == "ended",
                 source_date=min(days) if days else None,
                 as_of=as_of,
+                open_at_coverage_end=still,
             )
             if state.listed or (include_ended and state is Standing.ENDED):
-                kept.append(Relation(span, state, start, end))
+                kept.append(Relation(span, state, start, end, still))
+            elif left is not None:
+                reason = "ended" if state is Standing.ENDED else "not started"
+                left.add(reason, span[0], period_text(start, end))
     kept.sort(
         key=lambda r: (
             r.first.subject_label.casefold(),
             r.first.object_label.casefold(),
             r.start.first if r.start else date.min,
             r.first.status,
+            r.first.against,
         )
     )
     return kept

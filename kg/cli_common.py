@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 import click
 
 from kg import limits, output
-from kg.errors import KGError, StoreError
+from kg.errors import BadValue, KGError, StoreError
 from kg.graph import STORE_ENV, KnowledgeGraph, StoreSpec
 from kg.results import Result
 
@@ -292,33 +292,133 @@ def format_option(
 REPORT_FORMATS = ("table", "csv", "json", "markdown")
 
 
+class WhenType(click.ParamType[Any]):
+    """A date as people give it: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (``--as-of``), or
+    a period ``FROM..TO`` of such dates (``--during``)."""
+
+    name = "date"
+
+    def __init__(self, period: bool = False) -> None:
+        self.period = period
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from kg.periods import When
+
+        if isinstance(value, When):
+            return value
+        try:
+            return When.between(str(value)) if self.period else When.parse(str(value))
+        except BadValue as error:
+            self.fail(str(error), param, ctx)
+
+
 def as_of_options(command: F) -> F:
-    """``--as-of DATE`` and ``--include-ended``, shared by the reports that list relations."""
-    command = click.option(
+    """``--as-of DATE``, ``--during FROM..TO`` and ``--include-ended``, shared by the
+    commands that list relations; the command receives ``as_of`` (a kg.periods.When or
+    None, from either option) and ``include_ended``."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, as_of: Any, during: Any, **kwargs: Any) -> Any:
+        if as_of is not None and during is not None:
+            raise click.UsageError("give --as-of or --during, not both")
+        return command(*args, as_of=as_of if as_of is not None else during, **kwargs)
+
+    decorated: Any = wrapper
+    decorated = click.option(
         "--include-ended",
         is_flag=True,
         help="Also list relations that have ended (with their end).",
-    )(command)
-    command = click.option(
+    )(decorated)
+    decorated = click.option(
+        "--during",
+        "during",
+        type=WhenType(period=True),
+        default=None,
+        metavar="FROM..TO",
+        help="List the relations that held at any time in this period (2011..2014, "
+        "2016-03..2017; an open side, 2011.., reaches any date).",
+    )(decorated)
+    decorated = click.option(
         "--as-of",
         "as_of",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
+        type=WhenType(),
         default=None,
-        metavar="YYYY-MM-DD",
-        help="List the relations that held on this day. A relation that ended in a month or "
-        "year containing the day is listed, flagged 'may have ended'.",
-    )(command)
-    return command
+        metavar="DATE",
+        help="List the relations that held on this day, in this month or in this year "
+        "(YYYY-MM-DD, YYYY-MM, YYYY: 'as of 2016' is any time in 2016). A relation that "
+        "ended in a month or year containing the day is listed, flagged 'may have ended'; "
+        "one recorded until its dataset's last year, 'not known after' that year.",
+    )(decorated)
+    return cast(F, decorated)
 
 
-def as_day(value: datetime | None) -> date | None:
-    """The day of a click DateTime value."""
-    return value.date() if value is not None else None
+def as_day(value: Any) -> Any:
+    """The date asked: a kg.periods.When passes as it is; a click DateTime gives its day."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def scope_options(command: F) -> F:
+    """``--conflict``, ``--country``, ``--source`` and ``--kind`` (each repeatable): the
+    command receives them as one ``scope: kg.selection.Scope`` argument."""
+    from kg.selection import Scope
+
+    @functools.wraps(command)
+    def wrapper(
+        *args: Any,
+        conflict: tuple[str, ...],
+        country: tuple[str, ...],
+        source_filter: tuple[str, ...],
+        kind: tuple[str, ...],
+        **kwargs: Any,
+    ) -> Any:
+        return command(*args, scope=Scope(conflict, country, source_filter, kind), **kwargs)
+
+    options = [
+        click.option(
+            "--conflict",
+            multiple=True,
+            metavar="ID|NAME",
+            help="Only relations of this armed conflict: a UCDP id (299) or name; a place "
+            "names every conflict UCDP calls 'PLACE: ...' (Syria). Repeatable.",
+        ),
+        click.option(
+            "--country",
+            "--location",
+            "country",
+            multiple=True,
+            metavar="NAME",
+            help="Only relations that took place in this country (the dataset's location). "
+            "Repeatable.",
+        ),
+        click.option(
+            "--source",
+            "source_filter",
+            multiple=True,
+            metavar="NAME",
+            help="Only relations this dataset or document states: an IRI or words of its "
+            "title or name (ESD, 'UCDP Dyadic', article-000). Repeatable.",
+        ),
+        click.option(
+            "--kind",
+            multiple=True,
+            metavar="KIND",
+            help="Only relations of this kind (support, alliance, opposition, backs...) "
+            "or with this kind of support (troops, weapons, funding...). Repeatable.",
+        ),
+    ]
+    decorated: Any = wrapper
+    for option in reversed(options):
+        decorated = option(decorated)
+    return cast(F, decorated)
 
 
 def show_report(report: Result[Any], fmt: str) -> None:
-    """Print a report in ``fmt``: tables show the compact columns, JSON and CSV every key."""
+    """Print a report in ``fmt``: tables show the compact columns and the notes under
+    them; JSON and CSV every key, pure, with the notes on stderr."""
     click.echo(report.render(fmt), nl=False)
+    if fmt not in ("table", "markdown"):
+        for note in report.notes:
+            click.echo(f"({note})", err=True)
 
 
 class ProgressBar:

@@ -15,8 +15,10 @@ from kg.cli_common import (
     as_of_options,
     data_options,
     format_option,
+    scope_options,
     show_report,
 )
+from kg.selection import Scope
 
 
 @click.group("report", cls=KGGroup)
@@ -50,6 +52,7 @@ def report_group() -> None:
     help="With --indirect: refuse (exit 10) rather than list more chains than this.",
 )
 @as_of_options
+@scope_options
 @data_options
 @format_option(REPORT_FORMATS)
 def backers_command(
@@ -60,6 +63,7 @@ def backers_command(
     max_chains: int,
     as_of: Any,
     include_ended: bool,
+    scope: Scope,
     source: GraphSource,
     fmt: str,
 ) -> None:
@@ -81,6 +85,7 @@ def backers_command(
             indirect=indirect,
             max_hops=max_hops,
             max_chains=max_chains,
+            scope=scope,
         ),
         fmt,
     )
@@ -89,12 +94,14 @@ def backers_command(
 @report_group.command("allies")
 @click.argument("actor")
 @as_of_options
+@scope_options
 @data_options
 @format_option(REPORT_FORMATS)
 def allies_command(
     actor: str,
     as_of: Any,
     include_ended: bool,
+    scope: Scope,
     source: GraphSource,
     fmt: str,
 ) -> None:
@@ -103,18 +110,23 @@ def allies_command(
     kg report allies Damascus
     """
     kg = source.open()
-    show_report(reports.allies(kg, actor, as_of=as_day(as_of), include_ended=include_ended), fmt)
+    show_report(
+        reports.allies(kg, actor, as_of=as_day(as_of), include_ended=include_ended, scope=scope),
+        fmt,
+    )
 
 
 @report_group.command("adversaries")
 @click.argument("actor", required=False)
 @as_of_options
+@scope_options
 @data_options
 @format_option(REPORT_FORMATS)
 def adversaries_command(
     actor: str | None,
     as_of: Any,
     include_ended: bool,
+    scope: Scope,
     source: GraphSource,
     fmt: str,
 ) -> None:
@@ -124,7 +136,10 @@ def adversaries_command(
     """
     kg = source.open()
     show_report(
-        reports.adversaries(kg, actor, as_of=as_day(as_of), include_ended=include_ended), fmt
+        reports.adversaries(
+            kg, actor, as_of=as_day(as_of), include_ended=include_ended, scope=scope
+        ),
+        fmt,
     )
 
 
@@ -161,12 +176,14 @@ def agreements_command(source: GraphSource, fmt: str) -> None:
 @report_group.command("actor")
 @click.argument("actor")
 @as_of_options
+@scope_options
 @data_options
 @format_option(REPORT_FORMATS)
 def actor_command(
     actor: str,
     as_of: Any,
     include_ended: bool,
+    scope: Scope,
     source: GraphSource,
     fmt: str,
 ) -> None:
@@ -177,21 +194,26 @@ def actor_command(
     """
     kg = source.open()
     profile = reports.actor_profile(
-        kg, actor, as_of=as_day(as_of), include_ended=include_ended or as_of is None
+        kg,
+        actor,
+        as_of=as_day(as_of),
+        include_ended=include_ended or as_of is None,
+        scope=scope,
     )
     click.echo(profile.render(fmt), nl=False)
 
 
 @report_group.command("timeline")
 @click.option("--actor", metavar="ACTOR", help="Only what involves this actor.")
+@scope_options
 @data_options
 @format_option(REPORT_FORMATS)
-def timeline_command(actor: str | None, source: GraphSource, fmt: str) -> None:
+def timeline_command(actor: str | None, scope: Scope, source: GraphSource, fmt: str) -> None:
     """Dated events, agreements, and the starts and ends of relations, in order.
 
     kg report timeline --actor Russia
     """
-    show_report(reports.timeline(source.open(), actor=actor), fmt)
+    show_report(reports.timeline(source.open(), actor=actor, scope=scope), fmt)
 
 
 @report_group.command("disputed")
@@ -208,10 +230,16 @@ def disputed_command(source: GraphSource, fmt: str) -> None:
 @report_group.command("proxies")
 @click.argument("actor", required=False)
 @as_of_options
+@scope_options
 @data_options
 @format_option(REPORT_FORMATS)
 def proxies_command(
-    actor: str | None, as_of: Any, include_ended: bool, source: GraphSource, fmt: str
+    actor: str | None,
+    as_of: Any,
+    include_ended: bool,
+    scope: Scope,
+    source: GraphSource,
+    fmt: str,
 ) -> None:
     """Proxy conflicts: A backs B, B fights C, so A is in an indirect conflict with C;
     with ACTOR, only the chains where it is the backer or the target.
@@ -219,7 +247,10 @@ def proxies_command(
         kg report proxies "United States"
     """
     kg = source.open()
-    show_report(reports.proxies(kg, actor, as_of=as_day(as_of), include_ended=include_ended), fmt)
+    show_report(
+        reports.proxies(kg, actor, as_of=as_day(as_of), include_ended=include_ended, scope=scope),
+        fmt,
+    )
 
 
 # `kg report aliases` lives with the importers that use the alias table.

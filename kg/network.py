@@ -22,15 +22,24 @@ import networkx as nx
 
 from kg.claims import claims, relations
 from kg.graph import KnowledgeGraph
+from kg.periods import When, as_when
 from kg.prefixes import compact
+from kg.selection import Filter, LeftOut, Scope, scoped
 from kg.vocab import CKG
 from kg.vocabulary import Vocabulary
 
 
 def project(
-    kg: KnowledgeGraph, *, as_of: date | None = None, include_ended: bool = False
+    kg: KnowledgeGraph,
+    *,
+    as_of: When | date | None = None,
+    include_ended: bool = False,
+    scope: Scope | Filter | None = None,
+    left: LeftOut | None = None,
 ) -> nx.MultiDiGraph:
-    """The actor network as of ``as_of`` (ended relations only with ``include_ended``).
+    """The actor network as of ``as_of`` (a day or a :class:`kg.periods.When`; ended
+    relations only with ``include_ended``), of the relations in ``scope``; what was left
+    out, and why, is counted in ``left``.
 
     Nodes are actor IRIs with ``label``. Edges carry ``kind`` (the direct property's label,
     such as "backs"), ``claim_class``, ``directed``, ``sign``, ``start``, ``end`` (ISO dates
@@ -40,8 +49,16 @@ def project(
     """
     kinds = Vocabulary.of(kg).edge_kinds
     graph = nx.MultiDiGraph()
-    found = [c for c in claims(kg) if c.kind in kinds]
-    for relation in relations(found, as_of=as_of, include_ended=include_ended):
+    chosen = scoped(kg, scope)
+    found = [
+        c
+        for c in claims(kg, context=chosen is not None and chosen.needs_context)
+        if c.kind in kinds
+    ]
+    every = relations(
+        found, as_of=as_when(as_of), include_ended=include_ended, scope=chosen, left=left
+    )
+    for relation in every:
         c = relation.first
         kind = kinds[c.kind]
         if not kind.directed and c.subject > c.object:
@@ -61,16 +78,21 @@ def project(
             end_day=relation.end.last.isoformat() if relation.end else None,
             status=c.status,
             standing=relation.standing.value,
+            standing_text=relation.standing_text,
             sources=len(relation.claims),
             documents=[s.document for s in relation.sources],
             quotes=[s.quote or "" for s in relation.sources],
             support=sorted({k for claim in relation.claims for k in claim.support}),
             against=sorted({a for claim in relation.claims for a in claim.against}),
         )
+    # Structural links (an agency of a state, a delegation) belong to no conflict or
+    # source: with a filter, only those between actors it kept.
     for row in kg.select("structural-links").rows:
         prop = str(row["property"])
         kind = kinds[prop]
         subject, obj = str(row["from"]), str(row["to"])
+        if chosen is not None and not (subject in graph and obj in graph):
+            continue
         graph.add_node(subject, label=str(row["from_label"] or compact(subject)))
         graph.add_node(obj, label=str(row["to_label"] or compact(obj)))
         graph.add_edge(
@@ -86,6 +108,7 @@ def project(
             end_day=None,
             status="structural",
             standing="current",
+            standing_text="current",
             sources=0,
             documents=[],
             quotes=[],

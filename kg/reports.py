@@ -23,7 +23,7 @@ from kg import actors
 from kg.claims import Claim, Relation, Source, claims, relations, text_of, time_of, value_of
 from kg.errors import TooBig
 from kg.graph import KnowledgeGraph
-from kg.periods import Standing, TimePoint, period_text, standing, weakest
+from kg.periods import CERTAINTY, Standing, TimePoint, When, as_when, period_text, standing
 from kg.prefixes import compact
 from kg.results import (
     ActorProfile,
@@ -42,6 +42,7 @@ from kg.results import (
     held,
     held_between,
 )
+from kg.selection import Filter, LeftOut, Scope, notes_of, scoped
 from kg.vocab import CKG
 from kg.vocabulary import Vocabulary
 
@@ -55,13 +56,49 @@ AS_OF_RULE = (
 )
 
 
-def _as_of_notes(as_of: date | None, rows: Sequence[Any]) -> list[str]:
-    if as_of is None:
-        return []
-    notes = [f"as of {as_of.isoformat()}"]
-    if any(r.standing not in ("current", "ended") for r in rows):
+def _as_of_notes(
+    as_of: When | date | str | None,
+    rows: Sequence[Any],
+    left: LeftOut | None = None,
+    scope: Filter | None = None,
+) -> list[str]:
+    """The notes under a report: the date or period asked, the filters, the rule of
+    flagged rows, and how many relations were left out and why."""
+    when = as_when(as_of)
+    notes = []
+    if when is not None:
+        notes.append(f"during {when}" if ".." in when.text else f"as of {when}")
+    if scope is not None:
+        notes.append(scope.describe())
+    if when is not None and any(
+        r.standing in (Standing.MAY_HAVE_ENDED.value, Standing.MAY_NOT_HAVE_STARTED.value)
+        for r in rows
+    ):
         notes.append(AS_OF_RULE)
+    if left is not None:
+        notes.extend(notes_of(left))
     return notes
+
+
+def _select(
+    kg: KnowledgeGraph,
+    kind: URIRef | None,
+    subject: URIRef | None = None,
+    object: URIRef | None = None,
+    *,
+    as_of: When | date | str | None,
+    include_ended: bool,
+    scope: Scope | Filter | None,
+) -> tuple[list[Relation], LeftOut, Filter | None]:
+    """The relations of ``kind`` from ``subject`` to ``object`` in ``scope`` that hold as
+    of ``as_of``, what was left out, and the resolved filter."""
+    chosen = scoped(kg, scope)
+    found = claims(kg, kind, subject, object, context=chosen is not None and chosen.needs_context)
+    left = LeftOut()
+    kept = relations(
+        found, as_of=as_when(as_of), include_ended=include_ended, scope=chosen, left=left
+    )
+    return kept, left, chosen
 
 
 # --- who backs whom -----------------------------------------------------------------------
@@ -81,13 +118,16 @@ def backers(
     *,
     of: str | None = None,
     by: str | None = None,
-    as_of: date | None = None,
+    as_of: When | date | str | None = None,
     include_ended: bool = False,
     indirect: bool = False,
     max_hops: int = MAX_HOPS,
     max_chains: int = MAX_CHAINS,
+    scope: Scope | Filter | None = None,
 ) -> Result[Backing]:
-    """Who backs whom: ``of`` names the recipient, ``by`` the backer (any name or IRI).
+    """Who backs whom: ``of`` names the recipient, ``by`` the backer (any name or IRI);
+    ``as_of`` a day, a month, a year (held at some time in it) or a :class:`When`;
+    ``scope`` the conflicts, places, sources and kinds to keep.
 
     With ``indirect``, chains of backing (A backs B, B backs C) of up to ``max_hops``
     links are added with their path: one chain per path of actors, whose links held at
@@ -98,18 +138,35 @@ def backers(
     backer = actors.resolve(kg, by).iri if by is not None else None
     kind = URIRef(str(CKG.SupportClaim))
     if indirect:
-        every = relations(claims(kg, kind), as_of=as_of, include_ended=include_ended)
+        every, left, chosen = _select(
+            kg, kind, as_of=as_of, include_ended=include_ended, scope=scope
+        )
         found = _chains(every, backer, recipient, max_hops, max_chains)
+        left = LeftOut()  # of every pair in the store: not a count about these chains
     else:
-        direct = relations(
-            claims(kg, kind, backer, recipient), as_of=as_of, include_ended=include_ended
+        direct, left, chosen = _select(
+            kg, kind, backer, recipient, as_of=as_of, include_ended=include_ended, scope=scope
         )
         found = [[[r]] for r in direct]
     rows = [_backing_row(chain) for chain in found]
-    notes = _as_of_notes(as_of, rows)
+    notes = _as_of_notes(as_of, rows, left, chosen)
+    notes.extend(_opponent_note(rows))
     if indirect:
         return Result(tuple(rows), Backing.CHAIN_COLUMNS, Backing.CHAIN_TABLE, tuple(notes))
     return Result.of(rows, Backing, notes)
+
+
+def _opponent_note(rows: Sequence[Backing]) -> list[str]:
+    """Say when one backer and recipient are several rows that differ in the opponent."""
+    against: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+    for r in rows:
+        if r.hops == 1:
+            against[(r.backer, r.recipient)].add(r.against)
+    pairs = sum(1 for found in against.values() if len(found) > 1)
+    if not pairs:
+        return []
+    word = "pair is" if pairs == 1 else "pairs are"
+    return [f"{pairs:,} backer–recipient {word} listed once per opponent (the against column)"]
 
 
 def _backing_row(links: list[list[Relation]]) -> Backing:
@@ -124,11 +181,12 @@ def _backing_row(links: list[list[Relation]]) -> Backing:
             backer_label=head.subject_label,
             recipient=head.object,
             recipient_label=head.object_label,
-            support=head.support,
+            support=chain[0].support,
             against=head.against,
-            via=head.via,
+            via=tuple(sorted({v for c in chain[0].claims for v in c.via})),
             hops=1,
             path=path,
+            support_by_period=chain[0].support_by_period,
             **held(chain[0]),
         )
     # A chain's links may each be several relations (one pair, several periods): the
@@ -149,7 +207,9 @@ def _backing_row(links: list[list[Relation]]) -> Backing:
             max(starts, key=_first),
             min(ends, key=_last),
             status="indirect",
-            standing=weakest(r.standing for link in links for r in link).value,
+            standing=min(
+                (r for link in links for r in link), key=lambda r: CERTAINTY.index(r.standing)
+            ).standing_text,
             sources=tuple(s for link in links for r in link for s in r.sources),
         ),
     )
@@ -289,11 +349,14 @@ def _partners(
     kg: KnowledgeGraph,
     kind: URIRef,
     actor: str | None,
-    as_of: date | None,
+    as_of: When | date | str | None,
     include_ended: bool,
-) -> list[tuple[Claim, Relation]]:
+    scope: Scope | Filter | None,
+) -> tuple[list[tuple[Claim, Relation]], LeftOut, Filter | None]:
     subject = actors.resolve(kg, actor).iri if actor is not None else None
-    found = relations(claims(kg, kind, subject), as_of=as_of, include_ended=include_ended)
+    found, left, chosen = _select(
+        kg, kind, subject, as_of=as_of, include_ended=include_ended, scope=scope
+    )
     pairs = []
     for r in found:
         c = r.first
@@ -304,13 +367,19 @@ def _partners(
         ):
             continue  # each pair once when no actor is given
         pairs.append((c, r))
-    return pairs
+    return pairs, left, chosen
 
 
 def allies(
-    kg: KnowledgeGraph, actor: str, *, as_of: date | None = None, include_ended: bool = False
+    kg: KnowledgeGraph,
+    actor: str,
+    *,
+    as_of: When | date | str | None = None,
+    include_ended: bool = False,
+    scope: Scope | Filter | None = None,
 ) -> Result[Alliance]:
     """The allies of ``actor``; alliance is symmetric."""
+    pairs, left, chosen = _partners(kg, CKG.AllianceClaim, actor, as_of, include_ended, scope)
     rows = [
         Alliance(
             actor=c.subject,
@@ -319,19 +388,21 @@ def allies(
             ally_label=c.object_label,
             **held(r),
         )
-        for c, r in _partners(kg, CKG.AllianceClaim, actor, as_of, include_ended)
+        for c, r in pairs
     ]
-    return Result.of(rows, Alliance, _as_of_notes(as_of, rows))
+    return Result.of(rows, Alliance, _as_of_notes(as_of, rows, left, chosen))
 
 
 def adversaries(
     kg: KnowledgeGraph,
     actor: str | None = None,
     *,
-    as_of: date | None = None,
+    as_of: When | date | str | None = None,
     include_ended: bool = False,
+    scope: Scope | Filter | None = None,
 ) -> Result[Opposition]:
     """Who fights or opposes ``actor`` (or every hostile pair, once each)."""
+    pairs, left, chosen = _partners(kg, CKG.OppositionClaim, actor, as_of, include_ended, scope)
     rows = [
         Opposition(
             actor=c.subject,
@@ -340,9 +411,9 @@ def adversaries(
             adversary_label=c.object_label,
             **held(r),
         )
-        for c, r in _partners(kg, CKG.OppositionClaim, actor, as_of, include_ended)
+        for c, r in pairs
     ]
-    return Result.of(rows, Opposition, _as_of_notes(as_of, rows))
+    return Result.of(rows, Opposition, _as_of_notes(as_of, rows, left, chosen))
 
 
 # --- mediators, guarantors and hosts ------------------------------------------------------
@@ -352,7 +423,7 @@ def mediators(
     kg: KnowledgeGraph,
     *,
     process: str | None = None,
-    as_of: date | None = None,
+    as_of: When | date | str | None = None,
     include_ended: bool = False,
 ) -> Result[ThirdParty]:
     """Mediators, guarantors and hosts of each peace process, with the rounds they took part in
@@ -377,7 +448,7 @@ def mediators(
             time_of(row["end"], row["end_precision"], where),
             ended=str(row["status"]) == "ended",
             source_date=None,
-            as_of=as_of,
+            as_of=as_when(as_of),
         )
         if str(row["status"]) == "denied" or not (
             state.listed or (include_ended and state is Standing.ENDED)
@@ -499,7 +570,12 @@ def _labels(labels: Iterable[str]) -> tuple[str, ...]:
 
 
 def actor_profile(
-    kg: KnowledgeGraph, actor: str, *, as_of: date | None = None, include_ended: bool = True
+    kg: KnowledgeGraph,
+    actor: str,
+    *,
+    as_of: When | date | str | None = None,
+    include_ended: bool = True,
+    scope: Scope | Filter | None = None,
 ) -> ActorProfile:
     """The profile of ``actor``: types, names, links, offices held, and every relation."""
     who = actors.resolve(kg, actor)
@@ -519,9 +595,18 @@ def actor_profile(
         - {who.label},
         key=_by_name,
     )
-    outgoing = claims(kg, subject=who.iri)
-    incoming = [c for c in claims(kg, object=who.iri) if not c.symmetric]
-    found = relations(outgoing + incoming, as_of=as_of, include_ended=include_ended)
+    chosen = scoped(kg, scope)
+    context = chosen is not None and chosen.needs_context
+    outgoing = claims(kg, subject=who.iri, context=context)
+    incoming = [c for c in claims(kg, object=who.iri, context=context) if not c.symmetric]
+    left = LeftOut()
+    found = relations(
+        outgoing + incoming,
+        as_of=as_when(as_of),
+        include_ended=include_ended,
+        scope=chosen,
+        left=left,
+    )
     rows: list[ActorRelation] = []
     office_rows: list[Office] = []
     for r in found:
@@ -532,7 +617,9 @@ def actor_profile(
         else:
             relation = c.inverse_label or f"{c.direct_label} (reverse)"
             other, other_label = c.subject, c.subject_label
-        detail = c.office or ", ".join(c.support) or None
+        detail = c.office or ", ".join(r.support) or None
+        if c.against:
+            detail = (detail + " " if detail else "") + "against " + ", ".join(c.against)
         statement = f"{c.subject_label} {c.direct_label} {c.object_label}"
         if c.office:
             statement += f" ({c.office})"
@@ -564,21 +651,28 @@ def actor_profile(
         names=tuple(names),
         links=tuple(sorted(links)),
         offices=Result.of(office_rows, Office),
-        relations=Result.of(rows, ActorRelation, _as_of_notes(as_of, rows)),
+        relations=Result.of(rows, ActorRelation, _as_of_notes(as_of, rows, left, chosen)),
     )
 
 
 # --- timeline -----------------------------------------------------------------------------
 
 
-def timeline(kg: KnowledgeGraph, *, actor: str | None = None) -> Result[Event]:
+def timeline(
+    kg: KnowledgeGraph, *, actor: str | None = None, scope: Scope | Filter | None = None
+) -> Result[Event]:
     """Dated events, agreements, and the starts and ends of relations, in order of date.
 
-    With ``actor``: the talks it took part in (itself or by delegation), mediated or hosted,
-    the agreements it signed, guaranteed or proposed, and its relations.
+    A relation recorded year by year (a dataset's 2011, 2012, ... 2017) begins once and
+    ends once: consecutive periods join as in the reports, and a relation still recorded
+    in the last year of its dataset's coverage is "last recorded" there, not ended. With
+    ``actor``: the talks it took part in (itself or by delegation), mediated or hosted,
+    the agreements it signed, guaranteed or proposed, and its relations. With ``scope``,
+    only the relations in it (events and agreements belong to no conflict or source).
     """
     who = actors.resolve(kg, actor) if actor is not None else None
-    found = claims(kg)
+    chosen = scoped(kg, scope)
+    found = claims(kg, context=chosen is not None and chosen.needs_context)
     involved: set[str] | None = None
     if who is not None:
         involved = {c.object for c in found if c.subject == str(who.iri)}
@@ -593,32 +687,55 @@ def timeline(kg: KnowledgeGraph, *, actor: str | None = None) -> Result[Event]:
             if r["proposer"] is not None and str(r["proposer"]) == str(who.iri)
         }
         found = [c for c in found if str(who.iri) in (c.subject, c.object)]
-    rows = [row for row in _dated_things(kg) if involved is None or row.subject in involved]
-    relation_points: dict[tuple[str, str, str, str], list[Claim]] = defaultdict(list)
-    for c in found:
-        if c.status == "denied" or (c.symmetric and c.subject > c.object):
-            continue
-        for which, point in (("begins", c.start), ("ends", c.end)):
-            if point is not None:
-                relation_points[(which, str(point), c.kind, f"{c.subject}|{c.object}")].append(c)
-    for (which, _p, _k, _pair), group in relation_points.items():
-        c = group[0]
-        point = c.start if which == "begins" else c.end
-        assert point is not None
+    rows = (
+        []
+        if chosen is not None
+        else [row for row in _dated_things(kg) if involved is None or row.subject in involved]
+    )
+    found = [c for c in found if not (c.symmetric and c.subject > c.object)]
+    left = LeftOut()
+    spans = relations(found, as_of=None, include_ended=True, scope=chosen, left=left)
+    points: dict[tuple[str, str, str, str], tuple[Relation, TimePoint, list[Source]]] = {}
+    for r in spans:
+        c = r.first
+        for which, point in (("begins", r.start), ("ends", r.end)):
+            if point is None:
+                continue
+            if which == "ends" and r.open_at_coverage_end:
+                which = "last recorded"
+            key = (which, str(point), c.kind, f"{c.subject}|{c.object}|{c.against}")
+            if key not in points:
+                points[key] = (r, point, [])
+            sources = points[key][2]
+            sources.extend(s for s in r.sources if s not in sources)
+    for (which, _p, _k, _pair), (r, point, sources) in points.items():
+        c = r.first
         text = f"{c.subject_label} {c.direct_label} {c.object_label}"
+        if c.against:
+            text += " against " + ", ".join(c.against)
+        event = f"{text}: {which}"
+        if which == "last recorded":
+            event = f"{text}: last recorded (end of coverage)"
         rows.append(
             _timeline_row(
                 point,
-                f"{text}: {which}",
-                f"relation {which}",
+                event,
+                f"relation {'ends' if which == 'last recorded' else which}",
                 c.iri,
-                period_text(c.start, c.end),
+                period_text(r.start, r.end),
                 None,
-                tuple(g.source for g in group),
+                tuple(sources),
             )
         )
     rows.sort(key=lambda r: (r.sort_date, r.event.casefold()))
-    return Result.of(rows, Event)
+    notes = (
+        [chosen.describe(), "only relations: events and agreements have no such filter"]
+        if chosen
+        else []
+    )
+    left.reasons.pop("denied", None)
+    notes.extend(notes_of(left))
+    return Result.of(rows, Event, notes)
 
 
 def _dated_things(kg: KnowledgeGraph) -> list[Event]:
@@ -838,18 +955,21 @@ def proxies(
     kg: KnowledgeGraph,
     actor: str | None = None,
     *,
-    as_of: date | None = None,
+    as_of: When | date | str | None = None,
     include_ended: bool = False,
+    scope: Scope | Filter | None = None,
 ) -> Result[Proxy]:
     """Proxy conflicts: A backs B and B fights C, so A is in an indirect conflict with C.
 
     With ``actor``, only the chains where it is the backer or the target.
     """
     who = actors.resolve(kg, actor).iri if actor is not None else None
-    support = relations(
-        claims(kg, URIRef(str(CKG.SupportClaim))), as_of=as_of, include_ended=include_ended
+    support, left, chosen = _select(
+        kg, URIRef(str(CKG.SupportClaim)), as_of=as_of, include_ended=include_ended, scope=scope
     )
-    hostile = relations(claims(kg, CKG.OppositionClaim), as_of=as_of, include_ended=include_ended)
+    hostile, _left, _chosen = _select(
+        kg, CKG.OppositionClaim, as_of=as_of, include_ended=include_ended, scope=chosen
+    )
     fights: dict[str, list[Relation]] = defaultdict(list)
     for h in hostile:
         fights[h.first.subject].append(h)
@@ -875,7 +995,7 @@ def proxies(
                     target=target.object,
                     target_label=target.object_label,
                     chain=chain,
-                    standing=weakest((s.standing, h.standing)).value,
+                    standing=min((s, h), key=lambda r: CERTAINTY.index(r.standing)).standing_text,
                     sources=s.sources + h.sources,
                 )
             )
@@ -886,4 +1006,4 @@ def proxies(
             r.proxy_label.casefold(),
         )
     )
-    return Result.of(rows, Proxy, _as_of_notes(as_of, rows))
+    return Result.of(rows, Proxy, _as_of_notes(as_of, rows, None, chosen))

@@ -87,7 +87,7 @@ def held(relation: Relation) -> dict[str, Any]:
     return {
         **_held(relation.start, relation.end),
         "status": relation.first.status,
-        "standing": relation.standing.value,
+        "standing": relation.standing_text,
         "sources": relation.sources,
     }
 
@@ -213,13 +213,17 @@ class Backing(Held):
     via: tuple[str, ...]
     hops: int
     path: tuple[str, ...]
+    #: The kinds of support of each period its claims give (``{"period": "2013",
+    #: "support": [...]}``): the span joins years whose kinds differ.
+    support_by_period: tuple[dict[str, Any], ...] = ()
 
     COLUMNS = ("backer", "backer_label", "recipient", "recipient_label", "support", "against",
-               "via", *HELD)  # fmt: skip
+               "via", "support_by_period", *HELD)  # fmt: skip
     TABLE = (
         ("backer_label", "backer"),
         ("recipient_label", "recipient"),
         ("support", "support"),
+        ("against", "against"),
         ("period", "period"),
         ("status", "status"),
         ("standing", "as of"),

@@ -119,7 +119,7 @@ def test_merged_ucdp_iris_are_not_in_the_store(esd_store: Path) -> None:
 def test_the_aliases_report_lists_the_merges() -> None:
     result = run_aliases("--format", "json")
     assert result.exit_code == 0, result.output
-    rows = {r["name"]: r for r in json.loads(result.output)}
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
     assert rows["Syrian insurgents"]["actor"] == CK + "syrian-armed-opposition"
     assert rows["Syrian insurgents"]["source_id"] == "UCDP 4456"
     assert rows["IS"]["actor_label"] == "Islamic State"

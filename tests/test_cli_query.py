@@ -26,7 +26,7 @@ def test_named_query_on_tiny_data(runner: CliRunner, tiny_path: Path) -> None:
         cli, ["query", "who-backs-whom", "--data", str(tiny_path), "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     # the denied claim is a claim too: who-backs-whom lists every support claim with its status
     assert [(r["backer_label"], r["recipient_label"], r["status"]) for r in rows] == [
         ("Alpha", "Beta Front", "ended"),
@@ -55,7 +55,7 @@ def test_param_binds_a_variable(runner: CliRunner, tiny_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert [r["recipient_label"] for r in json.loads(result.output)] == ["Beta Front"]
+    assert [r["recipient_label"] for r in json.loads(result.stdout)] == ["Beta Front"]
 
 
 def test_param_as_full_iri(runner: CliRunner, tiny_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_param_as_full_iri(runner: CliRunner, tiny_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert [r["backer_label"] for r in json.loads(result.output)] == ["Alpha", "Gamma"]
+    assert [r["backer_label"] for r in json.loads(result.stdout)] == ["Alpha", "Gamma"]
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_hostile_values_are_bound_not_pasted(
         assert "backslash followed by u" in result.output
         return
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == []
+    assert json.loads(result.stdout) == []
 
 
 def test_a_bound_label_matches_exactly(runner: CliRunner, tiny_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_a_bound_label_matches_exactly(runner: CliRunner, tiny_path: Path) -> No
         ],
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == [{"actor": "https://w3id.org/conflict-kg/id/gamma"}]
+    assert json.loads(result.stdout) == [{"actor": "https://w3id.org/conflict-kg/id/gamma"}]
 
 
 def test_expression_and_csv(runner: CliRunner, tiny_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_construct_prints_turtle(runner: CliRunner, tiny_path: Path) -> None:
 
 def test_list_shows_each_query_with_its_question(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["query", "--list", "--format", "json"])
-    listed = {row["name"]: row["question"] for row in json.loads(result.output)}
+    listed = {row["name"]: row["question"] for row in json.loads(result.stdout)}
     assert listed["who-backs-whom"].startswith("Who backs whom?")
     assert all(question.endswith(("?", ".")) for question in listed.values())
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("any_store")
 def test_stats_of_tiny_data(runner: CliRunner, tiny_path: Path) -> None:
     result = runner.invoke(cli, ["stats", "--data", str(tiny_path), "--format", "json"])
     assert result.exit_code == 0, result.output
-    body = json.loads(result.output)
+    body = json.loads(result.stdout)
     actors = {r["type_label"]: r["actors"] for r in body["actors_by_type"]}
     assert actors == {"state": 2, "rebel or opposition armed group": 1}
     claims = {

@@ -54,7 +54,7 @@ def test_warnings_alone_exit_0(runner: CliRunner, tmp_path: Path, tiny_path: Pat
 def test_json_format(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate", str(BACKS_ITSELF), "--format", "json"])
     assert result.exit_code == 1
-    body = json.loads(result.output)
+    body = json.loads(result.stdout)
     assert body["conforms"] is False
     assert body["violations"] == 1
     [finding] = body["results"]
@@ -127,7 +127,7 @@ def test_the_sparql_engine_and_a_store_report_what_pyshacl_reports(tmp_path: Pat
     def results(*args: str) -> list[tuple[str, str, str, str]]:
         done = runner.invoke(cli, ["validate", *args, "--format", "json"])
         assert done.exit_code == 1, done.output
-        body = json.loads(done.output)
+        body = json.loads(done.stdout)
         found = [
             (r["focus_node"], r["path"] or "", r["shape"], r["severity"]) for r in body["results"]
         ]
@@ -213,7 +213,7 @@ def test_shapes_replaces_the_bundled_shapes(runner: CliRunner, tmp_path: Path) -
     shapes.write_text(EVERY_ACTOR, encoding="utf-8")
     done = runner.invoke(cli, ["validate", "--shapes", str(shapes), "--format", "json"])
     assert done.exit_code == 1, done.output
-    body = json.loads(done.output)
+    body = json.loads(done.stdout)
     assert {r["shape"] for r in body["results"]} == {"http://example.org/shapes#EveryActor"}
     assert body["violations"] > 10
 
@@ -234,7 +234,7 @@ def test_add_shapes_keeps_the_bundled_shapes(runner: CliRunner, tmp_path: Path) 
     mixed = runner.invoke(
         cli, ["validate", *bundled, str(broken), "--add-shapes", str(shapes), "--format", "json"]
     )
-    shapes_seen = {r["shape"].split("#")[0] for r in json.loads(mixed.output)["results"]}
+    shapes_seen = {r["shape"].split("#")[0] for r in json.loads(mixed.stdout)["results"]}
     assert shapes_seen == {"http://example.org/shapes", "https://w3id.org/conflict-kg/shapes"}
 
 

@@ -458,7 +458,7 @@ def test_the_cli_prints_a_summary(tmp_path: Path) -> None:
         import_group, ["ucdp-esd", str(EXCERPT), "-o", str(store), "--format", "json"]
     )
     assert again.exit_code == 0, again.output
-    body = json.loads(again.output)
+    body = json.loads(again.stdout)
     assert (body["claims"], body["triples_added"], body["written"]) == (
         100 + OPPOSITION,
         0,

@@ -234,7 +234,7 @@ def test_cli_filter_and_summary(tmp_path: Path) -> None:
         ["pax", str(EXCERPT), "--conflict", "Syria", "-o", str(out), "--format", "json"],
     )
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
     assert summary["agreements"] == 10  # 1733 is Armenia/Azerbaijan
     assert summary["skipped"] == 1
     strings = summary["party_strings"]

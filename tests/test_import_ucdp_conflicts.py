@@ -271,7 +271,7 @@ def test_the_cli_without_the_acd_takes_the_conflicts_from_the_dyads(tmp_path: Pa
         import_group, ["ucdp-conflicts", str(DYADIC), "-o", str(out), "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    body = json.loads(result.output)
+    body = json.loads(result.stdout)
     assert (body["rows"], body["written"]) == (37, True)
     g = Graph().parse(out)
     conflict = ck("ucdp-conflict-299")

@@ -28,7 +28,7 @@ def test_arabic_actor_names_in_both_forms(form: str) -> None:
     name = unicodedata.normalize(form, IRAN_AR)
     result = CliRunner().invoke(cli, ["report", "allies", name, "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert [r["ally_label"] for r in json.loads(result.output)] == ["Syrian government"]
+    assert [r["ally_label"] for r in json.loads(result.stdout)] == ["Syrian government"]
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_arabic_values_are_bound_as_terms(value: str, found: list[str]) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert [r["actor"].rsplit("/", 1)[-1] for r in json.loads(result.output)] == found
+    assert [r["actor"].rsplit("/", 1)[-1] for r in json.loads(result.stdout)] == found
 
 
 # Values that are bound and match nothing (exit 0, no rows), and values the guard refuses
@@ -101,7 +101,7 @@ def test_hostile_values_match_nothing_and_change_nothing(value: str, exit_code: 
     )
     assert result.exit_code == exit_code, result.output
     if exit_code == 0:
-        assert json.loads(result.output) == []
+        assert json.loads(result.stdout) == []
     else:
         assert result.output.startswith("Error: ") and result.output.count("\n") == 1
     assert runner.invoke(cli, ["stats", "--format", "json"]).output == before

@@ -204,7 +204,7 @@ CLI_ASKS = [pytest.param(ask, id=ask.name) for ask in ASKS]
 def test_records_are_the_json_the_cli_prints(ask: Ask, memory_answers: dict[str, Any]) -> None:
     shown = CliRunner().invoke(cli, [*ask.cli, "--format", "json"], env=NO_STORE)
     assert shown.exit_code == 0, shown.output
-    printed = json.loads(shown.output)
+    printed = json.loads(shown.stdout)
     expected = memory_answers[ask.name]
     if ask.cli[0] == "metrics":
         # The document's balance is its one row, and the notes come along.
@@ -273,7 +273,7 @@ def test_disputes_on_every_store_and_in_the_clis_json(
     args = ["report", "disputed", "--data", str(CHAIN_DATA), "--format", "json"]
     shown = CliRunner().invoke(cli, args, env=NO_STORE)
     assert shown.exit_code == 0, shown.output
-    assert json.loads(shown.output) == found.to_records()
+    assert json.loads(shown.stdout) == found.to_records()
 
 
 def test_chains_of_backing_on_every_store_and_in_the_clis_json(
@@ -291,7 +291,7 @@ def test_chains_of_backing_on_every_store_and_in_the_clis_json(
     args = ["report", "backers", "--indirect", "--include-ended", "--data", str(CHAIN_DATA)]
     shown = CliRunner().invoke(cli, [*args, "--format", "json"], env=NO_STORE)
     assert shown.exit_code == 0, shown.output
-    assert json.loads(shown.output) == found.to_records()
+    assert json.loads(shown.stdout) == found.to_records()
 
 
 # --- what a reader of the Astana data knows ------------------------------------------------
@@ -312,7 +312,10 @@ def test_turkey_backs_the_opposition_as_of_september_2017(graph: kg.ConflictGrap
     assert backing.standing == "current"
     assert backing.sources[0].document == CK + "article-000"
     assert "Turkey, another longtime rebel backer" in (backing.sources[0].quote or "")
-    assert found.notes == ("as of 2017-09-01",)
+    assert found.notes == (
+        "as of 2017-09-01",
+        "1 relation left out: 1 ended (--include-ended lists them)",
+    )
     assert found.columns == kg.Backing.COLUMNS
 
 

@@ -141,7 +141,7 @@ def everyone_backs_everyone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _report(*args: str) -> Any:
     result = CliRunner().invoke(cli, ["report", "backers", *args, "--format", "json"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 @two_stores

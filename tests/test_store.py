@@ -177,7 +177,7 @@ def test_the_store_comes_from_the_environment(tmp_path: Path) -> None:
     # A store holds the bundled actors and alias table besides what was loaded into it.
     data = [a for p in [*resources.reference_files(), TINY] for a in ("--data", str(p))]
     memory = CliRunner().invoke(cli, ["stats", "--format", "json", *data])
-    assert json.loads(result.output) == json.loads(memory.output)
+    assert json.loads(result.stdout) == json.loads(memory.stdout)
 
 
 def test_blank_nodes_of_two_files_stay_apart(tmp_path: Path) -> None:

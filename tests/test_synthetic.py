@@ -126,7 +126,7 @@ def test_backers_of_actor_1_depend_on_the_date(generated: tuple[Path, dict[str, 
             + ["--format", "json", *options],
         )
         assert result.exit_code == 0, result.output
-        found: list[dict[str, Any]] = json.loads(result.output)
+        found: list[dict[str, Any]] = json.loads(result.stdout)
         return found
 
     now, then = rows(), rows("--as-of", "2015-06-01")

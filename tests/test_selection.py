@@ -177,7 +177,9 @@ def test_source_country_and_kind(esd: Path) -> None:
         s["document"].endswith("article-000") for r in astana for s in r["sources"]
     )
     esd_only, _ = rows(esd, "backers", "--include-ended", "--source", "ESD")
-    assert esd_only and all(s["document"].endswith("esd-18-1") for r in esd_only for s in r["sources"])
+    assert esd_only and all(
+        s["document"].endswith("esd-18-1") for r in esd_only for s in r["sources"]
+    )
     syria, _ = rows(esd, "backers", "--include-ended", "--country", "Syria")
     assert syria and len(syria) < len(esd_only)
     troops, _ = rows(esd, "backers", "--include-ended", "--kind", "troops", "--by", "Iran")

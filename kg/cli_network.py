@@ -64,10 +64,9 @@ def metrics_command(
 @click.option(
     "--hops",
     type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
+    default=None,
     metavar="N",
-    help="With --actor: how many ties away an actor may be.",
+    help="With --actor: how many ties away an actor may be (default 1).",
 )
 @click.option(
     "--top",
@@ -82,7 +81,7 @@ def metrics_command(
 def plot_command(
     output_path: Path,
     actor: str | None,
-    hops: int,
+    hops: int | None,
     top: int | None,
     as_of: Any,
     include_ended: bool,
@@ -109,6 +108,8 @@ def plot_command(
     """
     from kg import plot
 
+    if hops is not None and actor is None:
+        raise click.UsageError("--hops counts ties from the actor of --actor; give --actor too")
     plot.picture_format(output_path)  # an unknown extension fails before any work
     picture = plot.plot_to_file(
         source.open(),
@@ -116,13 +117,13 @@ def plot_command(
         as_of=as_day(as_of),
         include_ended=include_ended,
         actor=actor,
-        hops=hops,
+        hops=1 if hops is None else hops,
         top=top,
     )
     named = f"; {picture.labelled} named" if picture.labelled < picture.actors else ""
     click.echo(
         f"wrote {picture.path} ({picture.format}, {picture.size} bytes: "
-        f"{picture.actors} actors, {picture.relations} relations{named})",
+        f"{_count(picture.actors, 'actor')}, {_count(picture.relations, 'relation')}{named})",
         err=True,
     )
     if picture.left_out_actors or picture.left_out_relations:
@@ -130,7 +131,11 @@ def plot_command(
             o for o, used in (("--actor/--hops", actor is not None), ("--top", top)) if used
         )
         click.echo(
-            f"{options} left out {picture.left_out_actors:,} actors and "
-            f"{picture.left_out_relations:,} relations",
+            f"{options} left out {_count(picture.left_out_actors, 'actor')} and "
+            f"{_count(picture.left_out_relations, 'relation')}",
             err=True,
         )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

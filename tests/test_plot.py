@@ -791,6 +791,14 @@ def test_command_draws_one_actors_neighbourhood(
     assert result.exit_code == 0, result.output
     assert "4 actors" in result.stderr
     assert "--actor/--hops and --top left out 23 actors" in result.stderr
+    # no hops: the actor alone
+    result = runner.invoke(
+        plot_cli, ["plot", "-o", str(target), "--actor", "Sergei Lavrov", "--hops", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"(html, {target.stat().st_size} bytes: 1 actor, 0 relations)" in result.stderr
+    [alone] = embedded_data(target.read_text(encoding="utf-8"))["nodes"]
+    assert alone["label"] == "Sergei Lavrov"
 
 
 def test_command_top(runner: CliRunner, plot_cli: KGGroup, tmp_path: Path) -> None:
@@ -811,6 +819,7 @@ def test_command_top(runner: CliRunner, plot_cli: KGGroup, tmp_path: Path) -> No
         (["--actor", "Atlantis"], 6, "Error: no actor is called 'Atlantis'"),
         (["--hops", "-1"], 2, "Invalid value for '--hops'"),
         (["--top", "0"], 2, "Invalid value for '--top'"),
+        (["--hops", "2"], 2, "Error: --hops counts ties from the actor of --actor; give --actor"),
     ],
 )
 def test_command_refuses_a_bad_focus(

@@ -168,32 +168,36 @@ def time_of(value: Node | None, precision: Node | None, where: str = "") -> Time
 def claims(
     kg: KnowledgeGraph,
     kind: URIRef | None = None,
-    subject: URIRef | None = None,
-    object: URIRef | None = None,
+    subject: URIRef | Sequence[URIRef] | None = None,
+    object: URIRef | Sequence[URIRef] | None = None,
     *,
     context: bool = False,
 ) -> list[Claim]:
-    """The claims of ``kind`` (all kinds if None) read from ``subject`` to ``object``;
-    with ``context``, with their conflicts and places too (claim-context.rq).
+    """The claims of ``kind`` (all kinds if None) read from ``subject`` to ``object``
+    (each an actor or several: one bound query each); with ``context``, with their
+    conflicts and places too (claim-context.rq).
 
     relations.rq is asked one claim class at a time (the store's working memory stays that
     of one class), with support-kinds.rq beside it; rows are kept as tuples until the
     claims are made."""
-    narrow: dict[str, Identifier] = {}
-    if subject is not None:
-        narrow["from"] = subject
-    if object is not None:
-        narrow["to"] = object
+    narrowed: list[dict[str, Identifier]] = []
+    for role, sides in (("from", subject), ("to", object)):
+        if sides is None:
+            continue
+        many = [sides] if isinstance(sides, URIRef) else list(sides)
+        narrowed = [{**n, role: side} for n in narrowed or [{}] for side in many]
+    if (subject is not None or object is not None) and not narrowed:
+        return []  # no actor to read from
     kinds = (
         [kind]
         if kind is not None
         else [URIRef(str(r["kind"])) for r in kg.select("relation-kinds").rows]
     )
     asked: list[tuple[str, Mapping[str, Identifier]]] = [
-        ("relations", {"kind": k, **narrow}) for k in kinds
+        ("relations", {"kind": k, **narrow}) for k in kinds for narrow in narrowed or [{}]
     ]
     if kind is None or kind == CKG.SupportClaim:
-        asked.append(("support-kinds", narrow))
+        asked.extend(("support-kinds", narrow) for narrow in narrowed or [{}])
     if context:
         asked.extend(("claim-context", {"kind": k}) for k in kinds)
     details: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))

@@ -244,3 +244,20 @@ def test_the_library_takes_the_same_filters(esd: Path) -> None:
         assert {r.backer_label for r in found} >= {"Russia", "Iran"}
         assert {r.standing for r in found} == {"current"}
         assert any("conflict Syria" in note for note in found.notes)
+
+
+@pytest.mark.parametrize("side", ["by", "of"])
+def test_indirect_chains_read_link_by_link_are_those_of_the_whole_store(
+    esd: Path, side: str
+) -> None:
+    """--indirect with --by (or --of) reads the backing reachable from that actor, a link
+    at a time; the chains must be those found when every backing is read."""
+    actor = {"by": "United States", "of": "Syrian government"}[side]
+    with kg.open(add=[esd]) as graph:
+        every = graph.backers(indirect=True, include_ended=True, max_chains=100_000)
+        near = graph.backers(indirect=True, include_ended=True, **{side: actor})
+        who = graph.backers(**{side: actor}, include_ended=True)[0]
+        iri = who.backer if side == "by" else who.recipient
+        expected = [r for r in every if (r.backer if side == "by" else r.recipient) == iri]
+        assert any(r.hops > 1 for r in near), [r.path for r in near]
+        assert list(near) == expected

@@ -60,8 +60,10 @@ from kg.graph import KnowledgeGraph
 from kg.metrics import Camp
 from kg.metrics import camps as find_camps
 from kg.network import project, signed_graph
+from kg.periods import When, as_when
 from kg.plot_focus import label_of, most_central, neighbourhood, partners, to_label
 from kg.prefixes import compact
+from kg.selection import Filter, LeftOut, Scope, scoped
 from kg.vocab import CKG
 
 # picture format -> extension of the file it is written to
@@ -137,6 +139,7 @@ class Picture:
     relations: int
     seconds: float  # to lay out and render, without opening the graph
     labelled: int = 0  # actors named on the picture (the page: named without hovering)
+    named: tuple[str, ...] = ()  # their IRIs, the most central first
     left_out_actors: int = 0  # by --actor/--hops and --top
     left_out_relations: int = 0
 
@@ -305,7 +308,7 @@ def relation_text(network: nx.Graph, u: str, v: str, data: Mapping[str, Any]) ->
     (last recorded); support: troops, weapons; against: Islamic State; 3 sources"."""
     words = f"{_label(network, u)} {data.get('kind', '')} {_label(network, v)}, "
     words += period_text(data)
-    standing = str(data.get("standing") or "")
+    standing = str(data.get("standing_text") or data.get("standing") or "")
     status = str(data.get("status") or "")
     shown = [s for s in (status, standing) if s and s not in ("asserted", "current", "structural")]
     if shown:
@@ -777,6 +780,7 @@ def page_data(
                 "sign": int(data.get("sign", 1)),
                 "status": str(data.get("status") or ""),
                 "standing": str(data.get("standing") or ""),
+                "standing_text": str(data.get("standing_text") or data.get("standing") or ""),
                 "start": data.get("start"),
                 "end": data.get("end"),
                 "start_day": data.get("start_day"),
@@ -1009,32 +1013,40 @@ def plot_to_file(
     kg: KnowledgeGraph,
     path: Path,
     *,
-    as_of: date | None = None,
+    as_of: When | date | None = None,
     include_ended: bool = False,
+    scope: Scope | Filter | None = None,
+    left: LeftOut | None = None,
     actor: str | None = None,
     hops: int = 1,
     top: int | None = None,
 ) -> Picture:
-    """Draw the actor network of ``kg`` (as of ``as_of``) to ``path``: PNG, SVG or HTML
-    after its extension. ``actor`` (a name or IRI, resolved as the reports do) keeps its
-    neighbourhood of ``hops`` ties, ``top`` the most central actors. The file is replaced
-    atomically, checked first."""
+    """Draw the actor network of ``kg`` (as of ``as_of``, of the relations in ``scope``:
+    a conflict, a country, a source, a kind) to ``path``: PNG, SVG or HTML after its
+    extension; the relations left out by the date and the scope are counted in ``left``.
+    ``actor`` (a name or IRI, resolved as the reports do) keeps its neighbourhood of
+    ``hops`` ties, ``top`` the most central actors. The file is replaced atomically,
+    checked first."""
     from kg.actors import resolve
 
     fmt = picture_format(path)
     named = resolve(kg, actor) if actor is not None else None
+    chosen = scoped(kg, scope)
     began = time.perf_counter()
-    whole = project(kg, as_of=as_of, include_ended=include_ended)
+    whole = project(kg, as_of=as_of, include_ended=include_ended, scope=chosen, left=left)
     shown = focus(whole, actor=str(named.iri) if named else None, hops=hops, top=top)
     if named is not None and not shown.nodes[str(named.iri)].get("label"):
         shown.nodes[str(named.iri)]["label"] = named.label
-    if as_of is not None:
-        # a kg.periods.When (a year, a month, a day, a period) says itself as it was given
-        note = f"as of {getattr(as_of, 'text', None) or as_of.isoformat()}"
+    when = as_when(as_of)
+    if when is not None:
+        # a year, a month or a day as it was given; a period of --during
+        note = f"during {when.text}" if ".." in when.text else f"as of {when.text}"
     elif include_ended:
         note = "every relation, ended ones too"
     else:
         note = "relations that have not ended"
+    if chosen is not None:
+        note += f"; {chosen.describe()}"
     if named is not None:
         note += f"; {named.label} and the actors within {hops} tie{'s' if hops != 1 else ''}"
     if top is not None:
@@ -1050,6 +1062,7 @@ def plot_to_file(
         relations=shown.number_of_edges(),
         seconds=round(seconds, 3),
         labelled=len(drawing.labelled),
+        named=drawing.labelled,
         left_out_actors=whole.number_of_nodes() - shown.number_of_nodes(),
         left_out_relations=whole.number_of_edges() - shown.number_of_edges(),
     )

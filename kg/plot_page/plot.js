@@ -331,8 +331,10 @@
     const list = make("dl");
     row(list, "kind", e.kind + (e.directed ? "" : " (both ways)"));
     row(list, "period", period(e));
+    // as the reports say it: "last recorded 2017 (end of coverage)", "not known after 2017"
+    const words = e.standing_text || e.standing;
     const standing = e.standing && e.standing !== "current" && e.standing !== e.status
-      ? ", " + e.standing : "";
+      ? ", " + words : "";
     row(list, "status", e.status + standing);
     if (e.support.length) row(list, "support", e.support.join(", "));
     if (e.against.length) row(list, "against", e.against.join(", "));

@@ -11,15 +11,22 @@ import math
 import os
 import sys
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from rdflib import Graph
 
 from kg import output, queries
 from kg.cli_actors import actors_group
-from kg.cli_common import GraphSource, KGGroup, as_day, data_options, format_option
+from kg.cli_common import (
+    GraphSource,
+    KGGroup,
+    as_of_options,
+    data_options,
+    format_option,
+    scope_options,
+)
 from kg.cli_import import import_group
 from kg.cli_network import metrics_command, plot_command
 from kg.cli_report import report_group
@@ -50,6 +57,7 @@ from kg.limits import (
     stop_reason,
     supervise,
 )
+from kg.selection import LeftOut, Scope, notes_of
 from kg.stats import graph_stats
 
 # kg.validation's engines, named here so that a command other than validate need not
@@ -282,6 +290,8 @@ def _finite(value: float) -> float:
 
 
 @cli.command("export")
+@as_of_options
+@scope_options
 @data_options
 @click.option(
     "--format",
@@ -290,15 +300,6 @@ def _finite(value: float) -> float:
     default=None,
     help="RDF format, or the actor network as graphml, gexf or edges-csv "
     "[default: from the -o extension, else turtle].",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    metavar="YYYY-MM-DD",
-    help="Network formats: only the relations that held on this day (default: all, "
-    "with their start and end).",
 )
 @click.option(
     "-o",
@@ -316,9 +317,11 @@ def _finite(value: float) -> float:
     "for readers that refuse mixed graphs (NetworkX); Gephi draws them as lines without it.",
 )
 def export_command(
+    as_of: Any,
+    include_ended: bool,
+    scope: Scope,
     source: GraphSource,
     fmt: str | None,
-    as_of: datetime | None,
     output_path: Path | None,
     include_ontology: bool,
     no_derived: bool,
@@ -332,11 +335,15 @@ def export_command(
     have one edge per relation (pair of actors, kind, status) with its kind, sign, status,
     standing, sources, kinds of support and opponents, and actors with their type, camp,
     codes and country; GEXF gives each span of a relation as a spell so that Gephi shows
-    the network over time, and alliances and hostility as lines without arrows.
+    the network over time, and alliances and hostility as lines without arrows. The
+    network has every relation, ended ones too, unless --as-of or --during picks those
+    that held then; --conflict, --country, --source and --kind pick some relations.
 
         kg export --format trig -o astana.trig
 
         kg export -o network.gexf
+
+        kg export -o syria-2016.graphml --conflict Syria --as-of 2016
     """
     if fmt is None and output_path is not None:
         fmt = format_for_path(output_path)
@@ -346,18 +353,28 @@ def export_command(
                 f"{output_path.suffix!r}; give --format"
             )
     fmt = fmt or "turtle"
+    if fmt not in NETWORK_FORMATS and (as_of is not None or include_ended or scope):
+        raise click.UsageError(
+            "--as-of, --during, --include-ended, --conflict, --country, --source and --kind "
+            "pick relations of the network formats (graphml, gexf, edges-csv), not of RDF"
+        )
     kg = source.open()
     if fmt in NETWORK_FORMATS:
+        left = LeftOut()
+        selection: dict[str, Any] = {
+            "as_of": as_of,
+            "include_ended": include_ended or as_of is None,
+            "scope": scope,
+            "left": left,
+        }
         if output_path is None:
-            sys.stdout.buffer.write(
-                network_export(kg, fmt, as_of=as_day(as_of), mixed=not all_directed)
-            )
+            sys.stdout.buffer.write(network_export(kg, fmt, mixed=not all_directed, **selection))
             sys.stdout.buffer.flush()
-            return
-        size = network_export_to_file(
-            kg, output_path, fmt, as_of=as_day(as_of), mixed=not all_directed
-        )
-        click.echo(f"wrote {output_path} ({fmt}, {size} bytes)", err=True)
+        else:
+            size = network_export_to_file(kg, output_path, fmt, mixed=not all_directed, **selection)
+            click.echo(f"wrote {output_path} ({fmt}, {size} bytes)", err=True)
+        for note in notes_of(left):
+            click.echo(note, err=True)
         return
     options = {"include_ontology": include_ontology, "include_derived": not no_derived}
     if output_path is None:

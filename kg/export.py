@@ -31,6 +31,9 @@ from kg.stores.oxigraph import OX_FORMATS
 if TYPE_CHECKING:
     import networkx as nx
 
+    from kg.periods import When
+    from kg.selection import Filter, LeftOut, Scope
+
 # export format name -> (rdflib format, usual extension)
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "turtle": ("turtle", ".ttl"),
@@ -355,21 +358,31 @@ def export_to_file(kg: KnowledgeGraph, path: Path, fmt: str, **options: bool) ->
 
 
 def network_export(
-    kg: KnowledgeGraph, fmt: str, *, as_of: date | None = None, mixed: bool = True
+    kg: KnowledgeGraph,
+    fmt: str,
+    *,
+    as_of: When | date | None = None,
+    include_ended: bool | None = None,
+    scope: Scope | Filter | None = None,
+    left: LeftOut | None = None,
+    mixed: bool = True,
 ) -> bytes:
-    """The actor network in ``fmt`` (graphml, gexf, edges-csv): one edge per relation with
-    its spans, or only the relations that hold as of ``as_of``. With ``mixed`` false a GEXF
-    file has only directed edges (symmetric ones marked ``directed`` false), for readers
-    that refuse mixed graphs, such as NetworkX's."""
+    """The actor network in ``fmt`` (graphml, gexf, edges-csv): one edge per relation of
+    ``scope`` with its spans, or only the relations that hold as of ``as_of`` (see
+    :func:`kg.network_files.export_graph`). With ``mixed`` false a GEXF file has only
+    directed edges (symmetric ones marked ``directed`` false), for readers that refuse
+    mixed graphs, such as NetworkX's."""
     from kg.network_files import export_graph
 
-    return serialize_network(export_graph(kg, as_of=as_of), fmt, mixed=mixed)
+    graph = export_graph(kg, as_of=as_of, include_ended=include_ended, scope=scope, left=left)
+    return serialize_network(graph, fmt, mixed=mixed)
 
 
 def network_export_to_file(
-    kg: KnowledgeGraph, path: Path, fmt: str, *, as_of: date | None = None, mixed: bool = True
+    kg: KnowledgeGraph, path: Path, fmt: str, *, mixed: bool = True, **selection: Any
 ) -> int:
-    """Write the network export to ``path`` atomically, read back first; returns bytes."""
-    content = network_export(kg, fmt, as_of=as_of, mixed=mixed)
+    """Write the network export to ``path`` atomically, read back first; returns bytes.
+    ``selection`` is that of :func:`network_export` (as_of, include_ended, scope, left)."""
+    content = network_export(kg, fmt, mixed=mixed, **selection)
     write_atomically(path, content, check=lambda written: _read_network(fmt, written, mixed=mixed))
     return len(content)

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from kg.graph import KnowledgeGraph
+    from kg.periods import When
+    from kg.selection import Filter, LeftOut, Scope
 
 SEPARATOR = ";"
 GEXF_NS = "http://www.gexf.net/1.2draft"  # the namespace of GEXF 1.2 (version="1.2")
@@ -62,14 +64,25 @@ class Span:
         return f"{self.start or ''}–{self.end or ''}"
 
 
-def export_graph(kg: KnowledgeGraph, *, as_of: date | None = None) -> nx.MultiDiGraph:
+def export_graph(
+    kg: KnowledgeGraph,
+    *,
+    as_of: When | date | None = None,
+    include_ended: bool | None = None,
+    scope: Scope | Filter | None = None,
+    left: LeftOut | None = None,
+) -> nx.MultiDiGraph:
     """The network to write for network tools: one edge per relation with its spans, and
-    actors with type, camp, codes and country. Every relation with its spans, or only
-    those that hold as of ``as_of``."""
+    actors with type, camp, codes and country. Every relation of ``scope`` with its spans,
+    or only those that hold as of ``as_of`` (ended ones too with ``include_ended``, which
+    is the default without ``as_of``); what was left out is counted in ``left``, as
+    :func:`kg.network.project` does."""
     from kg.metrics import camps
     from kg.network import project, signed_graph
 
-    network = project(kg, as_of=as_of, include_ended=as_of is None)
+    if include_ended is None:
+        include_ended = as_of is None
+    network = project(kg, as_of=as_of, include_ended=include_ended, scope=scope, left=left)
     graph = fold_relations(network)
     found, _numbering, _left = camps(signed_graph(network))
     camp_of = {actor: camp.number for camp in found for actor in camp.actors}

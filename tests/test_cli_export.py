@@ -167,3 +167,29 @@ def test_network_files_are_the_same_from_every_store(runner: CliRunner, tmp_path
     assert mixed.stdout_bytes.count(b'type="undirected"') == sum(
         1 for *_ends, d in wanted.edges(data=True) if not d["directed"]
     )
+
+
+def test_network_export_picks_relations_and_says_what_it_left_out(runner: CliRunner) -> None:
+    import csv
+    import io
+
+    result = runner.invoke(
+        cli, ["export", "--format", "edges-csv", "--as-of", "2017-09", "--kind", "support"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert sorted((r["source_label"], r["target_label"]) for r in rows) == [
+        ("Turkey", "Syrian armed opposition"),
+        ("United States", "Kurdish-led militias"),
+    ]
+    assert "of other kinds (--kind)" in result.stderr
+    assert result.stdout.startswith("source,")  # the note stays off the file
+
+
+def test_relation_options_are_refused_for_rdf(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "out.ttl"
+    result = runner.invoke(cli, ["export", "-o", str(target), "--conflict", "Syria"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: --as-of, --during, --include-ended, --conflict")
+    assert len(result.output.splitlines()) == 1
+    assert not target.exists()

@@ -66,7 +66,7 @@ def test_as_of() -> None:
 def test_edge_list_csv(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["export", "--format", "edges-csv", "--as-of", "2017-09-01"])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     backing = sorted((r["source_label"], r["target_label"]) for r in rows if r["kind"] == "backs")
     assert backing == [
         ("Turkey", "Syrian armed opposition"),

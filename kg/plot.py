@@ -509,8 +509,14 @@ def draw_picture(
     side = min(max(7.0, 1.4 * math.sqrt(max(actors, 1))), 26.0)
     plot_w, plot_h = side * width / max(width, height), side * height / max(width, height)
     plot_h = max(plot_h, 5.5)
-    legend_w, title_h = 3.8, 0.7
-    figure_w, figure_h = plot_w + legend_w, plot_h + title_h
+    legend_w = 3.8
+    # A long title (the conflicts of a --conflict) is wrapped at about 9 characters of
+    # 12-point text an inch, into three lines at most.
+    heading = textwrap.wrap(title or "", width=int((plot_w + legend_w) * 9))
+    if len(heading) > 3:
+        heading = heading[:2] + [textwrap.shorten(" ".join(heading[2:]), len(heading[2]))]
+    title_h = 0.5 + 0.22 * max(len(heading) - 1, 0)
+    figure_w, figure_h = plot_w + legend_w, plot_h + title_h + 0.2
     edges = drawn_edges(network)
     # Lines thin out as they multiply, so that hundreds stay apart.
     base_width = 1.6 if len(edges) <= 120 else max(0.45, 1.6 * math.sqrt(120 / len(edges)))
@@ -531,9 +537,9 @@ def draw_picture(
         mid_x, mid_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
         axes.set_xlim(mid_x - plot_w * units_per_inch / 2, mid_x + plot_w * units_per_inch / 2)
         axes.set_ylim(mid_y - plot_h * units_per_inch / 2, mid_y + plot_h * units_per_inch / 2)
-        if title:
+        if heading:
             figure.suptitle(
-                title,
+                "\n".join(heading),
                 x=0.01,
                 y=1 - 0.12 / figure_h,
                 ha="left",
@@ -696,7 +702,7 @@ def draw_picture(
         if actors > len(labelled):
             figure.text(
                 0.01,
-                1 - 0.45 / figure_h,
+                1 - (title_h - 0.05) / figure_h,
                 f"{len(labelled)} of {actors} actors named: those with the most partners "
                 "(the others in the SVG's tooltips and the HTML page)",
                 fontsize=8,

@@ -118,7 +118,16 @@ def hand_network() -> nx.MultiDiGraph:
         start_day="2018-03-01",
         quotes=("Beta fights Gamma.",),
     )
-    add_relation(network, "ck:gamma", "ck:beta", "backs", directed=True, quotes=("Gamma helps.",))
+    add_relation(
+        network,
+        "ck:gamma",
+        "ck:beta",
+        "backs",
+        directed=True,
+        quotes=("Gamma helps.",),
+        support=("training", "weapons"),
+        against=("Alpha",),
+    )
     add_relation(network, "ck:evil", "ck:gamma", "opposes", sign=-1, quotes=(EVIL_QUOTE,))
     add_relation(network, "ck:delta", "ck:alpha", "part of", status="structural")
     return network

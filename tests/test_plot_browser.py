@@ -191,6 +191,11 @@ HARNESS = r"""
   out.tipShown = !tip.hidden;
   out.tipText = tip.textContent;
   out.tipHasElementsFromData = tip.querySelectorAll("img, script").length;
+  // hover over a backing: its kinds of support and its enemy
+  const backing = document.querySelector('.edge[data-source="ck:gamma"][data-kind="backs"]');
+  backing.dispatchEvent(new PointerEvent("pointerenter", { clientX: 10, clientY: 10 }));
+  out.backingTip = [...tip.querySelectorAll("dt")].map((dt) =>
+    dt.textContent + ": " + dt.nextElementSibling.textContent);
   // every hostile line is dashed red; arrows only on directed relations
   out.lines = [...document.querySelectorAll(".edge")].map((g) => {
     const line = g.querySelector(".line");
@@ -269,6 +274,8 @@ def test_hover_filters_zoom_and_drag(chromium: str, tmp_path: Path) -> None:
     assert "status" in out["tipText"] and "asserted" in out["tipText"]
     assert EVIL_QUOTE in out["tipText"] and "doc/0" in out["tipText"]
     assert out["tipHasElementsFromData"] == 0
+    assert "support: training, weapons" in out["backingTip"]
+    assert "against: Alpha" in out["backingTip"]
     # vermilion for hostility, arrows for backing only, dots for the ended backing alone
     for kind, line, stroke, dashes, marker in out["lines"]:
         assert (stroke == plot.HOSTILE_COLOUR) == (kind == "opposes")

@@ -319,7 +319,7 @@ def relations(
         groups[key].append(c)
     kept: list[Relation] = []
     for group in groups.values():
-        for span, start, end in _spans(group):
+        for span, start, end in spans_of(group):
             span.sort(key=lambda c: (c.source.date or "", c.source.document, c.iri))
             days = [c.source_day for c in span if c.source_day is not None]
             still = end is not None and any(c.open_at_coverage_end and c.end == end for c in span)
@@ -348,7 +348,7 @@ def relations(
     return kept
 
 
-def _spans(
+def spans_of(
     group: list[Claim],
 ) -> list[tuple[list[Claim], TimePoint | None, TimePoint | None]]:
     """Split claims of one relation by period, joining periods that follow each other

@@ -20,7 +20,17 @@ from rdflib import URIRef
 from rdflib.term import Identifier, Node
 
 from kg import actors
-from kg.claims import Claim, Relation, Source, claims, relations, text_of, time_of, value_of
+from kg.claims import (
+    Claim,
+    Relation,
+    Source,
+    claims,
+    relations,
+    spans_of,
+    text_of,
+    time_of,
+    value_of,
+)
 from kg.errors import TooBig
 from kg.graph import KnowledgeGraph
 from kg.periods import CERTAINTY, Standing, TimePoint, When, as_when, period_text, standing
@@ -962,13 +972,18 @@ def _disagreements(group: list[Claim]) -> list[str]:
     # A source may give a relation as several spans (a dataset's active years: 1996-2002,
     # 2007, 2010-2011): dates differ only where the sources that date it give other spans,
     # not where one source gives several.
-    spans: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    # Each source's periods are joined first (a dataset's 2011, 2012, ... 2017 are one
+    # span, as another dataset gives it), and a span still open where its dataset stops
+    # (2017 in ESD) agrees with one that goes on past that year (2011-2024 in UCDP).
+    dated: dict[str, list[Claim]] = defaultdict(list)
     for c in group:
         if c.start or c.end:
-            spans[c.source.document].add((str(c.start or ""), str(c.end or "")))
-    if len({frozenset(given) for given in spans.values()}) > 1:
-        starts = {str(c.start) for c in group if c.start}
-        ends = {str(c.end) for c in group if c.end}
+            dated[c.source.document].append(c)
+    spans = {document: _joined(found) for document, found in dated.items()}
+    given = list(spans.values())
+    if any(not _same_spans(a, b) for a, b in zip(given, given[1:], strict=False)):
+        starts = {str(start) for found in given for start, _e, _o in found if start}
+        ends = {str(end) for found in given for _s, end, _o in found if end}
         if len(starts) > 1:
             issues.append(f"start differs ({', '.join(sorted(starts))})")
         if len(ends) > 1:
@@ -989,6 +1004,38 @@ def _disagreements(group: list[Claim]) -> list[str]:
     if "denied" in statuses and statuses & {"asserted", "alleged", "ended"}:
         issues.append("denied by one source, stated by another")
     return issues
+
+
+Span = tuple[TimePoint | None, TimePoint | None, bool]
+
+
+def _joined(found: list[Claim]) -> list[Span]:
+    """One source's claims of a relation as joined spans, each with whether it is still
+    open where the dataset stops, in order."""
+    return sorted(
+        (
+            (start, end, any(c.open_at_coverage_end and c.end == end for c in span))
+            for span, start, end in spans_of(found)
+        ),
+        key=lambda s: (_first(s[0]), _last(s[1])),
+    )
+
+
+def _same_spans(a: list[Span], b: list[Span]) -> bool:
+    """Whether two sources give a relation the same spans, where an end open at one
+    dataset's last year agrees with an end at or after it."""
+    if len(a) != len(b):
+        return False
+    for (start_a, end_a, open_a), (start_b, end_b, open_b) in zip(a, b, strict=True):
+        if str(start_a) != str(start_b):
+            return False
+        if str(end_a) == str(end_b):
+            continue
+        if end_a is None or end_b is None:
+            return False
+        if not (open_a and end_b.last >= end_a.last or open_b and end_a.last >= end_b.last):
+            return False
+    return True
 
 
 # --- proxy conflicts ----------------------------------------------------------------------

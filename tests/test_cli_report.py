@@ -306,9 +306,12 @@ def test_disputed_finds_ended_versus_ongoing_and_denials() -> None:
 
 def test_sources_that_give_the_same_spans_do_not_dispute() -> None:
     # Each dataset gives Hill Front's fight as two spans (1996-2002, 2010-2011), both the same:
-    # no dispute. They end River Front's in 2003 and 2005: a dispute.
+    # no dispute. They end River Front's in 2003 and 2005: a dispute. Set A gives Lake Front's
+    # years one by one up to 2017, where it stops looking; Set B 2016-2020: no dispute. Set B
+    # ends Field Front's in 2015, before Set A stopped: a dispute.
     rows = report("disputed", "--add", str(TESTS / "data" / "spans-of-two-sources.ttl"))
     assert [(r["relation"], r["issues"]) for r in rows] == [
+        ("Field Front opposes Syria", ["end differs (2015, 2017)"]),
         ("River Front opposes Syria", ["end differs (2003, 2005)"]),
     ]
 

@@ -844,3 +844,17 @@ def test_command_refuses_a_bad_focus(
     assert result.exit_code == code, result.output
     assert message in result.stderr and "Traceback" not in result.output
     assert not target.exists()
+
+
+def test_command_names_the_date_or_period_as_given(
+    runner: CliRunner, plot_cli: KGGroup, tmp_path: Path
+) -> None:
+    target = tmp_path / "page.html"
+    for options, note in (
+        (["--as-of", "2017"], "as of 2017"),
+        (["--as-of", "2017-08"], "as of 2017-08"),
+        (["--during", "2016..2017-07"], "during 2016..2017-07"),
+    ):
+        result = runner.invoke(plot_cli, ["plot", "-o", str(target), *options])
+        assert result.exit_code == 0, result.output
+        assert f'<p id="note">{note}</p>' in target.read_text(encoding="utf-8")

@@ -255,9 +255,16 @@ class ConflictGraph:
             self.graph, actor=actor, scope=_scope(conflict, country, source, kind)
         )
 
-    def disputed(self) -> Result[Dispute]:
+    def disputed(
+        self,
+        *,
+        conflict: Filter_ = None,
+        country: Filter_ = None,
+        source: Filter_ = None,
+        kind: Filter_ = None,
+    ) -> Result[Dispute]:
         """Relations on which sources disagree (``kg report disputed``)."""
-        return reports.disputed(self.graph)
+        return reports.disputed(self.graph, scope=_scope(conflict, country, source, kind))
 
     def proxies(
         self,

@@ -217,14 +217,15 @@ def timeline_command(actor: str | None, scope: Scope, source: GraphSource, fmt: 
 
 
 @report_group.command("disputed")
+@scope_options
 @data_options
 @format_option(REPORT_FORMATS)
-def disputed_command(source: GraphSource, fmt: str) -> None:
+def disputed_command(scope: Scope, source: GraphSource, fmt: str) -> None:
     """Relations on which sources disagree: dates, ended versus going on, denied.
 
     kg report disputed
     """
-    show_report(reports.disputed(source.open()), fmt)
+    show_report(reports.disputed(source.open(), scope=scope), fmt)
 
 
 @report_group.command("proxies")

@@ -871,12 +871,15 @@ def _timeline_row(
 # --- disputed relations -------------------------------------------------------------------
 
 
-def disputed(kg: KnowledgeGraph) -> Result[Dispute]:
+def disputed(kg: KnowledgeGraph, *, scope: Scope | Filter | None = None) -> Result[Dispute]:
     """Relations on which sources disagree: different starts or ends, ended versus going on,
     or asserted or alleged versus denied; and agreements whose parties sources give
-    differently."""
+    differently. With ``scope``, only the claims in it are compared."""
     by_relation: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
-    all_claims = list(claims(kg))
+    chosen = scoped(kg, scope)
+    all_claims = claims(kg, context=chosen is not None and chosen.needs_context)
+    if chosen is not None:
+        all_claims = [c for c in all_claims if chosen.outside(c) is None]
     for c in all_claims:
         if c.symmetric and c.subject > c.object:
             continue
@@ -907,7 +910,7 @@ def disputed(kg: KnowledgeGraph) -> Result[Dispute]:
         )
     rows.extend(_party_disputes(kg, all_claims))
     rows.sort(key=lambda r: r.relation.casefold())
-    return Result.of(rows, Dispute)
+    return Result.of(rows, Dispute, [chosen.describe()] if chosen is not None else [])
 
 
 def _party_disputes(kg: KnowledgeGraph, found: list[Claim]) -> list[Dispute]:

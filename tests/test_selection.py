@@ -261,3 +261,11 @@ def test_indirect_chains_read_link_by_link_are_those_of_the_whole_store(
         expected = [r for r in every if (r.backer if side == "by" else r.recipient) == iri]
         assert any(r.hops > 1 for r in near), [r.path for r in near]
         assert list(near) == expected
+
+
+def test_disputed_takes_the_filters(esd: Path) -> None:
+    every, _ = rows(esd, "disputed")
+    narrowed, err = rows(esd, "disputed", "--source", "article-000")
+    assert narrowed == [] and "source article-000" in err
+    assert run(esd, "report", "disputed", "--conflict", "Narnia").exit_code == 6
+    assert isinstance(every, list)

@@ -61,7 +61,14 @@ from kg.metrics import Camp
 from kg.metrics import camps as find_camps
 from kg.network import project, signed_graph
 from kg.periods import When, as_when
-from kg.plot_focus import label_of, most_central, neighbourhood, partners, to_label
+from kg.plot_focus import (
+    LABEL_LIMIT,
+    label_of,
+    most_central,
+    neighbourhood,
+    partners,
+    to_label,
+)
 from kg.prefixes import compact
 from kg.selection import Filter, LeftOut, Scope, scoped
 from kg.vocab import CKG
@@ -77,7 +84,6 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 # hostility), largest camp first.
 CAMP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442"]
 OTHER_CAMP_COLOUR = "#BBBBBB"
-NO_CAMP_COLOUR = OTHER_CAMP_COLOUR
 HOSTILE_COLOUR = "#D55E00"
 
 # A part of the network with more actors is laid out by ForceAtlas2: Kamada-Kawai takes
@@ -485,8 +491,6 @@ def draw_picture(
     each coloured camp's nodes ``camp-N`` (the others ``camp-other``), each node a <title>
     with its name, and each label ``label-N``; labels are text, not paths.
     """
-    from kg.plot_focus import LABEL_LIMIT
-
     fmt = picture_format(path_or_format)
     if fmt not in ("png", "svg"):
         raise OutputError(f"{path_or_format}: draw() makes PNG or SVG; use html_page() for HTML")
@@ -1004,12 +1008,7 @@ def focus(
     """The part of ``network`` a picture shows: ``actor``'s neighbourhood of ``hops`` ties
     (an IRI), then, of what is left, the ``top`` most central actors."""
     if actor is not None:
-        label = None
-        if actor in network:
-            label = network.nodes[actor].get("label")
         network = neighbourhood(network, actor, hops)
-        if label is not None:
-            network.nodes[actor]["label"] = label
     if top is not None:
         network = most_central(network, top)
     return network

@@ -14,7 +14,8 @@ sign, status and standing), never from its kind's label:
   alliance a blue line, hostility a vermilion line, a structural link (an agency part of its
   state, a delegation of its sender) a thin light line;
 - the *line* of an edge, its dashes: current (or last recorded) solid, alleged dashed,
-  ended dotted and faded.
+  ended dotted and faded, uncertain on the day asked (may have ended, not known after the
+  end of its dataset's coverage) dash-dotted.
 
 Only the most central actors are named (:mod:`kg.plot_focus`: at most ``LABEL_LIMIT``, by
 partners); in the PNG and SVG a label that would overlap one already placed is moved around
@@ -124,7 +125,11 @@ LINES: dict[str, Line] = {
     "current": Line((), 0.9, "current, or last recorded (solid)"),
     "alleged": Line((4.0, 2.5), 0.9, "alleged (dashed)"),
     "ended": Line((1.0, 1.8), 0.4, "ended (dotted, faded)"),
+    "uncertain": Line((5.0, 1.8, 1.0, 1.8), 0.6, "may have ended, not known after (dash-dot)"),
 }
+
+# Standings that leave open whether the relation held on the day asked.
+_UNCERTAIN = {"may have ended", "may not have started", "not known after"}
 
 _FAMILY_OF_CLASS = {
     str(CKG.SupportClaim): "backing",
@@ -207,6 +212,8 @@ def edge_line(data: Mapping[str, Any]) -> str:
         return "ended"
     if data.get("status") == "alleged":
         return "alleged"
+    if data.get("standing") in _UNCERTAIN:
+        return "uncertain"
     return "current"
 
 

@@ -858,3 +858,21 @@ def test_command_names_the_date_or_period_as_given(
         result = runner.invoke(plot_cli, ["plot", "-o", str(target), *options])
         assert result.exit_code == 0, result.output
         assert f'<p id="note">{note}</p>' in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("status", "standing", "line"),
+    [
+        ("asserted", "current", "current"),
+        ("asserted", "last recorded", "current"),
+        ("alleged", "current", "alleged"),
+        ("ended", "ended", "ended"),
+        ("asserted", "ended", "ended"),
+        ("alleged", "ended", "ended"),
+        ("asserted", "may have ended", "uncertain"),
+        ("asserted", "not known after", "uncertain"),
+        ("asserted", "may not have started", "uncertain"),
+    ],
+)
+def test_each_standing_has_its_line(status: str, standing: str, line: str) -> None:
+    assert plot.edge_line({"status": status, "standing": standing}) == line

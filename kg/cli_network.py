@@ -91,7 +91,8 @@ def plot_command(
     colour-blind reader tells apart, the others grey). Backing is a dark arrow, holding
     office a line ending in a bracket, an envoy an open arrow, an alliance a blue line,
     hostility a vermilion line, a structural link (a delegation, an agency) a light one;
-    ended relations are dotted and faded, alleged ones dashed. At most 40 actors are
+    ended relations are dotted and faded, alleged ones dashed, those that may have ended
+    (or are not known after their dataset's coverage) dash-dotted. At most 40 actors are
     named, those with the most partners, and no two names overlap.
 
     FILE.png and FILE.svg are pictures (the SVG names every actor and relation in a

@@ -15,7 +15,9 @@ from kg.cli_common import (
     as_of_options,
     data_options,
     format_option,
+    scope_options,
 )
+from kg.selection import Scope
 
 
 @click.command("metrics")
@@ -77,6 +79,7 @@ def metrics_command(
     "relations with) and the relations among them.",
 )
 @as_of_options
+@scope_options
 @data_options
 def plot_command(
     output_path: Path,
@@ -85,6 +88,7 @@ def plot_command(
     top: int | None,
     as_of: Any,
     include_ended: bool,
+    scope: Scope,
     source: GraphSource,
 ) -> None:
     """Draw the actor network, coloured by camp (the largest six camps in colours a
@@ -106,17 +110,23 @@ def plot_command(
         kg plot -o astana.svg --as-of 2017-09-01
 
         kg plot -o iran.png --actor Iran --hops 1 --top 40
+
+        kg plot -o syria.png --conflict Syria --as-of 2016 --store kg-store
     """
     from kg import plot
+    from kg.selection import LeftOut
 
     if hops is not None and actor is None:
         raise click.UsageError("--hops counts ties from the actor of --actor; give --actor too")
     plot.picture_format(output_path)  # an unknown extension fails before any work
+    left = LeftOut()
     picture = plot.plot_to_file(
         source.open(),
         output_path,
         as_of=as_day(as_of),
         include_ended=include_ended,
+        scope=scope,
+        left=left,
         actor=actor,
         hops=1 if hops is None else hops,
         top=top,
@@ -136,6 +146,9 @@ def plot_command(
             f"{_count(picture.left_out_relations, 'relation')}",
             err=True,
         )
+    note = left.note()
+    if note:
+        click.echo(f"({note})", err=True)
 
 
 def _count(number: int, noun: str) -> str:

@@ -269,3 +269,13 @@ def test_disputed_takes_the_filters(esd: Path) -> None:
     assert narrowed == [] and "source article-000" in err
     assert run(esd, "report", "disputed", "--conflict", "Narnia").exit_code == 6
     assert isinstance(every, list)
+
+
+def test_plot_takes_the_filters_and_counts_what_it_left_out(esd: Path, tmp_path: Path) -> None:
+    out = tmp_path / "syria.svg"
+    result = run(esd, "plot", "-o", str(out), "--conflict", "299", "--as-of", "2016")
+    assert result.exit_code == 0, result.output
+    assert "in other conflicts or none (--conflict)" in result.stderr
+    svg = out.read_text(encoding="utf-8")
+    assert "Syrian government" in svg and "Kigali" not in svg and "KDPI" not in svg
+    assert run(esd, "plot", "-o", str(out), "--kind", "hugs").exit_code == 6

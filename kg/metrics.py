@@ -23,17 +23,21 @@ from __future__ import annotations
 import heapq
 import random
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import networkx as nx
+import numpy as np
+from scipy import sparse
 
+from kg.claims import time_of
 from kg.graph import KnowledgeGraph
-from kg.network import project, support_graph, talks_ties
+from kg.network import project, support_graph
+from kg.prefixes import compact
 from kg.results import Result, document
 from kg.vocab import CKG
+from kg.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -407,8 +411,10 @@ class _Search:
             if a < b and (sign > 0) != (camp[a] == camp[b])
         )
         self.log: list[tuple[int, int]] = []  # (actor, the camp it left)
+        self.work = 0  # ties read
 
     def pull(self, actor: int) -> dict[int, int]:
+        self.work += len(self.table[actor])
         found: dict[int, int] = {}
         for other, sign in self.table[actor].items():
             c = self.camp[other]
@@ -502,23 +508,34 @@ class _Search:
             self.move(actor, target, self.pull(actor))
 
 
-# Iterated local search: this many perturbations per actor with ties, at most KICKS_MAX.
+# Iterated local search: this many perturbations per actor with ties, and at most this
+# many ties read per tie of the network (an actor's move reads its ties; kicks next to a
+# hub of thousands of ties cost that much), at least ILS_MIN_WORK and at most ILS_MAX_WORK
+# (about 5 s). On the whole ESD (3,852 ties) 1,000 per tie left 468 ties frustrated in
+# 0.4 s, 100 per tie 473, 3,000 per tie 456 in 1.4 s: each more costs more for less.
 KICKS_PER_ACTOR = 20
-KICKS_MAX = 20_000
+ILS_WORK_PER_TIE = 1_000
+ILS_MIN_WORK = 200_000
+ILS_MAX_WORK = 10_000_000
 
 
 def _search(table: list[dict[int, int]], camp: list[int]) -> list[int]:
     """The greedy start improved by local search, then by iterated local search: kick a few
     actors, search again, keep the result unless it is more frustrated (equal is kept, so
     the search can cross plateaus); the least frustrated partition seen is returned. The
-    kicks come from a generator with a fixed seed: the same network, the same camps."""
+    kicks come from a generator with a fixed seed, and their number is bounded by the ties
+    they read, not by time: the same network, the same camps."""
     search = _Search(table, camp)
     search.descend(range(len(table)))
     best, best_camp = search.frustration, list(search.camp)
     tied = [a for a, ties in enumerate(table) if ties]
     rng = random.Random(0)
-    kicks = min(KICKS_MAX, KICKS_PER_ACTOR * len(tied)) if best else 0
+    kicks = KICKS_PER_ACTOR * len(tied) if best else 0
+    work = ILS_WORK_PER_TIE * sum(map(len, table)) // 2
+    budget = search.work + min(ILS_MAX_WORK, max(ILS_MIN_WORK, work))
     for _kick in range(kicks):
+        if search.work > budget:
+            break
         search.log.clear()
         before = search.frustration
         search.kick(rng, tied)
@@ -553,8 +570,8 @@ def camps(signed: nx.Graph) -> tuple[list[Camp], dict[str, int], int]:
     search, moving single actors to the camp that frustrates fewest of their ties (Doreian
     and Mrvar's relocation) and joining camps whose ties turned cooperative; then iterated
     local search (a few actors moved at random, with a fixed seed, and the search run
-    again around them, :data:`KICKS_PER_ACTOR`), which escapes the local minima where
-    moving one actor at a time cannot split a group.
+    again around them; :data:`ILS_WORK_PER_TIE` bounds it), which escapes the local minima
+    where moving one actor at a time cannot split a group.
 
     Groups of cooperative ties (the earlier start) put 535 of the ESD's 550 actors in one
     camp, since nearly every actor is some backer's client; here a hostile tie keeps two
@@ -618,67 +635,224 @@ def triads(signed: nx.Graph) -> tuple[list[Triad], int]:
     return found, ambiguous
 
 
-# Exact betweenness visits every actor from every actor: 45 s for the 1,744 actors of a
-# 100k-triple graph, hours at 1M. Above this many actors it is estimated from a fixed sample
-# of source actors (networkx's k, with a fixed seed, so the same graph gives the same figures).
+# --- brokerage ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Talks:
+    """Peace processes as channels of brokerage: for each, the actors that mediate, host or
+    guarantee it (its third parties) and those that take part; a third party is tied to
+    every other actor of its process."""
+
+    processes: tuple[tuple[frozenset[str], frozenset[str]], ...]  # (third parties, others)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of_ties(cls, ties: nx.DiGraph) -> Talks:
+        """Ties given one by one (from a third party to another actor), as
+        :func:`kg.network.talks_ties` gives them."""
+        return cls(
+            tuple((frozenset((u,)), frozenset((v,))) for u, v in ties.edges() if u != v),
+            {n: str(d["label"]) for n, d in ties.nodes(data=True) if "label" in d},
+        )
+
+    def actors(self) -> set[str]:
+        """Every actor of every process."""
+        return {a for middle, others in self.processes for a in middle | others}
+
+    def matrix(self, index: Mapping[str, int]) -> Any:
+        """The ties as a sparse matrix over ``index`` (row: a third party, column: an actor of
+        its process), built as the product of two process-by-actor incidence matrices, so
+        that a process of a thousand actors costs no Python loop over its million pairs."""
+        middle_rows, middle_cols, all_rows, all_cols = [], [], [], []
+        for number, (middle, others) in enumerate(self.processes):
+            for actor in middle:
+                middle_rows.append(number)
+                middle_cols.append(index[actor])
+            for actor in middle | others:
+                all_rows.append(number)
+                all_cols.append(index[actor])
+        shape = (len(self.processes), len(index))
+        middle = sparse.csr_array(
+            (np.ones(len(middle_rows)), (middle_rows, middle_cols)), shape=shape
+        )
+        every = sparse.csr_array((np.ones(len(all_rows)), (all_rows, all_cols)), shape=shape)
+        pairs = (middle.T @ every).tocsr()
+        pairs.setdiag(0)
+        pairs.eliminate_zeros()
+        return pairs
+
+
+def talks_channels(kg: KnowledgeGraph, *, as_of: Any = None) -> Talks:
+    """The peace processes of ``kg`` and their actors (talks-channels.rq; a delegation counts
+    for its sender). Denied roles are left out, and with ``as_of`` the roles that had not
+    begun by then (a mediator of talks in 2017 was no channel in 2015); ended roles are
+    kept, as channels once opened. ``as_of`` is a day or a period asked about (with
+    ``first`` and ``last`` days, as ``kg.periods.When``)."""
+    latest = getattr(as_of, "last", as_of)
+    third_party = Vocabulary.of(kg).third_party_roles
+    middle: dict[str, set[str]] = {}
+    others: dict[str, set[str]] = {}
+    labels: dict[str, str] = {}
+    for row in kg.select("talks-channels").rows:
+        if str(row["status"]) == "denied":
+            continue
+        if latest is not None:
+            where = compact(str(row["claim"]))
+            begun = time_of(row["start"], row["start_precision"], where)
+            if begun is not None and begun.first > latest:
+                continue
+        actor, process = str(row["actor"]), str(row["process"])
+        labels[actor] = str(row["actor_label"] or compact(actor))
+        side = middle if str(row["role"]) in third_party else others
+        side.setdefault(process, set()).add(actor)
+    return Talks(
+        tuple(
+            (frozenset(middle[p]), frozenset(others.get(p, set())))
+            for p in sorted(middle)  # a process without third parties ties no one
+        ),
+        labels,
+    )
+
+
+# Exact betweenness runs a search from every actor. Above this many actors it is estimated
+# from a fixed sample of source actors (seeded: the same network gives the same figures).
 EXACT_BETWEENNESS = 1_000
 BETWEENNESS_SAMPLE = 300
+# Searches run side by side, this many at once (a matrix of actors x searches).
+SEARCHES_AT_ONCE = 64
 
 
 def betweenness_sampling(actors: int) -> dict[str, int]:
-    """networkx's betweenness arguments for a network of ``actors``: none (exact) for small
-    networks, a sample of BETWEENNESS_SAMPLE sources above EXACT_BETWEENNESS."""
+    """The sampling of betweenness for a network of ``actors``: none (exact) for small
+    networks, ``k`` sources chosen with ``seed`` above EXACT_BETWEENNESS."""
     if actors <= EXACT_BETWEENNESS:
         return {}
     return {"k": BETWEENNESS_SAMPLE, "seed": 0}
 
 
+def _dependencies(adjacency: Any, sources: np.ndarray) -> Any:
+    """Brandes's accumulated dependencies of every actor on the shortest paths from each of
+    ``sources``, summed: the searches run side by side as columns of dense matrices, a level
+    at a time, each level one product of the sparse adjacency matrix with the frontier (the
+    algebraic form of Brandes's algorithm, as in GraphBLAS's betweenness)."""
+    n = adjacency.shape[0]
+    total = np.zeros(n)
+    for begin in range(0, len(sources), SEARCHES_AT_ONCE):
+        chunk = sources[begin : begin + SEARCHES_AT_ONCE]
+        columns = np.arange(len(chunk))
+        paths = np.zeros((n, len(chunk)))  # sigma: shortest paths from the source
+        paths[chunk, columns] = 1
+        depth = np.full((n, len(chunk)), -1, dtype=np.int32)
+        depth[chunk, columns] = 0
+        frontier = paths.copy()
+        level = 0
+        while True:
+            reached = adjacency @ frontier
+            reached[depth >= 0] = 0
+            found = reached > 0
+            if not found.any():
+                break
+            level += 1
+            depth[found] = level
+            paths += reached
+            frontier = reached
+        dependency = np.zeros((n, len(chunk)))
+        for at in range(level, 0, -1):
+            here = depth == at
+            share = np.zeros((n, len(chunk)))
+            share[here] = (1 + dependency[here]) / paths[here]
+            back = adjacency @ share
+            before = depth == at - 1
+            dependency[before] += paths[before] * back[before]
+        dependency[chunk, columns] = 0
+        total += dependency.sum(axis=1)
+    return total
+
+
+def betweenness(adjacency: Any, *, k: int | None = None, seed: int = 0) -> Any:
+    """Normalised betweenness of every actor of an undirected graph given as a symmetric
+    sparse 0/1 matrix: exact, or estimated from ``k`` sources drawn with ``seed``, scaled
+    as networkx's ``betweenness_centrality`` (endpoints excluded) scales them, which gives
+    the same figures from the same sources (tests/test_metrics.py compares them).
+
+    networkx ran one search at a time in Python: 300 sampled searches over the 15,883
+    actors and 780,000 ties (most of them talks ties) of the 1M-triple synthetic store took
+    over 150 s; here each level of 64 searches is one sparse product."""
+    n = adjacency.shape[0]
+    if n < 3:
+        return np.zeros(n)
+    if k is None or k >= n:
+        sources = np.arange(n)
+        return _dependencies(adjacency, sources) / ((n - 1) * (n - 2))
+    sources = np.array(sorted(random.Random(seed).sample(range(n), k)))
+    found = _dependencies(adjacency, sources)
+    scale = np.full(n, 1 / (k * (n - 2)))
+    scale[sources] = 1 / ((k - 1) * (n - 2))
+    return found * scale
+
+
 def brokerage(
     network: nx.MultiDiGraph,
     camp_of: dict[str, int],
-    talks: nx.DiGraph | None = None,
+    talks: Talks | nx.DiGraph | None = None,
     signed: nx.Graph | None = None,
 ) -> list[Brokerage]:
     """Betweenness over every tie plus the talks ties; and for each actor, the camps other
-    than its own that it reaches through cooperative ties or as mediator or host of talks.
+    than its own that it reaches through cooperative ties or as a third party of talks.
     A broker reaches two such camps or more."""
-    talks = talks if talks is not None else nx.DiGraph()
-    ties = nx.Graph()
-    ties.add_nodes_from(network.nodes(data=True))
-    ties.add_nodes_from(talks.nodes(data=True))
-    ties.add_edges_from((u, v) for u, v in network.edges() if u != v)
-    ties.add_edges_from((u, v) for u, v in talks.edges() if u != v)
-    between = nx.betweenness_centrality(ties, **betweenness_sampling(len(ties)), normalized=True)
+    if talks is None:
+        talks = Talks(())
+    elif isinstance(talks, nx.DiGraph):
+        talks = Talks.of_ties(talks)
+    labels: dict[str, str] = {**talks.labels, **{n: _label(network, n) for n in network}}
+    for actor in talks.actors():
+        labels.setdefault(actor, actor)
+    order = sorted(labels, key=lambda n: (labels[n].casefold(), n))
+    index = {n: i for i, n in enumerate(order)}
+    n = len(order)
+    pairs = [(index[u], index[v]) for u, v in network.edges() if u != v]
+    rows_of = np.array([p[0] for p in pairs], dtype=np.int64)
+    cols_of = np.array([p[1] for p in pairs], dtype=np.int64)
+    direct = sparse.csr_array((np.ones(len(pairs)), (rows_of, cols_of)), shape=(n, n))
+    channels = talks.matrix(index)
+    adjacency = (direct + direct.T + channels + channels.T).tocsr()
+    adjacency.data[:] = 1.0
+    between = betweenness(adjacency, **betweenness_sampling(n))
     signed = signed if signed is not None else signed_ties(network)
-    rows: list[Brokerage] = []
-    for node in ties:
-        reached = (
-            {o for o in signed[node] if signed[node][o]["sign"] > 0} if node in signed else set()
-        )
-        reached |= set(talks.successors(node)) if node in talks else set()
-        own = camp_of.get(node)
-        bridged = sorted({camp_of[o] for o in reached if o in camp_of and camp_of[o] != own})
-        rows.append(
+    camp = np.array([camp_of.get(a, 0) for a in order])  # camps are numbered from 1
+    result: list[Brokerage] = []
+    for position, node in enumerate(order):
+        reached = channels.indices[channels.indptr[position] : channels.indptr[position + 1]]
+        found = set(camp[reached].tolist())
+        if node in signed:
+            found |= {camp_of[o] for o in signed[node] if signed[node][o]["sign"] > 0}
+        found -= {0, camp_of.get(node, 0)}
+        bridged = sorted(found)
+        result.append(
             Brokerage(
                 actor=node,
-                label=_label(ties, node),
-                betweenness=round(between[node], 6),
+                label=labels[node],
+                betweenness=round(float(between[position]), 6),
                 camps=bridged,
                 broker=len(bridged) >= 2,
             )
         )
-    rows.sort(key=lambda r: (-r.betweenness, r.label.casefold()))
-    return rows
+    result.sort(key=lambda r: (-r.betweenness, r.label.casefold(), r.actor))
+    return result
 
 
-def compute(network: nx.MultiDiGraph, talks: nx.DiGraph | None = None) -> Metrics:
-    """Every measure of ``network``; ``talks`` ties mediators and hosts to participants
-    (see :func:`kg.network.talks_ties`)."""
+def compute(network: nx.MultiDiGraph, talks: Talks | nx.DiGraph | None = None) -> Metrics:
+    """Every measure of ``network``; ``talks`` ties the third parties of peace processes to
+    their other actors (:func:`talks_channels`, or ties one by one as
+    :func:`kg.network.talks_ties` gives them)."""
     signed = signed_ties(network)
     camp_list, camp_of, left = camps(signed)
     found, ambiguous = triads(signed)
     notes = []
-    actors = len(set(network) | set(talks or ()))
+    if isinstance(talks, nx.DiGraph):
+        talks = Talks.of_ties(talks)
+    actors = len(set(network) | (talks.actors() if talks is not None else set()))
     if betweenness_sampling(actors):
         notes.append(
             f"betweenness estimated from {BETWEENNESS_SAMPLE} sampled actors of {actors:,} "
@@ -695,8 +869,7 @@ def compute(network: nx.MultiDiGraph, talks: nx.DiGraph | None = None) -> Metric
     )
 
 
-def measure(
-    kg: KnowledgeGraph, *, as_of: date | None = None, include_ended: bool = False
-) -> Metrics:
+def measure(kg: KnowledgeGraph, *, as_of: Any = None, include_ended: bool = False) -> Metrics:
     """Every measure of the actor network of ``kg`` as of ``as_of``."""
-    return compute(project(kg, as_of=as_of, include_ended=include_ended), talks_ties(kg))
+    network = project(kg, as_of=as_of, include_ended=include_ended)
+    return compute(network, talks_channels(kg, as_of=as_of))

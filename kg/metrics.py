@@ -142,7 +142,12 @@ class Metrics:
             ),
             "unbalanced triads": (
                 [
-                    {"actors": t.labels, "signs": t.signs, "why": t.why}
+                    # A table cell shows a list's items once each: -1, -1, -1 would be "-1".
+                    {
+                        "actors": t.labels,
+                        "signs": " ".join(f"{s:+d}" for s in t.signs),
+                        "why": t.why,
+                    }
                     for t in self.triads
                     if not t.balanced
                 ],
@@ -164,6 +169,9 @@ class Metrics:
             title.replace(" ", "_"): table.to_records() for title, table in self.tables(top).items()
         }
         body["balance"] = body["balance"][0]
+        unbalanced = [t for t in self.triads if not t.balanced]
+        for record, triad in zip(body["unbalanced_triads"], unbalanced, strict=True):
+            record["signs"] = list(triad.signs)
         body["notes"] = [{"note": note} for note in self.notes]
         return body
 

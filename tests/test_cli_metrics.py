@@ -45,3 +45,12 @@ def test_metrics_table(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     headings = [line for line in result.output.splitlines() if line.startswith("# ")]
     assert headings == ["# influence", "# brokerage", "# camps", "# balance", "# unbalanced triads"]
+
+
+def test_metrics_json_stays_pure_when_something_is_said_on_stderr(runner: CliRunner) -> None:
+    # As of 2017-09-01 the CIA's support has ended and is left out; whatever kg says about
+    # it goes to stderr, and stdout is one JSON document.
+    result = runner.invoke(cli, ["metrics", "--format", "json", "--as-of", "2017-09-01"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)  # fails if anything else is on stdout
+    assert body["balance"]["triads"] == 1

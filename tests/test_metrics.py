@@ -54,6 +54,10 @@ def test_unbalanced_triangle() -> None:
     assert triad.why == "A and B cooperate, B and C cooperate, A and C are hostile"
     assert found.balanced_share == 0.0
     assert found.frustration == 1
+    # A table shows every sign (a list's cell would show -1 once for three hostile ties);
+    # JSON keeps them as numbers.
+    assert "+1 +1 -1" in found.render("table")
+    assert found.to_record()["unbalanced_triads"][0]["signs"] == [1, 1, -1]
 
 
 def test_three_enemies_are_three_camps_but_an_unbalanced_triad() -> None:

@@ -36,6 +36,7 @@ from kg.graph import KnowledgeGraph
 from kg.network import project, support_graph
 from kg.prefixes import compact
 from kg.results import Result, document
+from kg.selection import Filter, LeftOut, Scope
 from kg.vocab import CKG
 from kg.vocabulary import Vocabulary
 
@@ -691,12 +692,16 @@ class Talks:
         return pairs
 
 
-def talks_channels(kg: KnowledgeGraph, *, as_of: Any = None) -> Talks:
+def talks_channels(
+    kg: KnowledgeGraph, *, as_of: Any = None, within: set[str] | None = None
+) -> Talks:
     """The peace processes of ``kg`` and their actors (talks-channels.rq; a delegation counts
     for its sender). Denied roles are left out, and with ``as_of`` the roles that had not
     begun by then (a mediator of talks in 2017 was no channel in 2015); ended roles are
     kept, as channels once opened. ``as_of`` is a day or a period asked about (with
-    ``first`` and ``last`` days, as ``kg.periods.When``)."""
+    ``first`` and ``last`` days, as ``kg.periods.When``). With ``within``, a process ties
+    its third parties only to its participants in that set, and one with none there is
+    left out."""
     latest = getattr(as_of, "last", as_of)
     third_party = Vocabulary.of(kg).third_party_roles
     middle: dict[str, set[str]] = {}
@@ -714,13 +719,15 @@ def talks_channels(kg: KnowledgeGraph, *, as_of: Any = None) -> Talks:
         labels[actor] = str(row["actor_label"] or compact(actor))
         side = middle if str(row["role"]) in third_party else others
         side.setdefault(process, set()).add(actor)
-    return Talks(
-        tuple(
-            (frozenset(middle[p]), frozenset(others.get(p, set())))
-            for p in sorted(middle)  # a process without third parties ties no one
-        ),
-        labels,
-    )
+    processes = []
+    for process in sorted(middle):  # a process without third parties ties no one
+        brokers, rest = middle[process], others.get(process, set())
+        if within is not None:
+            rest = rest & within
+            if not rest:
+                continue
+        processes.append((frozenset(brokers), frozenset(rest)))
+    return Talks(tuple(processes), labels)
 
 
 # Exact betweenness runs a search from every actor. Above this many actors it is estimated
@@ -877,7 +884,19 @@ def compute(network: nx.MultiDiGraph, talks: Talks | nx.DiGraph | None = None) -
     )
 
 
-def measure(kg: KnowledgeGraph, *, as_of: Any = None, include_ended: bool = False) -> Metrics:
-    """Every measure of the actor network of ``kg`` as of ``as_of``."""
-    network = project(kg, as_of=as_of, include_ended=include_ended)
-    return compute(network, talks_channels(kg, as_of=as_of))
+def measure(
+    kg: KnowledgeGraph,
+    *,
+    as_of: Any = None,
+    include_ended: bool = False,
+    scope: Scope | Filter | None = None,
+    left: LeftOut | None = None,
+) -> Metrics:
+    """Every measure of the actor network of ``kg`` as of ``as_of`` (a day or a
+    :class:`kg.periods.When`), of the relations in ``scope`` (``left`` counts those left
+    out, as :func:`kg.network.project` does). With a scope, the talks count only as
+    channels to the actors it selected: the Astana talks tie their mediators to the
+    Syrian government and the insurgents in the Syrian conflicts, and to no one elsewhere."""
+    network = project(kg, as_of=as_of, include_ended=include_ended, scope=scope, left=left)
+    within = set(network) if scope else None
+    return compute(network, talks_channels(kg, as_of=as_of, within=within))

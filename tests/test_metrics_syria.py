@@ -2,31 +2,28 @@
 ESD 18.1 and UCDP Dyadic/ACD 25.1 files (../shared/data; CI has them, and there a missing
 file fails the test).
 
-The store is built once: the rows of the conflicts the ESD calls "Syria: ..." (government,
-Islamic State, Rojava Kurdistan) are taken from the three files, imported, and only the
-claims whose ``ckg:conflict`` is one of them are measured (the bundled Astana claims name no
-conflict). What the records say: Russia and Iran back the government against the
-insurgents; the United States, Turkey and Saudi Arabia back the insurgents against the
-government.
+The graph is built once: the rows of the conflicts the ESD calls "Syria: ..." (government,
+Islamic State, Rojava Kurdistan) are taken from the three files and imported beside the
+bundled data, and the claims of those conflicts are measured (``--conflict Syria``).
+What the records say: Russia and Iran back the government against the insurgents; the
+United States, Turkey and Saudi Arabia back the insurgents against the government.
 """
 
 from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import kg.network
 from kg.graph import KnowledgeGraph
 from kg.importers import import_esd
 from kg.importers.ucdp_conflicts import import_ucdp_conflicts
 from kg.metrics import Metrics, measure
-from kg.queries import NamedQuery
+from kg.periods import When
+from kg.selection import LeftOut, Scope
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS.parents[1] / "shared" / "data"
@@ -34,19 +31,6 @@ ESD = DATA / "ucdp-esd" / "ucdp-esd-ty-181.csv"
 DYADIC = DATA / "ucdp-conflicts" / "ucdp-dyadic-251.csv"
 ACD = DATA / "ucdp-conflicts" / "ucdp-prio-acd-251.csv"
 CK = "https://w3id.org/conflict-kg/id/"
-
-SYRIAN_CLAIMS = NamedQuery(
-    "syrian-claims",
-    "The claims that belong to a conflict UCDP calls 'Syria: ...'.",
-    """
-    PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
-    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-    SELECT DISTINCT ?claim WHERE {
-        ?claim ckg:conflict ?conflict . ?conflict rdfs:label ?name .
-        FILTER (STRSTARTS(STR(?name), "Syria: "))
-    }
-    """,
-)
 
 
 def need(path: Path) -> Path:
@@ -72,9 +56,9 @@ def keep_rows(source: Path, target: Path, keep: Any) -> int:
 
 
 @pytest.fixture(scope="module")
-def syria(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
-    """The bundled data and the Syrian conflicts' rows of the three files, with
-    kg.network reading only the claims of those conflicts while the module runs."""
+def syria(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """The bundled data and the rows of the three files of the conflicts the ESD calls
+    "Syria: ..."."""
     for path in (ESD, DYADIC, ACD):
         need(path)
     folder = tmp_path_factory.mktemp("syria")
@@ -92,21 +76,17 @@ def syria(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
     out = folder / "syria.ttl"
     import_esd(esd, out)
     import_ucdp_conflicts(dyadic, acd, out)
-    graph = KnowledgeGraph.open(add=[out])
-    keep = {str(row["claim"]) for row in graph.select(SYRIAN_CLAIMS).rows}
-    everything = kg.network.claims
-
-    def syrian_claims(*args: Any, **kwargs: Any) -> list[Any]:
-        return [c for c in everything(*args, **kwargs) if c.iri in keep]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.network, "claims", syrian_claims)
-        yield graph
+    return KnowledgeGraph.open(add=[out])
 
 
 @pytest.fixture(scope="module")
 def in_2016(syria: KnowledgeGraph) -> Metrics:
-    return measure(syria, as_of=date(2016, 6, 30))
+    """The metrics of the claims of the Syrian conflicts (``kg metrics --conflict Syria``:
+    not the bundled Astana claims, which name no conflict) as of 2016."""
+    left = LeftOut()
+    found = measure(syria, as_of=When.parse("2016"), scope=Scope.of(conflict="Syria"), left=left)
+    assert left.counts()["--conflict"] > 0  # the Astana claims
+    return found
 
 
 def camp_of(found: Metrics, actor: str) -> int:

@@ -19,15 +19,39 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.errors import KGError, UnknownName
 from kg.names import normalise
 from kg.prefixes import compact
 
 if TYPE_CHECKING:
-    from kg.claims import Claim
     from kg.graph import KnowledgeGraph
+
+
+class Claim(Protocol):
+    """What a filter reads of a claim (kg.claims.Claim, which imports this module)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def symmetric(self) -> bool: ...
+    @property
+    def support(self) -> tuple[str, ...]: ...
+    @property
+    def against(self) -> tuple[str, ...]: ...
+    @property
+    def conflicts(self) -> tuple[str, ...]: ...
+    @property
+    def places(self) -> tuple[str, ...]: ...
+    @property
+    def source(self) -> Any: ...
 
 
 def _texts(value: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -172,7 +172,7 @@ def layer_of(module: str, layers: list[list[str]]) -> int | None:
 
 def test_every_import_goes_down_the_layers_the_readme_draws() -> None:
     layers = drawn_layers(README.read_text(encoding="utf-8"))
-    assert len(layers) >= 10 and ["claims.py"] in layers, layers
+    assert len(layers) >= 10 and any("claims.py" in layer for layer in layers), layers
     graph = import_graph()
     # `kg` itself (the package's __init__) is the API's front door: it sits with api.py.
     unplaced = [m for m in graph if m != "kg" and layer_of(m, layers) is None]

@@ -623,7 +623,8 @@ def test_command_writes_each_format(
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert re.fullmatch(
-        rf"wrote {re.escape(str(target))} \({suffix[1:]}, \d+ bytes: 27 actors, 24 relations\)\n",
+        rf"wrote {re.escape(str(target))} \({suffix[1:]}, \d+ bytes: 27 actors, 24 relations\)\n"
+        r"\(1 relation left out: 1 ended \(--include-ended lists them\)\)\n",
         result.stderr,
     )
     plot.CHECKS[suffix[1:]](target)
@@ -791,6 +792,7 @@ def test_command_draws_one_actors_neighbourhood(
         f"{len(expected)} actors, {kept} relations)",
         f"--actor/--hops left out {27 - len(expected)} actors and "
         f"{whole.number_of_edges() - kept} relations",
+        "(1 relation left out: 1 ended (--include-ended lists them))",
     ]
     assert "Turkey and the actors within 1 tie" in target.read_text(encoding="utf-8")
     # two hops reach further; --top keeps the most central of them

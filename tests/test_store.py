@@ -57,10 +57,13 @@ def test_load_then_report(tmp_path: Path) -> None:
     assert len(manifest["loads"]) == 1
     assert len(manifest["loads"][0]["files"]) == len(resources.data_files())
     assert counts(store) == (BUNDLED + STATES, 100)
-    code, memory = run("report", "backers", "--format", "json")
-    code2, stored = run("report", "backers", "--format", "json", "--store", str(store))
-    assert code == code2 == 0
-    assert json.loads(stored) == json.loads(memory)
+    memory = CliRunner().invoke(cli, ["report", "backers", "--format", "json"])
+    stored = CliRunner().invoke(
+        cli, ["report", "backers", "--format", "json", "--store", str(store)]
+    )
+    assert memory.exit_code == stored.exit_code == 0
+    assert json.loads(stored.stdout) == json.loads(memory.stdout)
+    assert stored.stderr == memory.stderr  # the notes, the same
 
 
 def test_loads_add_up_and_replace_empties(tmp_path: Path) -> None:

@@ -10,7 +10,15 @@ import networkx as nx
 import pytest
 
 from kg.graph import KnowledgeGraph
-from kg.metrics import camps, compute, frustration, measure, patronage_reach, signed_ties
+from kg.metrics import (
+    betweenness,
+    camps,
+    compute,
+    frustration,
+    measure,
+    patronage_reach,
+    signed_ties,
+)
 
 SUPPORT = "https://w3id.org/conflict-kg/ontology#SupportClaim"
 ALLIANCE = "https://w3id.org/conflict-kg/ontology#AllianceClaim"
@@ -260,6 +268,19 @@ def test_astana_as_of_drops_the_ended_cia_support(astana: KnowledgeGraph) -> Non
     now = measure(astana, as_of=__import__("datetime").date(2017, 9, 1))
     us = next(r for r in now.influence if r.label == "United States")
     assert us.backs == 1
+
+
+@pytest.mark.parametrize("k", [None, 40])
+def test_betweenness_is_networkx_s(k: int | None) -> None:
+    # The same figures as networkx's, exact or from the same sampled sources (networkx
+    # draws them as kg.metrics does: random.Random(seed).sample of the nodes in order).
+    graph = nx.gnm_random_graph(200, 500, seed=3)
+    graph.add_nodes_from(range(200, 205))  # unconnected actors
+    adjacency = nx.to_scipy_sparse_array(graph, nodelist=range(205), format="csr")
+    ours = betweenness(adjacency, k=k, seed=0)
+    theirs = nx.betweenness_centrality(graph, k=k, seed=0)
+    assert list(ours) == pytest.approx([theirs[n] for n in range(205)], abs=1e-12)
+    assert max(ours) > 0
 
 
 def test_betweenness_is_sampled_only_on_large_networks() -> None:

@@ -609,6 +609,13 @@ def camps(signed: nx.Graph) -> tuple[list[Camp], dict[str, int], int]:
     return result, numbering, frustration(signed, numbering)
 
 
+def network_camps(network: nx.MultiDiGraph) -> tuple[list[Camp], dict[str, int], int]:
+    """The camps of an actor network as ``kg metrics`` finds them: :func:`camps` of its
+    :func:`signed_ties` (hostility from backing against an enemy included), for the
+    pictures and exports that colour or label actors by camp."""
+    return camps(signed_ties(network))
+
+
 def _sign_word(sign: int) -> str:
     return "cooperate" if sign > 0 else "are hostile"
 

@@ -16,6 +16,7 @@ from kg.metrics import (
     compute,
     frustration,
     measure,
+    network_camps,
     patronage_reach,
     signed_ties,
 )
@@ -139,6 +140,7 @@ def test_hostility_splits_actors_joined_by_cooperation() -> None:
         ["Insurgents", "Turkey", "United States"],
     ]
     assert found.frustration == 1  # Russia and Turkey cooperate across the line
+    assert network_camps(network(*WAR))[0] == found.camps  # for pictures and exports
     ties = signed_ties(network(*WAR))
     assert ties["Russia"]["Insurgents"] == {"sign": -1, "cooperative": 0, "hostile": 1}
     assert ties["Russia"]["Turkey"]["sign"] == 1

@@ -1,18 +1,24 @@
 """Network metrics for conflict analysts: influence, brokerage, camps and structural balance.
 
 Everything here works on a NetworkX graph built by :func:`kg.network.project` (or by hand,
-in the tests), so each measure can be checked on small graphs worked out on paper.
+in the tests), so each measure can be checked on small graphs worked out on paper; the
+work grows with the relations of that graph, not with the store.
 
+- **Ties** (:func:`signed_ties`): one per pair of actors, cooperative or hostile by most of
+  the relations between them. Hostile relations are opposition claims (a source's, or a
+  warring pair of UCDP or the ESD) and backing *against* an enemy: X backing A against B
+  is hostile to B.
 - **Influence**: PageRank over the backing edges turned round (recipient -> backer), so that
   rank flows to backers, and most to those who back actors who are themselves backers.
-  **Reach**: how many actors a backer reaches through chains of backing.
+  **Reach** (:func:`patronage_reach`): a backer's clients and their clients backed against
+  the same enemy at the same time.
 - **Brokerage**: betweenness centrality over every tie between actors plus "talks ties"
-  (a mediator or host of a peace process is tied to the process's participants), and the
+  (a mediator, host or guarantor of a peace process is tied to its other actors), and the
   camps each actor is tied to: a broker is tied to two camps or more.
-- **Camps**: a partition of the actors that puts cooperative ties inside camps and hostile
-  ties between them, as far as the ties allow: start from the groups joined by cooperative
-  ties, then move single actors while that lowers the *frustration* (cooperative ties
-  between camps plus hostile ties inside a camp).
+- **Camps** (:func:`camps`): a partition of the actors that puts cooperative ties inside
+  camps and hostile ties between them, as far as the ties allow: the least *frustration*
+  (cooperative ties between camps plus hostile ties inside a camp) a greedy start and local
+  search find.
 - **Structural balance**: a triad of three actors tied to each other is balanced when the
   product of its signs is positive (a friend of a friend is a friend, the enemy of an enemy
   is a friend); the share of balanced triads, and the unbalanced ones.

@@ -29,20 +29,43 @@ from kg.selection import Scope
     help="Show only the first N actors of the influence and brokerage lists.",
 )
 @as_of_options
+@scope_options
 @data_options
 @format_option(REPORT_FORMATS)
 def metrics_command(
-    top: int | None, as_of: Any, include_ended: bool, source: GraphSource, fmt: str
+    top: int | None,
+    as_of: Any,
+    include_ended: bool,
+    scope: Scope,
+    source: GraphSource,
+    fmt: str,
 ) -> None:
     """Measures of the actor network: influence and patronage reach, brokerage, camps
     (alliance blocs) and structural balance. The README says what each means.
 
         kg metrics --top 5 --as-of 2017-09-01
+
+        kg metrics --conflict Syria --as-of 2016 --store kg-store
     """
     from kg import metrics
+    from kg.selection import LeftOut, scoped
 
-    found = metrics.measure(source.open(), as_of=as_day(as_of), include_ended=include_ended)
+    kg = source.open()
+    chosen = scoped(kg, scope)
+    left = LeftOut()
+    found = metrics.measure(
+        kg, as_of=as_day(as_of), include_ended=include_ended, scope=chosen, left=left
+    )
+    said = [f"as of {as_of}" if as_of is not None and ".." not in str(as_of) else ""]
+    said += [f"during {as_of}" if as_of is not None and ".." in str(as_of) else ""]
+    said += [chosen.describe() if chosen is not None else "", left.note() or ""]
+    said = [note for note in said if note]
+    if fmt in ("table", "markdown"):
+        found.notes.extend(said)
     click.echo(found.render(fmt, top=top), nl=False)
+    if fmt not in ("table", "markdown"):
+        for note in said:
+            click.echo(f"({note})", err=True)
 
 
 @click.command("plot")

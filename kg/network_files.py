@@ -77,14 +77,14 @@ def export_graph(
     or only those that hold as of ``as_of`` (ended ones too with ``include_ended``, which
     is the default without ``as_of``); what was left out is counted in ``left``, as
     :func:`kg.network.project` does."""
-    from kg.metrics import camps
-    from kg.network import project, signed_graph
+    from kg.metrics import network_camps
+    from kg.network import project
 
     if include_ended is None:
         include_ended = as_of is None
     network = project(kg, as_of=as_of, include_ended=include_ended, scope=scope, left=left)
     graph = fold_relations(network)
-    found, _numbering, _left = camps(signed_graph(network))
+    found, _numbering, _left = network_camps(network)
     camp_of = {actor: camp.number for camp in found for actor in camp.actors}
     facts = actor_facts(kg, graph.nodes)
     for node, data in graph.nodes(data=True):

@@ -58,9 +58,8 @@ import networkx as nx
 from kg.errors import OutputError
 from kg.export import write_atomically
 from kg.graph import KnowledgeGraph
-from kg.metrics import Camp
-from kg.metrics import camps as find_camps
-from kg.network import project, signed_graph
+from kg.metrics import Camp, network_camps
+from kg.network import project
 from kg.periods import When, as_when
 from kg.plot_focus import (
     LABEL_LIMIT,
@@ -985,7 +984,7 @@ def render_picture(
 ) -> Drawing:
     """The picture of ``network`` in ``fmt`` (png, svg, html), its camps found here, and the
     actors it names (on the page: without hovering)."""
-    found, _camp_of, _left = find_camps(signed_graph(network))
+    found, _camp_of, _left = network_camps(network)
     if fmt == "html":
         page = html_page(network, found, titles=titles, title=title, note=note)
         return Drawing(page.encode("utf-8"), tuple(to_label(network)))

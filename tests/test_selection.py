@@ -279,3 +279,14 @@ def test_plot_takes_the_filters_and_counts_what_it_left_out(esd: Path, tmp_path:
     svg = out.read_text(encoding="utf-8")
     assert "Syrian government" in svg and "Kigali" not in svg and "KDPI" not in svg
     assert run(esd, "plot", "-o", str(out), "--kind", "hugs").exit_code == 6
+
+
+def test_metrics_take_the_filters_and_count_what_they_left_out(esd: Path) -> None:
+    result = run(esd, "metrics", "--conflict", "299", "--as-of", "2016", "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    actors = {a for camp in found["camps"] for a in camp["actors"]}
+    assert {"Syrian government", "Russia"} <= actors and "KDPI" not in actors
+    assert "in other conflicts or none (--conflict)" in result.stderr
+    table = run(esd, "metrics", "--conflict", "299", "--as-of", "2016")
+    assert "(as of 2016)" in table.stdout and "left out" in table.stdout

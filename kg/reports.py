@@ -494,6 +494,7 @@ def mediators(
     order = {role: n for n, role in enumerate(Vocabulary.of(kg).third_party_roles)}
     rounds: dict[tuple[str, str], set[tuple[int, str]]] = defaultdict(set)
     groups: dict[tuple[str, str, str], list[dict[str, Node | None]]] = defaultdict(list)
+    ended_roles: set[tuple[str, str, str]] = set()
     for row in rows_in:
         where = compact(str(row["claim"]))
         state = standing(
@@ -506,6 +507,8 @@ def mediators(
         if str(row["status"]) == "denied" or not (
             state.listed or (include_ended and state is Standing.ENDED)
         ):
+            if str(row["status"]) != "denied" and state is Standing.ENDED:
+                ended_roles.add((str(row["actor"]), str(row["process"]), str(row["role"])))
             continue
         actor, proc = str(row["actor"]), str(row["process"])
         if row["round"] is not None:
@@ -543,7 +546,12 @@ def mediators(
             )
         )
     rows.sort(key=lambda r: (r.process_label, order[r.role], r.actor_label))
-    return Result.of(rows, ThirdParty)
+    notes = _as_of_notes(as_of, [])
+    gone = len(ended_roles - set(groups))
+    if gone:
+        word = "role" if gone == 1 else "roles"
+        notes.append(f"{gone:,} {word} left out: ended (--include-ended lists them)")
+    return Result.of(rows, ThirdParty, notes)
 
 
 # --- agreements ---------------------------------------------------------------------------
@@ -1060,9 +1068,10 @@ def proxies(
     support, left, chosen = _select(
         kg, URIRef(str(CKG.SupportClaim)), as_of=as_of, include_ended=include_ended, scope=scope
     )
-    hostile, _left, _chosen = _select(
+    hostile, left_hostile, _chosen = _select(
         kg, CKG.OppositionClaim, as_of=as_of, include_ended=include_ended, scope=chosen
     )
+    left.update(left_hostile)
     fights: dict[str, list[Relation]] = defaultdict(list)
     for h in hostile:
         fights[h.first.subject].append(h)
@@ -1099,4 +1108,4 @@ def proxies(
             r.proxy_label.casefold(),
         )
     )
-    return Result.of(rows, Proxy, _as_of_notes(as_of, rows, None, chosen))
+    return Result.of(rows, Proxy, _as_of_notes(as_of, rows, left, chosen))

@@ -290,3 +290,12 @@ def test_metrics_take_the_filters_and_count_what_they_left_out(esd: Path) -> Non
     assert "in other conflicts or none (--conflict)" in result.stderr
     table = run(esd, "metrics", "--conflict", "299", "--as-of", "2016")
     assert "(as of 2016)" in table.stdout and "left out" in table.stdout
+
+
+def test_proxies_and_mediators_say_what_they_left_out(esd: Path) -> None:
+    _, err = rows(esd, "proxies", "--conflict", "299")
+    assert "in other conflicts or none (--conflict)" in err
+    mediators = run(esd, "report", "mediators")
+    assert "role left out: ended (--include-ended lists them)" in mediators.stdout
+    every = run(esd, "report", "mediators", "--include-ended")
+    assert "left out" not in every.stdout

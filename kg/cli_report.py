@@ -163,14 +163,18 @@ def mediators_command(
 
 
 @report_group.command("agreements")
+@scope_options
 @data_options
 @format_option(REPORT_FORMATS)
-def agreements_command(source: GraphSource, fmt: str) -> None:
-    """Each agreement: date, place, parties, guarantors, the round that produced it.
+def agreements_command(scope: Scope, source: GraphSource, fmt: str) -> None:
+    """Each agreement: date, place, parties, guarantors, the round that produced it;
+    --conflict, --country and --source choose agreements (--kind does not apply).
 
     kg report agreements --format markdown
+
+    kg report agreements --conflict Syria --store kg-store
     """
-    show_report(reports.agreements(source.open()), fmt)
+    show_report(reports.agreements(source.open(), scope=scope), fmt)
 
 
 @report_group.command("actor")

@@ -31,8 +31,9 @@ from kg.claims import (
     time_of,
     value_of,
 )
-from kg.errors import TooBig
+from kg.errors import KGError, TooBig
 from kg.graph import KnowledgeGraph
+from kg.names import normalise
 from kg.periods import CERTAINTY, Standing, TimePoint, When, as_when, period_text, standing
 from kg.prefixes import compact
 from kg.results import (
@@ -557,12 +558,17 @@ def mediators(
 # --- agreements ---------------------------------------------------------------------------
 
 
-def agreements(kg: KnowledgeGraph) -> Result[Agreement]:
-    """Each agreement with its date, place, parties, guarantors and the round that made it."""
+def agreements(kg: KnowledgeGraph, *, scope: Scope | Filter | None = None) -> Result[Agreement]:
+    """Each agreement with its date, place, parties, guarantors and the round that made it;
+    with ``scope``, those of its conflicts and countries (the agreement's own, PA-X's
+    UcdpCon and Loc1GWNO) that a source in it states."""
     parties = _by_object(claims(kg, CKG.SignatoryClaim))
     guarantors = _by_object(claims(kg, CKG.GuaranteeClaim))
     rows: list[Agreement] = []
     found = kg.select("agreements").rows
+    chosen = scoped(kg, scope)
+    if chosen is not None:
+        found = _agreements_in(kg, chosen, found, parties, guarantors)
     # The documents an agreement itself is derived from (prov:wasDerivedFrom), then the
     # sources of the claims that name its parties and guarantors.
     documents: dict[str, dict[str, Source]] = defaultdict(dict)
@@ -606,7 +612,46 @@ def agreements(kg: KnowledgeGraph) -> Result[Agreement]:
                 sources=tuple(sources.values()),
             )
         )
-    return Result.of(rows, Agreement)
+    notes = [chosen.describe()] if chosen is not None else []
+    return Result.of(rows, Agreement, notes)
+
+
+def _agreements_in(
+    kg: KnowledgeGraph,
+    chosen: Filter,
+    found: list[dict[str, Node | None]],
+    parties: Mapping[str, list[Claim]],
+    guarantors: Mapping[str, list[Claim]],
+) -> list[dict[str, Node | None]]:
+    """The rows of agreements.rq whose agreement is in ``chosen``: its conflict, its
+    country (a state or the place's name) and a source (its document or a party's claim);
+    a kind of relation or support says nothing of an agreement and is refused."""
+    if chosen.scope.kinds:
+        raise KGError("kg report agreements takes no --kind: an agreement has no kind of support")
+    context: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    if chosen.needs_context:
+        for row in kg.select("agreement-context").rows:
+            for detail in ("conflict", "location_state", "location"):
+                if row[detail] is not None:
+                    context[str(row["agreement"])][detail].add(str(row[detail]))
+    kept = []
+    for row in found:
+        iri = str(row["agreement"])
+        here = context[iri]
+        if chosen.scope.conflicts and not chosen.conflicts & here["conflict"]:
+            continue
+        places = here["location_state"] | here["location"]
+        if chosen.scope.countries and not any(
+            p in chosen.states or normalise(p) in chosen.countries for p in places
+        ):
+            continue
+        sources = {c.source.document for c in parties.get(iri, []) + guarantors.get(iri, [])}
+        if row["document"] is not None:
+            sources.add(str(row["document"]))
+        if chosen.scope.sources and not chosen.sources & sources:
+            continue
+        kept.append(row)
+    return kept
 
 
 def _by_object(found: Iterable[Claim]) -> dict[str, list[Claim]]:

@@ -299,3 +299,17 @@ def test_proxies_and_mediators_say_what_they_left_out(esd: Path) -> None:
     assert "role left out: ended (--include-ended lists them)" in mediators.stdout
     every = run(esd, "report", "mediators", "--include-ended")
     assert "left out" not in every.stdout
+
+
+def test_agreements_take_conflict_country_and_source(esd: Path) -> None:
+    every, _ = rows(esd, "agreements")
+    one, err = rows(esd, "agreements", "--source", "article-004")
+    assert 0 < len(one) < len(every) and "source article-004" in err
+    assert all(
+        any(s["document"].endswith("article-004") for s in r["sources"]) for r in one
+    )
+    # the Astana agreements name no UCDP conflict
+    none, _ = rows(esd, "agreements", "--conflict", "299")
+    assert none == []
+    refused = run(esd, "report", "agreements", "--kind", "troops")
+    assert refused.exit_code == 2 and "takes no --kind" in refused.output

@@ -294,18 +294,47 @@ class ConflictGraph:
 
     # --- the network, counts, queries, validation ---------------------------------------
 
-    def metrics(self, *, as_of: Day = None, include_ended: bool = False) -> Metrics:
-        """Influence, brokerage, camps and balance of the actor network (``kg metrics``);
-        ``.tables()`` gives each as rows."""
+    def metrics(
+        self,
+        *,
+        as_of: Day = None,
+        include_ended: bool = False,
+        conflict: Filter_ = None,
+        country: Filter_ = None,
+        source: Filter_ = None,
+        kind: Filter_ = None,
+    ) -> Metrics:
+        """Influence, brokerage, camps and balance of the actor network (``kg metrics``),
+        of the relations the date and filters select; ``.tables()`` gives each as rows."""
         from kg.metrics import measure
 
-        return measure(self.graph, as_of=_day(as_of), include_ended=include_ended)
+        return measure(
+            self.graph,
+            as_of=_day(as_of),
+            include_ended=include_ended,
+            scope=_scope(conflict, country, source, kind),
+        )
 
-    def network(self, *, as_of: Day = None, include_ended: bool = False) -> nx.MultiDiGraph:
-        """The actor network as a NetworkX multigraph (what ``kg metrics`` measures)."""
+    def network(
+        self,
+        *,
+        as_of: Day = None,
+        include_ended: bool = False,
+        conflict: Filter_ = None,
+        country: Filter_ = None,
+        source: Filter_ = None,
+        kind: Filter_ = None,
+    ) -> nx.MultiDiGraph:
+        """The actor network as a NetworkX multigraph (what ``kg metrics`` measures), of
+        the relations the date and filters select."""
         from kg.network import project
 
-        return project(self.graph, as_of=_day(as_of), include_ended=include_ended)
+        return project(
+            self.graph,
+            as_of=_day(as_of),
+            include_ended=include_ended,
+            scope=_scope(conflict, country, source, kind),
+        )
 
     def stats(self) -> Stats:
         """Actors by type, claims by kind, claims per source, triples (``kg stats``)."""

@@ -20,6 +20,7 @@ from kg.periods import Precision, Standing, TimePoint, When, standing
 TESTS = Path(__file__).parent
 EXCERPT = TESTS / "data" / "esd-excerpt.csv"
 LAST = "last recorded 2017 (end of coverage)"
+CK = "https://w3id.org/conflict-kg/id/"
 
 
 @pytest.fixture(scope="module")
@@ -313,3 +314,13 @@ def test_agreements_take_conflict_country_and_source(esd: Path) -> None:
     assert none == []
     refused = run(esd, "report", "agreements", "--kind", "troops")
     assert refused.exit_code == 2 and "takes no --kind" in refused.output
+
+
+def test_the_library_network_and_metrics_take_the_filters(esd: Path) -> None:
+    with kg.open(add=[esd]) as graph:
+        everything = graph.network(include_ended=True)
+        syria = graph.network(include_ended=True, conflict="Syria")
+        assert 0 < syria.number_of_nodes() < everything.number_of_nodes()
+        camps = graph.metrics(as_of="2016", conflict="Syria").camps
+        government = next(c for c in camps if CK + "syrian-government" in c.actors)
+        assert CK + "russia" in government.actors

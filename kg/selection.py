@@ -102,9 +102,20 @@ class Scope:
             support |= found_support
         countries: set[str] = set()
         states: set[str] = set()
+        places: set[str] | None = None
         for text in self.countries:
+            found = _states(kg, text, countries)
+            if not found:
+                if places is None:
+                    places = {
+                        p.strip()
+                        for row in kg.select("locations").rows
+                        for p in str(row["location"]).split(",")
+                    }
+                if normalise(text) not in {normalise(p) for p in places}:
+                    raise UnknownName(_unknown("country or place", text, sorted(places)))
             countries.add(normalise(text))
-            states |= _states(kg, text, countries)
+            states |= found
         return Filter(
             scope=self,
             conflicts=frozenset(conflicts),

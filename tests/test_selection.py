@@ -196,6 +196,7 @@ def test_source_country_and_kind(esd: Path) -> None:
         ("--conflict", "Narnia", "no conflict is called 'Narnia'"),
         ("--source", "Le Monde", "no source is called 'Le Monde'"),
         ("--kind", "hugs", "no kind of relation or support is called 'hugs'"),
+        ("--country", "Narnia", "no country or place is called 'Narnia'"),
     ],
 )
 def test_an_unknown_filter_is_one_line_and_exit_6(

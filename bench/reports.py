@@ -5,7 +5,8 @@ beside the same commands at a baseline commit, in the same run.
 
 The store is the bundled data with the whole UCDP ESD 18.1 triad-year file and the UCDP
 Dyadic and Armed Conflict files (25.1) imported (``kg load``, ``kg import ucdp-esd``,
-``kg import ucdp-conflicts``), made once into the cache and reused. Each command is a `kg`
+``kg import ucdp-conflicts``), made once into the cache and reused (bench/metrics.py's
+``esd-ucdp`` store, with its git worktree of the baseline). Each command is a `kg`
 process of its own (bench/imports.py's launcher: its seconds and its own peak resident
 set); its rows are counted from its JSON. The baseline runs the same command with the
 code of ``--baseline`` (default fce2e15, the last commit before issue 16), checked out
@@ -18,17 +19,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from imports import DATA, ESD_CSV, REPO, run_kg  # noqa: E402
+from imports import run_kg  # noqa: E402
+from metrics import store, with_code, worktree  # noqa: E402
 
-DYADIC = DATA / "ucdp-conflicts" / "ucdp-dyadic-251.csv"
-ACD = DATA / "ucdp-conflicts" / "ucdp-prio-acd-251.csv"
 BASELINE = "fce2e15"
 
 #: (name, kg arguments after the store, whether the output is JSON rows)
@@ -65,54 +64,10 @@ COMMANDS: list[tuple[str, list[str], bool]] = [
 ]
 
 
-def store(cache: Path) -> Path:
-    """The store of the bundled data, ESD and UCDP, made once."""
-    folder = cache / "esd-ucdp-store"
-    if (folder / "done").exists():
-        return folder
-    for path in (ESD_CSV, DYADIC, ACD):
-        if not path.exists():
-            raise SystemExit(f"{path} is missing")
-    steps = [
-        ["load", "--store", str(folder), "-q", "--replace"],
-        ["import", "ucdp-esd", str(ESD_CSV), "--store", str(folder), "-q"],
-        ["import", "ucdp-conflicts", str(DYADIC), str(ACD), "--store", str(folder), "-q"],
-    ]
-    for step in steps:
-        outcome = run_kg(step, 900)
-        if outcome["status"] != "ok":
-            raise SystemExit(f"kg {' '.join(step)}: {outcome.get('error')}")
-    (folder / "done").write_text("", encoding="utf-8")
-    return folder
-
-
-def worktree(cache: Path, commit: str) -> Path:
-    """The code of ``commit``, checked out once into the cache."""
-    folder = cache / f"code-{commit}"
-    if not (folder / "kg").exists():
-        subprocess.run(
-            ["git", "-C", str(REPO), "worktree", "add", "--detach", "--force", str(folder), commit],
-            check=True,
-            capture_output=True,
-        )
-    return folder
-
-
 def measure(arguments: list[str], folder: Path, work: Path, code: Path | None) -> dict[str, Any]:
     """One command on the store, with this checkout's code or ``code``'s."""
     args = [a.replace("{work}", str(work)) for a in arguments] + ["--store", str(folder)]
-    saved = os.environ.get("PYTHONPATH")
-    if code is not None:
-        os.environ["PYTHONPATH"] = str(code)
-    try:
-        outcome = run_kg(args, 600)
-    finally:
-        if code is not None:
-            if saved is None:
-                del os.environ["PYTHONPATH"]
-            else:
-                os.environ["PYTHONPATH"] = saved
-    return outcome
+    return with_code(code, lambda: run_kg(args, 600))
 
 
 def _rows(outcome: dict[str, Any], json_rows: bool) -> str:
@@ -136,7 +91,7 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true")
     options = parser.parse_args()
     options.cache.mkdir(parents=True, exist_ok=True)
-    folder = store(options.cache)
+    folder = store("esd-ucdp", options.cache)
     work = options.cache / "reports-work"
     work.mkdir(exist_ok=True)
     code = None if options.no_baseline else worktree(options.cache, options.baseline)

@@ -18,7 +18,7 @@ from datetime import date
 from os import PathLike
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from rdflib.term import Identifier
 
@@ -50,8 +50,6 @@ if TYPE_CHECKING:
     from kg.validation_report import ValidationReport
 
 Day = date | str | When | None
-#: A filter of the reports: one text or several (``conflict="Syria"``, ``kind=["troops"]``).
-Filter_ = str | Sequence[str] | None
 
 
 def _day(value: Day) -> When | None:
@@ -65,10 +63,18 @@ def _day(value: Day) -> When | None:
         ) from None
 
 
-def _scope(
-    conflict: Filter_ = None, country: Filter_ = None, source: Filter_ = None, kind: Filter_ = None
-) -> Scope:
-    return Scope.of(conflict=conflict, country=country, source=source, kind=kind)
+class Filters(TypedDict, total=False):
+    """The filters every report, the metrics and the network take, as the CLI's options:
+    one text or several for each (``conflict="Syria"``, ``kind=["troops", "weapons"]``)."""
+
+    conflict: str | Sequence[str]
+    country: str | Sequence[str]
+    source: str | Sequence[str]
+    kind: str | Sequence[str]
+
+
+def _scope(filters: Filters) -> Scope:
+    return Scope.of(**filters)
 
 
 def _paths(files: str | PathLike[str] | Sequence[str | PathLike[str]] | None) -> list[Path]:
@@ -158,10 +164,7 @@ class ConflictGraph:
         indirect: bool = False,
         max_hops: int = reports.MAX_HOPS,
         max_chains: int = reports.MAX_CHAINS,
-        conflict: Filter_ = None,
-        country: Filter_ = None,
-        source: Filter_ = None,
-        kind: Filter_ = None,
+        **filters: Unpack[Filters],
     ) -> Result[Backing]:
         """Who backs whom (``kg report backers``): ``of`` the recipient, ``by`` the backer;
         with ``indirect``, chains of backing too. ``as_of`` is a day, month or year
@@ -176,7 +179,7 @@ class ConflictGraph:
             indirect=indirect,
             max_hops=max_hops,
             max_chains=max_chains,
-            scope=_scope(conflict, country, source, kind),
+            scope=_scope(filters),
         )
 
     def allies(
@@ -185,10 +188,7 @@ class ConflictGraph:
         *,
         as_of: Day = None,
         include_ended: bool = False,
-        conflict: Filter_ = None,
-        country: Filter_ = None,
-        source: Filter_ = None,
-        kind: Filter_ = None,
+        **filters: Unpack[Filters],
     ) -> Result[Alliance]:
         """The allies of ``actor`` (``kg report allies``)."""
         return reports.allies(
@@ -196,7 +196,7 @@ class ConflictGraph:
             actor,
             as_of=_day(as_of),
             include_ended=include_ended,
-            scope=_scope(conflict, country, source, kind),
+            scope=_scope(filters),
         )
 
     def adversaries(
@@ -205,10 +205,7 @@ class ConflictGraph:
         *,
         as_of: Day = None,
         include_ended: bool = False,
-        conflict: Filter_ = None,
-        country: Filter_ = None,
-        source: Filter_ = None,
-        kind: Filter_ = None,
+        **filters: Unpack[Filters],
     ) -> Result[Opposition]:
         """Who fights or opposes ``actor``, or every hostile pair (``kg report
         adversaries``)."""
@@ -217,7 +214,7 @@ class ConflictGraph:
             actor,
             as_of=_day(as_of),
             include_ended=include_ended,
-            scope=_scope(conflict, country, source, kind),
+            scope=_scope(filters),
         )
 
     def mediators(
@@ -244,27 +241,17 @@ class ConflictGraph:
     def timeline(
         self,
         actor: str | None = None,
-        *,
-        conflict: Filter_ = None,
-        country: Filter_ = None,
-        source: Filter_ = None,
-        kind: Filter_ = None,
+        **filters: Unpack[Filters],
     ) -> Result[Event]:
         """Dated events in order (``kg report timeline``)."""
-        return reports.timeline(
-            self.graph, actor=actor, scope=_scope(conflict, country, source, kind)
-        )
+        return reports.timeline(self.graph, actor=actor, scope=_scope(filters))
 
     def disputed(
         self,
-        *,
-        conflict: Filter_ = None,
-        country: Filter_ = None,
-        source: Filter_ = None,
-        kind: Filter_ = None,
+        **filters: Unpack[Filters],
     ) -> Result[Dispute]:
         """Relations on which sources disagree (``kg report disputed``)."""
-        return reports.disputed(self.graph, scope=_scope(conflict, country, source, kind))
+        return reports.disputed(self.graph, scope=_scope(filters))
 
     def proxies(
         self,
@@ -272,10 +259,7 @@ class ConflictGraph:
         *,
         as_of: Day = None,
         include_ended: bool = False,
-        conflict: Filter_ = None,
-        country: Filter_ = None,
-        source: Filter_ = None,
-        kind: Filter_ = None,
+        **filters: Unpack[Filters],
     ) -> Result[Proxy]:
         """Proxy conflicts: A backs B, B fights C (``kg report proxies``)."""
         return reports.proxies(
@@ -283,7 +267,7 @@ class ConflictGraph:
             actor,
             as_of=_day(as_of),
             include_ended=include_ended,
-            scope=_scope(conflict, country, source, kind),
+            scope=_scope(filters),
         )
 
     def aliases(self) -> Result[Alias]:
@@ -299,10 +283,7 @@ class ConflictGraph:
         *,
         as_of: Day = None,
         include_ended: bool = False,
-        conflict: Filter_ = None,
-        country: Filter_ = None,
-        source: Filter_ = None,
-        kind: Filter_ = None,
+        **filters: Unpack[Filters],
     ) -> Metrics:
         """Influence, brokerage, camps and balance of the actor network (``kg metrics``),
         of the relations the date and filters select; ``.tables()`` gives each as rows."""
@@ -312,7 +293,7 @@ class ConflictGraph:
             self.graph,
             as_of=_day(as_of),
             include_ended=include_ended,
-            scope=_scope(conflict, country, source, kind),
+            scope=_scope(filters),
         )
 
     def network(
@@ -320,10 +301,7 @@ class ConflictGraph:
         *,
         as_of: Day = None,
         include_ended: bool = False,
-        conflict: Filter_ = None,
-        country: Filter_ = None,
-        source: Filter_ = None,
-        kind: Filter_ = None,
+        **filters: Unpack[Filters],
     ) -> nx.MultiDiGraph:
         """The actor network as a NetworkX multigraph (what ``kg metrics`` measures), of
         the relations the date and filters select."""
@@ -333,7 +311,7 @@ class ConflictGraph:
             self.graph,
             as_of=_day(as_of),
             include_ended=include_ended,
-            scope=_scope(conflict, country, source, kind),
+            scope=_scope(filters),
         )
 
     def stats(self) -> Stats:

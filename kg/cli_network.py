@@ -48,7 +48,7 @@ def metrics_command(
         kg metrics --conflict Syria --as-of 2016 --store kg-store
     """
     from kg import metrics
-    from kg.selection import LeftOut, scoped
+    from kg.selection import LeftOut, notes_of, scoped
 
     kg = source.open()
     chosen = scoped(kg, scope)
@@ -56,10 +56,12 @@ def metrics_command(
     found = metrics.measure(
         kg, as_of=as_day(as_of), include_ended=include_ended, scope=chosen, left=left
     )
-    said = [f"as of {as_of}" if as_of is not None and ".." not in str(as_of) else ""]
-    said += [f"during {as_of}" if as_of is not None and ".." in str(as_of) else ""]
-    said += [chosen.describe() if chosen is not None else "", left.note() or ""]
-    said = [note for note in said if note]
+    said = []
+    if as_of is not None:
+        said.append(f"{'during' if '..' in str(as_of) else 'as of'} {as_of}")
+    if chosen is not None:
+        said.append(chosen.describe())
+    said.extend(notes_of(left))
     if fmt in ("table", "markdown"):
         found.notes.extend(said)
     click.echo(found.render(fmt, top=top), nl=False)

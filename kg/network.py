@@ -45,7 +45,8 @@ def project(
     such as "backs"), ``claim_class``, ``directed``, ``sign``, ``start``, ``end`` (ISO dates
     at their precision, or None), ``status``, ``standing``, ``sources`` (how many) and
     ``documents``, ``quotes``, ``support`` (kinds of support) and ``against`` (the enemies
-    the backing was against), lists.
+    the backing was against), lists; ``open_at_coverage_end`` when the end is the last year
+    its dataset covers, where it was still recorded.
     """
     kinds = Vocabulary.of(kg).edge_kinds
     graph = nx.MultiDiGraph()
@@ -79,6 +80,7 @@ def project(
             status=c.status,
             standing=relation.standing.value,
             standing_text=relation.standing_text,
+            open_at_coverage_end=relation.open_at_coverage_end,
             sources=len(relation.claims),
             documents=[s.document for s in relation.sources],
             quotes=[s.quote or "" for s in relation.sources],
@@ -109,6 +111,7 @@ def project(
             status="structural",
             standing="current",
             standing_text="current",
+            open_at_coverage_end=False,
             sources=0,
             documents=[],
             quotes=[],

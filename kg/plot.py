@@ -801,6 +801,8 @@ def page_data(
                 "end": data.get("end"),
                 "start_day": data.get("start_day"),
                 "end_day": data.get("end_day"),
+                # still recorded where its dataset stops: the page's date does not end it
+                "open": bool(data.get("open_at_coverage_end")),
                 "support": list(data.get("support") or []),
                 "against": list(data.get("against") or []),
                 "sources": sources,

@@ -370,3 +370,46 @@ def test_the_search_box_finds_an_actor_and_highlights_it_and_its_ties(
     cleared = out["cleared"]
     assert cleared["searching"] is False and cleared["match"] == [] and cleared["result"] == ""
     assert float(cleared["faded"]) == 1.0
+
+
+# --- a relation still recorded where its dataset stops -------------------------------------
+
+COVERAGE = r"""
+(function () {
+  const out = {};
+  const day = document.getElementById("as-of");
+  const visible = () => [...document.querySelectorAll(".edge:not(.hidden)")]
+    .map((g) => g.dataset.kind + " " + g.dataset.source).sort();
+  out.max = day.max;
+  day.value = "2019-06-01";
+  day.dispatchEvent(new Event("input"));
+  out.in2019 = visible();
+  const result = document.createElement("pre");
+  result.id = "harness-result";
+  result.textContent = JSON.stringify(out);
+  document.body.appendChild(result);
+})();
+"""
+
+
+def test_a_relation_open_at_the_end_of_coverage_stays_on_the_page_after_it(
+    chromium: str, tmp_path: Path
+) -> None:
+    """Alpha and Gamma allied until 2017, the last year their dataset covers (open at its
+    end); Gamma's backing of Beta ended in 2017. As of 2019 the alliance is still drawn
+    (the reports say "not known after 2017"), the backing is not."""
+    network = hand_network()
+    for _u, _v, data in network.edges(data=True):
+        if data["kind"] == "allied with":
+            data.update(end="2017", end_day="2017-12-31", open_at_coverage_end=True)
+        if data["kind"] == "backs" and data.get("support"):
+            data.update(end="2017", end_day="2017-12-31")
+    target = tmp_path / "coverage.html"
+    page = plot.html_page(network, camps_of(network))
+    target.write_text(with_harness(page, COVERAGE), encoding="utf-8")
+    seen = visit(chromium, target)
+    assert seen.console == []
+    out = harness_result(seen)
+    assert out["max"] == ""  # the date may go past the coverage
+    assert "allied with ck:alpha" in out["in2019"]
+    assert "backs ck:gamma" not in out["in2019"]

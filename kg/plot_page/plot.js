@@ -381,14 +381,19 @@
   }
   const dateInput = document.getElementById("as-of");
   const days = edges.flatMap((e) => [e.start_day, e.end_day]).filter(Boolean).sort();
-  if (days.length) { dateInput.min = days[0]; dateInput.max = days[days.length - 1]; }
+  if (days.length) {
+    dateInput.min = days[0];
+    // a relation still recorded where its dataset stops has no last day to stop at
+    if (!edges.some((e) => e.open)) dateInput.max = days[days.length - 1];
+  }
   const filter = () => {
     const day = dateInput.value;
     let shown = 0;
     const busy = new Set();
     for (const e of edges) {
       const visible = enabled.has(e.kind) &&
-        (!day || ((!e.start_day || e.start_day <= day) && (!e.end_day || e.end_day >= day)));
+        (!day || ((!e.start_day || e.start_day <= day) &&
+                  (!e.end_day || e.open || e.end_day >= day)));
       e.group.classList.toggle("hidden", !visible);
       if (visible) { shown++; busy.add(e.from); busy.add(e.to); }
     }

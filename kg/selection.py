@@ -334,8 +334,17 @@ class LeftOut:
             self.reasons[reason] |= keys
 
     def counts(self) -> dict[str, int]:
-        """How many relations were left out for each reason, in the order of REASONS."""
-        return {r: len(self.reasons[r]) for r in REASONS if self.reasons.get(r)}
+        """How many relations were left out for each reason, in the order of REASONS; a
+        relation left out for several (one source's claim outside --source, another's
+        outside --kind) counts for the first."""
+        counted: set[tuple[str, ...]] = set()
+        found = {}
+        for reason in REASONS:
+            keys = self.reasons.get(reason, set()) - counted
+            if keys:
+                found[reason] = len(keys)
+                counted |= keys
+        return found
 
     def note(self, *, include: str = "--include-ended lists them") -> str | None:
         """``3,399 relations left out: 3,390 ended (--include-ended lists them), 9 denied
@@ -343,7 +352,7 @@ class LeftOut:
         counts = self.counts()
         if not counts:
             return None
-        total = len(set().union(*(self.reasons[r] for r in counts)))
+        total = sum(counts.values())
         parts = [f"{n:,} " + REASONS[r].format(include=include) for r, n in counts.items()]
         word = "relation" if total == 1 else "relations"
         return f"{total:,} {word} left out: " + ", ".join(parts)

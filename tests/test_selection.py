@@ -307,9 +307,7 @@ def test_agreements_take_conflict_country_and_source(esd: Path) -> None:
     every, _ = rows(esd, "agreements")
     one, err = rows(esd, "agreements", "--source", "article-004")
     assert 0 < len(one) < len(every) and "source article-004" in err
-    assert all(
-        any(s["document"].endswith("article-004") for s in r["sources"]) for r in one
-    )
+    assert all(any(s["document"].endswith("article-004") for s in r["sources"]) for r in one)
     # the Astana agreements name no UCDP conflict
     none, _ = rows(esd, "agreements", "--conflict", "299")
     assert none == []
@@ -325,3 +323,26 @@ def test_the_library_network_and_metrics_take_the_filters(esd: Path) -> None:
         camps = graph.metrics(as_of="2016", conflict="Syria").camps
         government = next(c for c in camps if CK + "syrian-government" in c.actors)
         assert CK + "russia" in government.actors
+
+
+def test_a_relation_left_out_for_two_reasons_counts_once(esd: Path) -> None:
+    # Turkey's backing of the insurgents: article-004's claim is outside --source, and
+    # article-000's gives no troops (--kind): one relation, counted under --source alone.
+    result = run(
+        esd,
+        "report",
+        "backers",
+        "--of",
+        "Syrian armed opposition",
+        "--source",
+        "article-000",
+        "--kind",
+        "troops",
+        "--as-of",
+        "2017-09",
+    )
+    assert result.exit_code == 0, result.output
+    note = next(line for line in result.stdout.splitlines() if "left out" in line)
+    total = int(note.strip("(").split(" relation")[0].replace(",", ""))
+    parts = [int(p.split()[0].replace(",", "")) for p in note.split(": ", 1)[1].split(", ")]
+    assert sum(parts) == total, note

@@ -729,6 +729,8 @@ def actor_profile(
         statement = f"{c.subject_label} {c.direct_label} {c.object_label}"
         if c.office:
             statement += f" ({c.office})"
+        if c.against:  # two rows of one pair may differ in the opponent alone
+            statement += " against " + ", ".join(c.against)
         rows.append(
             ActorRelation(
                 direction="out" if out else "in",

@@ -346,3 +346,13 @@ def test_a_relation_left_out_for_two_reasons_counts_once(esd: Path) -> None:
     total = int(note.strip("(").split(" relation")[0].replace(",", ""))
     parts = [int(p.split()[0].replace(",", "")) for p in note.split(": ", 1)[1].split(", ")]
     assert sum(parts) == total, note
+
+
+def test_an_actors_profile_says_against_whom(esd: Path) -> None:
+    result = run(esd, "report", "actor", "Russia", "--as-of", "2016", "--format", "json")
+    assert result.exit_code == 0, result.output
+    statements = {r["statement"] for r in json.loads(result.stdout)["relations"]}
+    assert {
+        "Russia backs Syrian government against Syrian armed opposition",
+        "Russia backs Syrian government against Islamic State",
+    } <= statements

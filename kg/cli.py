@@ -374,7 +374,7 @@ def export_command(
             size = network_export_to_file(kg, output_path, fmt, mixed=not all_directed, **selection)
             click.echo(f"wrote {output_path} ({fmt}, {size} bytes)", err=True)
         for note in notes_of(left):
-            click.echo(note, err=True)
+            click.echo(f"({note})", err=True)
         return
     options = {"include_ontology": include_ontology, "include_derived": not no_derived}
     if output_path is None:

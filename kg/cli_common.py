@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -350,11 +349,6 @@ def as_of_options(command: F) -> F:
         "one recorded until its dataset's last year, 'not known after' that year.",
     )(decorated)
     return cast(F, decorated)
-
-
-def as_day(value: Any) -> Any:
-    """The date asked: a kg.periods.When passes as it is; a click DateTime gives its day."""
-    return value.date() if isinstance(value, datetime) else value
 
 
 def scope_options(command: F) -> F:

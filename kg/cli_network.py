@@ -11,7 +11,6 @@ import click
 from kg.cli_common import (
     REPORT_FORMATS,
     GraphSource,
-    as_day,
     as_of_options,
     data_options,
     format_option,
@@ -48,24 +47,18 @@ def metrics_command(
         kg metrics --conflict Syria --as-of 2016 --store kg-store
     """
     from kg import metrics
-    from kg.selection import LeftOut, notes_of, scoped
+    from kg.reports import selection_notes
+    from kg.selection import LeftOut, scoped
 
     kg = source.open()
     chosen = scoped(kg, scope)
     left = LeftOut()
-    found = metrics.measure(
-        kg, as_of=as_day(as_of), include_ended=include_ended, scope=chosen, left=left
-    )
-    said = []
-    if as_of is not None:
-        said.append(f"{'during' if '..' in str(as_of) else 'as of'} {as_of}")
-    if chosen is not None:
-        said.append(chosen.describe())
-    said.extend(notes_of(left))
+    found = metrics.measure(kg, as_of=as_of, include_ended=include_ended, scope=chosen, left=left)
+    said = selection_notes(as_of, [], left, chosen)
     if fmt in ("table", "markdown"):
         found.notes.extend(said)
     click.echo(found.render(fmt, top=top), nl=False)
-    if fmt not in ("table", "markdown"):
+    if fmt not in ("table", "markdown"):  # JSON and CSV stay pure
         for note in said:
             click.echo(f"({note})", err=True)
 
@@ -148,7 +141,7 @@ def plot_command(
     picture = plot.plot_to_file(
         source.open(),
         output_path,
-        as_of=as_day(as_of),
+        as_of=as_of,
         include_ended=include_ended,
         scope=scope,
         left=left,

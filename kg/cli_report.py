@@ -11,7 +11,6 @@ from kg.cli_common import (
     REPORT_FORMATS,
     GraphSource,
     KGGroup,
-    as_day,
     as_of_options,
     data_options,
     format_option,
@@ -80,7 +79,7 @@ def backers_command(
             kg,
             of=of,
             by=by,
-            as_of=as_day(as_of),
+            as_of=as_of,
             include_ended=include_ended,
             indirect=indirect,
             max_hops=max_hops,
@@ -111,7 +110,7 @@ def allies_command(
     """
     kg = source.open()
     show_report(
-        reports.allies(kg, actor, as_of=as_day(as_of), include_ended=include_ended, scope=scope),
+        reports.allies(kg, actor, as_of=as_of, include_ended=include_ended, scope=scope),
         fmt,
     )
 
@@ -136,9 +135,7 @@ def adversaries_command(
     """
     kg = source.open()
     show_report(
-        reports.adversaries(
-            kg, actor, as_of=as_day(as_of), include_ended=include_ended, scope=scope
-        ),
+        reports.adversaries(kg, actor, as_of=as_of, include_ended=include_ended, scope=scope),
         fmt,
     )
 
@@ -157,7 +154,7 @@ def mediators_command(
     """
     kg = source.open()
     show_report(
-        reports.mediators(kg, process=process, as_of=as_day(as_of), include_ended=include_ended),
+        reports.mediators(kg, process=process, as_of=as_of, include_ended=include_ended),
         fmt,
     )
 
@@ -200,7 +197,7 @@ def actor_command(
     profile = reports.actor_profile(
         kg,
         actor,
-        as_of=as_day(as_of),
+        as_of=as_of,
         include_ended=include_ended or as_of is None,
         scope=scope,
     )
@@ -253,7 +250,7 @@ def proxies_command(
     """
     kg = source.open()
     show_report(
-        reports.proxies(kg, actor, as_of=as_day(as_of), include_ended=include_ended, scope=scope),
+        reports.proxies(kg, actor, as_of=as_of, include_ended=include_ended, scope=scope),
         fmt,
     )
 

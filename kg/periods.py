@@ -219,9 +219,9 @@ class When:
             raise BadValue(f"{text!r} is not a date YYYY, YYYY-MM or YYYY-MM-DD") from None
 
     @property
-    def is_day(self) -> bool:
-        """Whether the period is a single day."""
-        return self.first == self.last
+    def phrase(self) -> str:
+        """How a note says it: ``as of 2016``, ``as of 2017-09-01``, ``during 2011..2014``."""
+        return f"during {self.text}" if ".." in self.text else f"as of {self.text}"
 
     def __str__(self) -> str:
         return self.text
@@ -271,9 +271,7 @@ def standing(
     if end is not None:
         if end.last < when.first:
             return Standing.ENDED
-        if end.first < when.first or (
-            when.is_day and end.first <= when.first and end.precision is not Precision.DAY
-        ):
+        if end.first < when.first:
             return Standing.MAY_HAVE_ENDED
     elif ended:
         if source_date is None or source_date <= when.first:

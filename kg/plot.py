@@ -1053,7 +1053,7 @@ def plot_to_file(
     when = as_when(as_of)
     if when is not None:
         # a year, a month or a day as it was given; a period of --during
-        note = f"during {when.text}" if ".." in when.text else f"as of {when.text}"
+        note = when.phrase
     elif include_ended:
         note = "every relation, ended ones too"
     else:

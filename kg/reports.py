@@ -67,7 +67,7 @@ AS_OF_RULE = (
 )
 
 
-def _as_of_notes(
+def selection_notes(
     as_of: When | date | str | None,
     rows: Sequence[Any],
     left: LeftOut | None = None,
@@ -78,7 +78,7 @@ def _as_of_notes(
     when = as_when(as_of)
     notes = []
     if when is not None:
-        notes.append(f"during {when}" if ".." in when.text else f"as of {when}")
+        notes.append(when.phrase)
     if scope is not None:
         notes.append(scope.describe())
     if when is not None and any(
@@ -160,7 +160,7 @@ def backers(
         )
         found = [[[r]] for r in direct]
     rows = [_backing_row(chain) for chain in found]
-    notes = _as_of_notes(as_of, rows, left, chosen)
+    notes = selection_notes(as_of, rows, left, chosen)
     notes.extend(_opponent_note(rows))
     if indirect:
         return Result(tuple(rows), Backing.CHAIN_COLUMNS, Backing.CHAIN_TABLE, tuple(notes))
@@ -444,7 +444,7 @@ def allies(
         )
         for c, r in pairs
     ]
-    return Result.of(rows, Alliance, _as_of_notes(as_of, rows, left, chosen))
+    return Result.of(rows, Alliance, selection_notes(as_of, rows, left, chosen))
 
 
 def adversaries(
@@ -467,7 +467,7 @@ def adversaries(
         )
         for c, r in pairs
     ]
-    return Result.of(rows, Opposition, _as_of_notes(as_of, rows, left, chosen))
+    return Result.of(rows, Opposition, selection_notes(as_of, rows, left, chosen))
 
 
 # --- mediators, guarantors and hosts ------------------------------------------------------
@@ -547,7 +547,7 @@ def mediators(
             )
         )
     rows.sort(key=lambda r: (r.process_label, order[r.role], r.actor_label))
-    notes = _as_of_notes(as_of, [])
+    notes = selection_notes(as_of, [])
     gone = len(ended_roles - set(groups))
     if gone:
         word = "role" if gone == 1 else "roles"
@@ -759,7 +759,7 @@ def actor_profile(
         names=tuple(names),
         links=tuple(sorted(links)),
         offices=Result.of(office_rows, Office),
-        relations=Result.of(rows, ActorRelation, _as_of_notes(as_of, rows, left, chosen)),
+        relations=Result.of(rows, ActorRelation, selection_notes(as_of, rows, left, chosen)),
     )
 
 
@@ -1155,4 +1155,4 @@ def proxies(
             r.proxy_label.casefold(),
         )
     )
-    return Result.of(rows, Proxy, _as_of_notes(as_of, rows, left, chosen))
+    return Result.of(rows, Proxy, selection_notes(as_of, rows, left, chosen))

@@ -196,27 +196,25 @@ def _conflicts(kg: KnowledgeGraph, text: str) -> dict[str, str]:
     location, which names every conflict called "LOCATION: ..." (UCDP's names: "Syria"
     gives "Syria: Government", "Syria: Islamic State", ...)."""
     rows = [
-        (str(r["conflict"]), str(r["label"] or compact(str(r["conflict"]))), r["id"], r["location"])
+        (str(r["conflict"]), str(r["label"] or compact(str(r["conflict"]))), r["id"])
         for r in kg.select("conflicts").rows
     ]
     wanted = text.strip()
     if re.fullmatch(r"\d+", wanted):
-        found = {c: label for c, label, cid, _loc in rows if cid is not None and str(cid) == wanted}
+        found = {c: label for c, label, cid in rows if cid is not None and str(cid) == wanted}
     else:
         key = normalise(wanted)
-        found = {c: label for c, label, _cid, _loc in rows if normalise(label) == key}
+        found = {c: label for c, label, _cid in rows if normalise(label) == key}
         if not found:
             found = {
                 c: label
-                for c, label, _cid, _loc in rows
-                if normalise(label.split(":", 1)[0]) == key and ":" in label
+                for c, label, _cid in rows
+                if ":" in label and normalise(label.split(":", 1)[0]) == key
             }
         if not found:
-            found = {
-                c: label for c, label, _cid, _loc in rows if c == wanted or compact(c) == wanted
-            }
+            found = {c: label for c, label, _cid in rows if wanted in (c, compact(c))}
     if not found:
-        raise UnknownName(_unknown("conflict", text, sorted({label for _c, label, _i, _l in rows})))
+        raise UnknownName(_unknown("conflict", text, sorted({label for _c, label, _i in rows})))
     return found
 
 
@@ -302,7 +300,7 @@ def _unknown(what: str, text: str, names: Sequence[str]) -> str:
 
 #: Why a relation is left out, and what shows it.
 REASONS = {
-    "ended": "ended ({include})",
+    "ended": "ended (--include-ended lists them)",
     "not started": "not yet begun",
     "denied": "denied (kg report disputed)",
     "--conflict": "in other conflicts or none (--conflict)",
@@ -346,19 +344,19 @@ class LeftOut:
                 counted |= keys
         return found
 
-    def note(self, *, include: str = "--include-ended lists them") -> str | None:
+    def note(self) -> str | None:
         """``3,399 relations left out: 3,390 ended (--include-ended lists them), 9 denied
         (kg report disputed)``; None when nothing was."""
         counts = self.counts()
         if not counts:
             return None
         total = sum(counts.values())
-        parts = [f"{n:,} " + REASONS[r].format(include=include) for r, n in counts.items()]
+        parts = [f"{n:,} {REASONS[r]}" for r, n in counts.items()]
         word = "relation" if total == 1 else "relations"
         return f"{total:,} {word} left out: " + ", ".join(parts)
 
 
-def notes_of(left: LeftOut, **options: str) -> list[str]:
+def notes_of(left: LeftOut) -> list[str]:
     """The left-out note of ``left`` as a list (empty when nothing was left out)."""
-    note = left.note(**options)
+    note = left.note()
     return [note] if note else []

@@ -356,3 +356,21 @@ def test_an_actors_profile_says_against_whom(esd: Path) -> None:
         "Russia backs Syrian government against Syrian armed opposition",
         "Russia backs Syrian government against Islamic State",
     } <= statements
+
+
+def test_the_first_day_of_an_end_month_is_still_within_the_relation() -> None:
+    """Ended "in July 2017": its last day lies somewhere in July, so on 1 July it held
+    for certain; from the 2nd it may have ended; in August it has."""
+    july = TimePoint(date(2017, 7, 1), Precision.MONTH)
+    args = {"ended": False, "source_date": None}
+    at = {
+        day: standing(None, july, as_of=date(2017, 7, day) if day else date(2017, 8, 1), **args)
+        for day in (1, 2, 31, 0)
+    }
+    assert at == {
+        1: Standing.CURRENT,
+        2: Standing.MAY_HAVE_ENDED,
+        31: Standing.MAY_HAVE_ENDED,
+        0: Standing.ENDED,
+    }
+    assert standing(None, july, as_of=When.parse("2017-07"), **args) is Standing.CURRENT

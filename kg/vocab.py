@@ -138,5 +138,14 @@ class CKG(DefinedNamespace):
     decisionAbout: URIRef  # one of the two actors decided on
     verdict: URIRef  # owl:sameAs or owl:differentFrom
     reviewedBy: URIRef  # who decided
+    # extraction from text and its review (ontology/extraction.ttl)
+    quoteStart: URIRef  # offset of a quote's first character in its source's text
+    quoteEnd: URIRef  # offset just after a quote's last character
+    foundBy: URIRef  # the rule of kg extract that proposed a claim or an actor
+    confidence: URIRef  # how sure that rule is, 0..1
+    candidateKey: URIRef  # fingerprint of a proposed claim: class, actors by role, sentence
+    proposedActor: URIRef  # true on an actor kg extract proposed
+    reviewedAt: URIRef  # when a proposed claim was accepted or rejected
+    Rejection: URIRef  # a person's rejection of a proposed claim
     movedClaim: URIRef  # a claim a merge moved to the actor merged into
     formerType: URIRef  # a class the merged actor had before the merge

@@ -46,6 +46,13 @@ SCORED = (
 )
 
 
+#: Roles whose value is talks or an agreement, not an actor. They are not compared by name:
+#: an extractor names the talks of an article its own way ("talks reported in ..."), and
+#: what is scored is the actor's role in them. A claim without them still does not match
+#: one with them.
+UNNAMED = frozenset({"talks", "agreement"})
+
+
 @dataclass(frozen=True)
 class Found:
     """One claim of a file: its class, its actors by role, its status."""
@@ -145,8 +152,13 @@ def claims_of(graph: Graph, roles: dict[str, tuple[URIRef, URIRef]]) -> list[Fou
                 given = []
                 for role in (from_role, to_role):
                     value = graph.value(claim, role)
-                    if isinstance(value, URIRef):
-                        given.append((str(role).rsplit("#", 1)[-1], _names(graph, value)))
+                    name = str(role).rsplit("#", 1)[-1]
+                    if name in UNNAMED:
+                        # the talks or agreement is not compared by name (see UNNAMED)
+                        if value is not None:
+                            given.append((name, frozenset({name})))
+                    elif isinstance(value, URIRef):
+                        given.append((name, _names(graph, value)))
             found.append(
                 Found(
                     str(claim),

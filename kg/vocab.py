@@ -40,6 +40,7 @@ class CKG(DefinedNamespace):
     MediationClaim: URIRef  # a source says an actor mediates talks
     GuaranteeClaim: URIRef  # a source says an actor guarantees an agreement
     HostingClaim: URIRef  # a source says an actor hosts talks
+    Talks: URIRef  # a peace process, a round of talks or a meeting
     PeaceProcess: URIRef  # a series of rounds of talks under one name
     Event: URIRef  # something that happened: talks, a meeting, a battle
     Agreement: URIRef  # a ceasefire, a de-escalation agreement, an initiative
@@ -73,6 +74,7 @@ class CKG(DefinedNamespace):
     against: URIRef  # the opponent the support is given against
     via: URIRef  # the agency the support goes through
     supportKind: URIRef  # what the support consists of
+    office: URIRef  # the office an office claim says a person holds
     startPrecision: URIRef  # day, month or year
     endPrecision: URIRef  # day, month or year
     accordingTo: URIRef  # whom the source attributes the statement to
@@ -133,6 +135,7 @@ class CKG(DefinedNamespace):
     # one actor across sources (ontology/matching.ttl)
     State: URIRef  # a sovereign state
     governmentOf: URIRef  # the state a government governs
+    partOf: URIRef  # an agency or delegation is part of a state or organisation
     ucdpGovernmentId: URIRef  # UCDP actor id of a state's government
     MatchDecision: URIRef  # a person's review of two actors that may be one
     decisionAbout: URIRef  # one of the two actors decided on

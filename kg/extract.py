@@ -1,0 +1,1120 @@
+"""`kg extract` (issue 17): candidate claims from a news article's text, in the data's own
+model, for a person to review (`kg review`).
+
+Rules on tokens, no statistical model: each sentence's actors are found by
+kg.extract_text (names the graph knows, capitals and demonyms, proper names it does not
+know), then words that signal a relation ("backs", "fought", "mediated", "hosted",
+"President", "envoy") take the actors nearest before and after them, or the actors after
+"between", or a group of actors joined by "and" (one claim each). The sentence gives the
+status (an accusation is alleged; a denial alone is denied; "former", "ended", "withdrew"
+end a relation) and its dates (kg.text_dates, read against the article's date). Each claim
+keeps its sentence verbatim with its offsets, the rule that found it and a confidence.
+
+The rules are general English patterns of news on conflicts, not tuned to single
+sentences; bench/eval_extract.py measures them on gold articles (BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from rdflib import XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from kg.extract_text import (
+    Gazetteer,
+    Known,
+    Mention,
+    Sentence,
+    Token,
+    capitalised_elsewhere,
+    fold_words,
+    mentions,
+    sentences,
+)
+from kg.names import normalise
+from kg.periods import Precision, TimePoint
+from kg.text_dates import dates_in
+from kg.vocab import CKG, ID
+
+TIME = Namespace("http://www.w3.org/2006/time#")
+_PRECISION = {
+    Precision.DAY: TIME.unitDay,
+    Precision.MONTH: TIME.unitMonth,
+    Precision.YEAR: TIME.unitYear,
+}
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article to read: its text and what the user said about it."""
+
+    text: str
+    name: str  # the file it came from, for messages
+    day: date | None = None
+    title: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+
+    @property
+    def iri(self) -> URIRef:
+        digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:12]
+        return ID[f"article-{digest}"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An actor of a claim: one the graph knows (``iri``), or one proposed from the text."""
+
+    iri: str
+    label: str
+    proposed: bool = False
+    type: str = "Actor"
+    names: tuple[str, ...] = ()
+    government_of: str | None = None
+    part_of: str | None = None
+
+
+@dataclass
+class Candidate:
+    kind: str  # local name of the claim class
+    roles: list[tuple[str, Actor]]  # role property local name, actor
+    sentence: Sentence
+    rule: str
+    confidence: float
+    status: str = "Asserted"
+    support: set[str] = field(default_factory=set)
+    office: str | None = None
+    start: TimePoint | None = None
+    end: TimePoint | None = None
+    talks: str | None = None  # "talks" or "agreement": the article's node in that role
+
+    def key(self) -> str:
+        roles = "|".join(f"{r}={a.iri}" for r, a in sorted(self.roles, key=_role_key))
+        text = f"{self.kind}|{roles}|{self.talks or ''}|{self.sentence.text}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _role_key(pair: tuple[str, Actor]) -> tuple[str, str]:
+    return pair[0], pair[1].iri
+
+
+@dataclass
+class Extraction:
+    """What `kg extract` found in some articles."""
+
+    graph: Graph
+    claims: int = 0
+    proposed: int = 0
+    sentences: int = 0
+    skipped_rejected: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------
+# The words that signal a relation
+
+_SUPPORT_VERBS = frozenset(
+    """back backs backed backing support supports supported supporting sponsor sponsors
+    sponsored sponsoring arm arms armed arming fund funds funded funding finance finances
+    financed financing bankroll bankrolls bankrolled train trains trained training equip
+    equips equipped equipping supply supplies supplied supplying provide provides provided
+    providing send sends sent sending deploy deploys deployed deploying""".split()
+)
+_SUPPORT_HYPHEN = re.compile(r"^(.+)-(backed|supported|sponsored|armed|funded|trained)$", re.I)
+_THIRD_HYPHEN = re.compile(r"^(.+)-(brokered|mediated|facilitated|hosted|led)$", re.I)
+_ALLIANCE = frozenset("ally allies allied alliance partner partners partnered".split())
+_OPPOSITION = frozenset(
+    """fight fights fought fighting battle battles battled battling clash clashes clashed
+    clashing attack attacks attacked attacking war offensive struck bombed bombing raid
+    raided ambushed besieged shelled shelling insurgency rebellion""".split()
+)
+_MEDIATION = frozenset(
+    """mediate mediates mediated mediating mediation mediator mediators broker brokers
+    brokered brokering facilitate facilitates facilitated facilitating facilitator""".split()
+)
+_HOSTING = frozenset("host hosts hosted hosting convened convene convenes".split())
+_PARTICIPATION = frozenset(
+    "attend attends attended attending participated participate participating delegation "
+    "delegations".split()
+)
+_SIGNING = frozenset("sign signs signed signing signatory signatories".split())
+_GUARANTEE = frozenset("guarantor guarantors guarantee guarantees guaranteed".split())
+_TALKS_WORDS = frozenset(
+    "talks negotiations conference summit meeting meetings consultations dialogue".split()
+)
+_AGREEMENT_WORDS = frozenset("agreement deal ceasefire truce accord accords pact".split())
+
+_SUPPORT_KINDS: list[tuple[frozenset[str], str]] = [
+    (
+        frozenset(
+            "weapons arms missiles missile drones drone rockets munitions ammunition "
+            "weaponry armed arming".split()
+        ),
+        "WeaponsSupport",
+    ),
+    (
+        frozenset(
+            "troops soldiers fighters mercenaries deployed deploy deploys deploying "
+            "airstrikes strikes".split()
+        ),
+        "TroopsSupport",
+    ),
+    (
+        frozenset("funding money funds fund funded finance financed financing cash".split()),
+        "FundingSupport",
+    ),
+    (frozenset("train trains trained training instructors".split()), "TrainingSupport"),
+    (frozenset(["intelligence"]), "IntelligenceSupport"),
+    (
+        frozenset("refuelling refueling logistics fuel materiel equipment vehicles".split()),
+        "MaterielSupport",
+    ),
+]
+
+_ALLEGED = frozenset(
+    "accuse accuses accused accusing accusation accusations allegedly alleged alleges "
+    "allege reportedly suspected".split()
+)
+_DENIED = frozenset("deny denies denied denying denial denials".split())
+_ENDED = frozenset(
+    "ended ending withdrew withdrawn withdrawal halted stopped ceased former formerly".split()
+)
+_ENDED_PHRASES = (("pulled", "out"), ("no", "longer"), ("broke", "down"), ("left",))
+_START_CUES = frozenset(
+    "began begun begin started start launched intervened erupted since broke".split()
+)
+_END_CUES = frozenset("ended ending left withdrew until stopped halted ceased".split())
+
+#: Offices by the words of a title, longest first.
+_OFFICES: list[tuple[tuple[str, ...], str]] = [
+    (("secretary", "of", "state"), "ForeignMinister"),
+    (("foreign", "minister"), "ForeignMinister"),
+    (("foreign", "secretary"), "ForeignMinister"),
+    (("defence", "minister"), "DefenceMinister"),
+    (("defense", "minister"), "DefenceMinister"),
+    (("defense", "secretary"), "DefenceMinister"),
+    (("prime", "minister"), "Minister"),
+    (("minister",), "Minister"),
+    (("president",), "HeadOfState"),
+    (("king",), "HeadOfState"),
+    (("emir",), "HeadOfState"),
+    (("ambassador",), "Ambassador"),
+    (("adviser",), "Adviser"),
+    (("advisor",), "Adviser"),
+]
+_ENVOY_WORDS = frozenset("envoy envoys representative emissary".split())
+_TITLE_FILLER = frozenset(
+    "former interim acting special the a an 's , de facto self-declared then newly "
+    "elected new deputy vice top chief".split()
+)
+_PERSON_TYPES = frozenset({"Person"})
+
+
+# ----------------------------------------------------------------------------------------
+# Actors of one article
+
+
+class _Resolver:
+    """Turns the mentions of one article into actors, the same actor for the same words."""
+
+    def __init__(self, gazetteer: Gazetteer, governments: dict[str, str]) -> None:
+        self.gazetteer = gazetteer
+        self.governments = governments  # state IRI -> the graph's government of it
+        self.proposed: dict[str, Actor] = {}
+        self.article_governments: set[str] = set()
+        self.persons: dict[str, str] = {}  # a person's last name -> the proposed IRI
+        self.short: dict[str, str] = {}  # an abbreviation in parentheses -> IRI
+
+    def prepare(self, found: Sequence[tuple[Sentence, list[Mention]]]) -> None:
+        """Look at every mention of the article before resolving any (a capital is the
+        government if the article speaks of that government)."""
+        for _sentence, ms in found:
+            for m in ms:
+                if m.how == "government":
+                    self.article_governments.add(m.state or "")
+                if m.how == "new" and m.type == "Person" and len(m.text.split()) > 1:
+                    last = m.text.split()[-1]
+                    self.persons.setdefault(normalise(last), normalise(m.text))
+
+    def actor(self, m: Mention, sentence: Sentence) -> Actor | None:
+        if m.how == "name":
+            known = sorted(m.known, key=_known_order)[0]
+            return Actor(known.iri, known.label, type=known.type)
+        if m.how == "capital" and m.state:
+            government = self.governments.get(m.state)
+            if government:
+                return Actor(government, self._label(government))
+            if m.state in self.article_governments:
+                return self._government(m.state, m.text)
+            return Actor(m.state, self._label(m.state), type="State")
+        if m.how == "government" and m.state:
+            government = self.governments.get(m.state)
+            if government:
+                return Actor(government, self._label(government), type="Government")
+            return self._government(m.state, m.text)
+        if m.how == "army" and m.state:
+            demonym = m.text.split()[0]
+            return self._propose(
+                f"{demonym} armed forces", "GovernmentAgency", m.text, part_of=m.state
+            )
+        if m.how == "new":
+            text = m.text
+            key = normalise(text)
+            if key in self.short:
+                return self.proposed.get(self.short[key])
+            if len(text.split()) == 1 and key in self.persons:
+                key = self.persons[key]
+                return self.proposed.get(key) or self._propose(key, "Person", text)
+            return self._propose(text, m.type, text)
+        return None
+
+    def abbreviation(self, m: Mention, sentence: Sentence, actor: Actor) -> None:
+        """ "Rapid Support Forces (RSF)": the RSF later is the same actor."""
+        toks = sentence.tokens
+        if m.last + 3 < len(toks) and toks[m.last + 1].text == "(" and toks[m.last + 3].text == ")":
+            short = toks[m.last + 2].text
+            if short.isupper() and actor.proposed:
+                self.short[normalise(short)] = normalise(actor.label)
+                self.proposed[normalise(actor.label)] = replace(
+                    actor, names=tuple(sorted({*actor.names, short}))
+                )
+
+    def _label(self, iri: str) -> str:
+        for entries in self.gazetteer.names.values():
+            for known in entries:
+                if known.iri == iri:
+                    return known.label
+        return iri.rsplit("/", 1)[-1]
+
+    def _government(self, state: str, text: str) -> Actor:
+        demonym = next(
+            (d for d, states in self.gazetteer.demonyms.items() if states == (state,)), None
+        )
+        label = f"{demonym} government" if demonym else f"government of {self._label(state)}"
+        return self._propose(label, "Government", text, government_of=state)
+
+    def _propose(
+        self,
+        label: str,
+        type_: str,
+        said: str,
+        *,
+        government_of: str | None = None,
+        part_of: str | None = None,
+    ) -> Actor:
+        key = normalise(label)
+        said = re.sub(r"^(?:the|The)\s+", "", said)
+        old = self.proposed.get(key)
+        if old is not None:
+            names = tuple(sorted({*old.names, said} - {old.label}))
+            actor = replace(old, names=names)
+        else:
+            slug = re.sub(r"[^a-z0-9]+", "-", key).strip("-") or "actor"
+            names = tuple(sorted({said} - {label}))
+            actor = Actor(
+                str(ID[slug]),
+                label,
+                proposed=True,
+                type=type_,
+                names=names,
+                government_of=government_of,
+                part_of=part_of,
+            )
+        self.proposed[key] = actor
+        return actor
+
+
+_TYPE_ORDER = [
+    "Person",
+    "Government",
+    "GovernmentAgency",
+    "Delegation",
+    "State",
+    "InternationalOrganisation",
+    "DesignatedTerroristGroup",
+    "RebelGroup",
+    "Militia",
+    "ArmedGroup",
+    "MediaOutlet",
+    "ResearchOrganisation",
+]
+
+
+def _known_order(known: Known) -> tuple[int, str]:
+    rank = _TYPE_ORDER.index(known.type) if known.type in _TYPE_ORDER else len(_TYPE_ORDER)
+    return rank, known.iri
+
+
+# ----------------------------------------------------------------------------------------
+# Rules on one sentence
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """An actor mention of the sentence with the actor it stands for."""
+
+    mention: Mention
+    actor: Actor
+
+    @property
+    def first(self) -> int:
+        return self.mention.first
+
+    @property
+    def last(self) -> int:
+        return self.mention.last
+
+
+_GROUP_GLUE = frozenset({",", "and", "as", "well", "both", "or"})
+
+
+def _before(slots: Sequence[_Slot], at: int, tokens: Sequence[Token]) -> list[_Slot]:
+    """The actor nearest before token ``at``, with the actors joined to it by "and"."""
+    earlier = [s for s in slots if s.last < at]
+    if not earlier:
+        return []
+    group = [earlier[-1]]
+    for s in reversed(earlier[:-1]):
+        gap = [t.lower for t in tokens[s.last + 1 : group[0].first]]
+        if gap and all(w in _GROUP_GLUE for w in gap):
+            group.insert(0, s)
+        else:
+            break
+    return group
+
+
+def _after(
+    slots: Sequence[_Slot], at: int, tokens: Sequence[Token], reach: int = 12
+) -> list[_Slot]:
+    """The actor nearest after token ``at`` (within ``reach`` tokens), with the actors
+    joined to it by "and"."""
+    later = [s for s in slots if s.first > at and s.first - at <= reach]
+    if not later:
+        return []
+    group = [later[0]]
+    for s in [s for s in slots if s.first > later[0].last]:
+        gap = [t.lower for t in tokens[group[-1].last + 1 : s.first]]
+        if gap and all(w in _GROUP_GLUE for w in gap):
+            group.append(s)
+        else:
+            break
+    return group
+
+
+def _inside(slots: Sequence[_Slot], at: int) -> bool:
+    return any(s.first <= at <= s.last for s in slots)
+
+
+def _support_kinds(tokens: Sequence[Token], at: int) -> set[str]:
+    window = {t.lower for t in tokens[max(0, at - 3) : at + 8]}
+    found = {kind for words, kind in _SUPPORT_KINDS if window & words}
+    if "air" in window and ("strikes" in window or "support" in window):
+        found.add("TroopsSupport")
+    return found or {"UnspecifiedSupport"}
+
+
+def _status(tokens: Sequence[Token]) -> str:
+    words = [t.lower for t in tokens]
+    bag = set(words)
+    alleged = (
+        bool(bag & _ALLEGED)
+        or _phrase(words, ("is", "said", "to"))
+        or _phrase(words, ("are", "said", "to"))
+        or _phrase(words, ("they", "say"))
+    )
+    denied = bool(bag & _DENIED)
+    if alleged:
+        return "Alleged"
+    if denied:
+        return "Denied"
+    if bag & _ENDED or any(_phrase(words, p) for p in _ENDED_PHRASES):
+        return "Ended"
+    return "Asserted"
+
+
+def _phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    return any(tuple(words[i : i + n]) == tuple(phrase) for i in range(len(words) - n + 1))
+
+
+class _Sentence:
+    """The rules applied to one sentence."""
+
+    def __init__(self, sentence: Sentence, slots: list[_Slot], day: date | None) -> None:
+        self.sentence = sentence
+        self.tokens = sentence.tokens
+        self.words = [t.lower for t in self.tokens]
+        self.slots = slots
+        self.found: list[Candidate] = []
+        self.status = _status(self.tokens)
+        self.datings = dates_in(sentence.text, day)
+
+    def add(
+        self,
+        kind: str,
+        roles: list[tuple[str, Actor]],
+        rule: str,
+        confidence: float,
+        **extra: object,
+    ) -> None:
+        actors = [a for _r, a in roles]
+        if len({a.iri for a in actors}) < len(actors):
+            return  # an actor in two roles of one claim is a misreading
+        if any(a.proposed for a in actors):
+            confidence -= 0.15
+        candidate = Candidate(kind, roles, self.sentence, rule, round(max(0.1, confidence), 2))
+        for name, value in extra.items():
+            setattr(candidate, name, value)
+        self.found.append(candidate)
+
+    def run(self) -> list[Candidate]:
+        for i, word in enumerate(self.words):
+            if _inside(self.slots, i):
+                self._hyphenated(i)
+                continue
+            if word in _SUPPORT_VERBS:
+                self._support(i)
+            elif word in _ALLIANCE:
+                self._symmetric(i, "AllianceClaim", "alliance")
+            elif word in _OPPOSITION:
+                self._symmetric(i, "OppositionClaim", "opposition")
+            elif word in _MEDIATION:
+                self._third(i, "MediationClaim", "mediator", "talks", "mediation")
+            elif word in _HOSTING:
+                self._third(i, "HostingClaim", "host", "talks", "hosting")
+            elif word in _PARTICIPATION:
+                self._third(i, "ParticipationClaim", "participant", "talks", "participation")
+            elif word in _SIGNING:
+                self._third(i, "SignatoryClaim", "signatory", "agreement", "signing")
+            elif word in _GUARANTEE:
+                self._third(i, "GuaranteeClaim", "guarantor", "agreement", "guarantee")
+            elif word == "between":
+                self._between(i)
+            else:
+                self._hyphenated(i)
+        self._offices()
+        self._hosting_place()
+        return self._dated(self._merged())
+
+    # -- support ---------------------------------------------------------------------
+
+    def _support(self, i: int) -> None:
+        tokens = self.tokens
+        passive = i + 1 < len(tokens) and self.words[i + 1] == "by"
+        if passive:
+            backers = _after(self.slots, i + 1, tokens)
+            recipients = _before(self.slots, i, tokens)[-1:]
+            rule, confidence = f"support: Y {self.words[i]} by X", 0.8
+        else:
+            backers = _before(self.slots, i, tokens)
+            recipients = _after(self.slots, i, tokens)
+            rule, confidence = f"support: X {self.words[i]} Y", 0.8
+            if self.words[i] in {
+                "send",
+                "sends",
+                "sent",
+                "sending",
+                "deploy",
+                "deploys",
+                "deployed",
+                "deploying",
+                "provide",
+                "provides",
+                "provided",
+                "providing",
+                "supply",
+                "supplies",
+                "supplied",
+                "supplying",
+            }:
+                # "sent troops to Y", "supplied drones to Y": the recipient follows "to"
+                to = next(
+                    (
+                        k
+                        for k in range(i + 1, min(i + 10, len(tokens)))
+                        if self.words[k] in {"to", "for", "alongside"}
+                    ),
+                    None,
+                )
+                if to is None:
+                    return
+                recipients = _after(self.slots, to, tokens, reach=4)
+                confidence = 0.7
+        kinds = _support_kinds(tokens, i)
+        for backer in backers:
+            for recipient in recipients:
+                self.add(
+                    "SupportClaim",
+                    [("backer", backer.actor), ("recipient", recipient.actor)],
+                    rule,
+                    confidence,
+                    support=set(kinds),
+                )
+
+    def _hyphenated(self, i: int) -> None:
+        """ "Iran-backed Houthis", "Russian-brokered talks": the prefix is the actor."""
+        token = self.tokens[i]
+        m = _SUPPORT_HYPHEN.match(token.text)
+        if m:
+            backer = self._named(m.group(1))
+            recipients = _after(self.slots, i, self.tokens, reach=3)
+            if backer is not None and recipients:
+                self.add(
+                    "SupportClaim",
+                    [("backer", backer), ("recipient", recipients[0].actor)],
+                    f"support: X-{m.group(2).lower()} Y",
+                    0.8,
+                    support=_support_kinds(self.tokens, i),
+                )
+            return
+        m = _THIRD_HYPHEN.match(token.text)
+        if m and m.group(2).lower() in {"brokered", "mediated", "facilitated"}:
+            mediator = self._named(m.group(1))
+            if mediator is not None:
+                self.add(
+                    "MediationClaim",
+                    [("mediator", mediator)],
+                    "mediation: X-brokered",
+                    0.75,
+                    talks="talks",
+                )
+        elif m and m.group(2).lower() == "hosted":
+            host = self._named(m.group(1))
+            if host is not None:
+                self.add("HostingClaim", [("host", host)], "hosting: X-hosted", 0.75, talks="talks")
+
+    def _named(self, text: str) -> Actor | None:
+        """The actor a hyphen's prefix names: a known name, a capital or a demonym's state."""
+        for slot in self.slots:
+            if normalise(slot.mention.text) == normalise(text):
+                return slot.actor
+        return _RESOLVE.word(text)
+
+    # -- alliance and opposition -------------------------------------------------------
+
+    def _symmetric(self, i: int, kind: str, name: str) -> None:
+        tokens = self.tokens
+        if name == "opposition" and i + 1 < len(tokens) and self.words[i + 1] == "between":
+            return  # "fighting between X and Y": read at "between"
+        before = _before(self.slots, i, tokens)
+        after = _after(self.slots, i, tokens, reach=6)
+        if self.words[i] in {"allies", "partners"} and not after and len(before) >= 2:
+            self._pairs(before, kind, f"{name}: X and Y are {self.words[i]}", 0.75)
+            return
+        if not after and len(before) >= 2:
+            self._pairs(before, kind, f"{name}: X and Y {self.words[i]}", 0.65)
+            return
+        if before and after:
+            for a in before:
+                for b in after:
+                    self.add(
+                        kind,
+                        [("party", a.actor), ("party", b.actor)],
+                        f"{name}: X {self.words[i]} Y",
+                        0.75,
+                    )
+
+    def _pairs(self, group: Sequence[_Slot], kind: str, rule: str, confidence: float) -> None:
+        for x in range(len(group)):
+            for y in range(x + 1, len(group)):
+                self.add(
+                    kind, [("party", group[x].actor), ("party", group[y].actor)], rule, confidence
+                )
+
+    def _between(self, i: int) -> None:
+        """ "war between X and Y", "talks between X and Y", "a ceasefire between X and Y"."""
+        head = next(
+            (
+                w
+                for w in reversed(self.words[max(0, i - 4) : i])
+                if w
+                in _OPPOSITION
+                | _TALKS_WORDS
+                | _AGREEMENT_WORDS
+                | {"conflict", "fighting", "hostilities", "war"}
+            ),
+            None,
+        )
+        group = _after(self.slots, i, self.tokens, reach=3)
+        if head is None or len(group) < 2:
+            return
+        if head in _TALKS_WORDS:
+            for s in group:
+                self.add(
+                    "ParticipationClaim",
+                    [("participant", s.actor)],
+                    "participation: talks between X and Y",
+                    0.7,
+                    talks="talks",
+                )
+        elif head in _AGREEMENT_WORDS:
+            for s in group:
+                self.add(
+                    "SignatoryClaim",
+                    [("signatory", s.actor)],
+                    "signing: agreement between X and Y",
+                    0.6,
+                    talks="agreement",
+                )
+        else:
+            self._pairs(group, "OppositionClaim", f"opposition: {head} between X and Y", 0.8)
+
+    # -- third parties, participants, signatories -----------------------------------
+
+    def _third(self, i: int, kind: str, role: str, node: str, name: str) -> None:
+        tokens = self.tokens
+        word = self.words[i]
+        if i + 1 < len(tokens) and self.words[i + 1] == "by":
+            actors = _after(self.slots, i + 1, tokens)
+            rule = f"{name}: {word} by X"
+        elif (
+            i >= 2
+            and self.words[i - 1] == "the"
+            and i + 1 < len(tokens)
+            and self.words[i + 1] == "of"
+        ):
+            actors = _after(self.slots, i + 1, tokens, reach=3)  # "the mediation of X"
+            rule = f"{name}: the {word} of X"
+        else:
+            actors = _before(self.slots, i, tokens)
+            rule = f"{name}: X {word}"
+            if not actors or i - actors[-1].last > 8:
+                actors = _after(self.slots, i, tokens, reach=3)  # "mediator X"
+                rule = f"{name}: {word} X"
+        for s in actors:
+            self.add(kind, [(role, s.actor)], rule, 0.7, talks=node)
+
+    def _hosting_place(self) -> None:
+        """ "talks in Stockholm": the state of the capital hosts them."""
+        for k, word in enumerate(self.words):
+            if word not in _TALKS_WORDS | {"held", "met"}:
+                continue
+            for j in range(k + 1, min(k + 5, len(self.tokens) - 1)):
+                if self.words[j] not in {"in", "at"}:
+                    continue
+                state = _RESOLVE.capital_at(self.tokens, j + 1)
+                if state is not None:
+                    self.add(
+                        "HostingClaim",
+                        [("host", state)],
+                        "hosting: talks in CAPITAL",
+                        0.55,
+                        talks="talks",
+                    )
+                break
+
+    # -- offices and envoys ------------------------------------------------------------
+
+    def _offices(self) -> None:
+        words = self.words
+        for k in range(len(words)):
+            if _inside([s for s in self.slots if s.mention.how != "new"], k):
+                continue
+            office, size = _office_at(words, k)
+            envoy = words[k] in _ENVOY_WORDS
+            if office is None and not envoy:
+                continue
+            end = k + (size if office else 1)
+            if envoy and k + 2 < len(words) and words[k + 1] in {"for", "to", "on"}:
+                end = k + 3  # "envoy for Yemen"
+            start = k
+            while start > 0 and words[start - 1] in _TITLE_FILLER | {"special", "former"}:
+                start -= 1
+            former = "former" in words[start:end] or "former" in words[max(0, start - 2) : start]
+            person = self._person_after(end) or self._person_before(start)
+            if person is None:
+                continue
+            organisation = self._organisation(start, end)
+            if organisation is None or organisation.iri == person.iri:
+                continue
+            if envoy:
+                self.add(
+                    "EnvoyClaim",
+                    [("envoy", person), ("principal", organisation)],
+                    "envoy: ORG envoy PERSON",
+                    0.8,
+                    status="Ended" if former else "Asserted",
+                )
+            elif office:
+                if (
+                    office == "ForeignMinister"
+                    and words[k] == "secretary"
+                    and organisation.label not in {"United States"}
+                ):
+                    office = "Minister"
+                self.add(
+                    "OfficeClaim",
+                    [("holder", person), ("organisation", organisation)],
+                    f"office: ORG {' '.join(words[k:end])} PERSON",
+                    0.8,
+                    office=office,
+                    status="Ended" if former else "Asserted",
+                )
+
+    def _person_after(self, at: int) -> Actor | None:
+        for s in self.slots:
+            if s.first >= at and s.first - at <= 3 and s.actor.type in _PERSON_TYPES:
+                gap = self.words[at : s.first]
+                if all(w in {",", "the"} or w in _TITLE_FILLER for w in gap):
+                    return s.actor
+            if s.first >= at:
+                break
+        # a person whose title is inside the mention: "President Paul Kagame"
+        for s in self.slots:
+            if (
+                s.mention.title
+                and s.first - len(s.mention.title) <= at <= s.first
+                and s.actor.type in _PERSON_TYPES
+            ):
+                return s.actor
+        return None
+
+    def _person_before(self, at: int) -> Actor | None:
+        earlier = [s for s in self.slots if s.last < at]
+        if not earlier:
+            return None
+        s = earlier[-1]
+        gap = self.words[s.last + 1 : at]
+        if (
+            s.actor.type in _PERSON_TYPES
+            and gap
+            and gap[0] == ","
+            and all(w in {",", "the", "a", "an", "'s"} or w in _TITLE_FILLER for w in gap)
+        ):
+            return s.actor
+        return None
+
+    def _organisation(self, start: int, end: int) -> Actor | None:
+        """The state or organisation of a title: right before it ("Rwandan President",
+        "Mali's interim president", "the UN envoy"), or after "of"/"for" ("envoy for Yemen"
+        is the UN's only when the UN is named)."""
+        words = self.words
+        j = start - 1
+        while j >= 0 and words[j] in {"'s", "the"}:
+            j -= 1
+        if j >= 0:
+            for s in self.slots:
+                if s.last == j and s.actor.type not in _PERSON_TYPES:
+                    return s.actor
+            state = _RESOLVE.word(self.tokens[j].text)
+            if state is not None:
+                return state
+        # the title inside a person's mention: "Rwandan President Paul Kagame" is read above;
+        # "President of Angola" after
+        if end < len(words) and words[end] == "of":
+            for s in self.slots:
+                if s.first == end + 1 and s.actor.type not in _PERSON_TYPES:
+                    return s.actor
+        return None
+
+    # -- merging and dates -------------------------------------------------------------
+
+    def _merged(self) -> list[Candidate]:
+        merged: dict[tuple[str, str, str | None], Candidate] = {}
+        for c in self.found:
+            roles = tuple(sorted((r, a.iri) for r, a in c.roles))
+            key = (c.kind, repr(roles), c.office)
+            old = merged.get(key)
+            if old is None:
+                merged[key] = c
+            else:
+                old.support |= c.support
+                if len(old.support) > 1:
+                    old.support.discard("UnspecifiedSupport")
+                old.confidence = max(old.confidence, c.confidence)
+        return list(merged.values())
+
+    def _dated(self, found: list[Candidate]) -> list[Candidate]:
+        for c in found:
+            if c.kind not in {"OfficeClaim", "EnvoyClaim"} and c.status == "Asserted":
+                c.status = self.status
+            if c.kind in {"OfficeClaim", "EnvoyClaim"}:
+                continue
+            for dating in self.datings:
+                if dating.when is None:
+                    continue
+                role = dating.role
+                if role == "point":
+                    lead = set(
+                        re.findall(r"[a-z]+", self.sentence.text[: dating.begin].lower())[-4:]
+                    )
+                    if lead & _START_CUES:
+                        role = "start"
+                    elif lead & _END_CUES or c.status == "Ended":
+                        role = "end"
+                    else:
+                        role = "start"
+                if role == "start" and c.start is None:
+                    c.start = dating.when
+                elif role == "end" and c.end is None:
+                    c.end = dating.when
+            if c.start and c.end and c.end.first < c.start.first:
+                c.end = None
+        return found
+
+
+def _office_at(words: Sequence[str], k: int) -> tuple[str | None, int]:
+    for phrase, office in _OFFICES:
+        if tuple(words[k : k + len(phrase)]) == phrase:
+            if (
+                k > 0
+                and words[k - 1] in {"prime", "foreign", "defence", "defense"}
+                and len(phrase) == 1
+            ):
+                return None, 0
+            return office, len(phrase)
+    return None, 0
+
+
+class _Words:
+    """Single words that name a state: a capital, a demonym, a known name."""
+
+    gazetteer: Gazetteer = Gazetteer()
+    resolver: _Resolver | None = None
+
+    def word(self, text: str) -> Actor | None:
+        key = fold_words(text)
+        g = self.gazetteer
+        if key in g.names:
+            known = sorted(g.names[key], key=_known_order)[0]
+            return Actor(known.iri, known.label, type=known.type)
+        if key in g.capitals:
+            state = g.capitals[key]
+            return Actor(
+                state, self.resolver._label(state) if self.resolver else state, type="State"
+            )
+        states = g.demonyms.get(text)
+        if states and len(states) == 1:
+            state = states[0]
+            return Actor(
+                state, self.resolver._label(state) if self.resolver else state, type="State"
+            )
+        return None
+
+    def capital_at(self, tokens: Sequence[Token], j: int) -> Actor | None:
+        for size in (3, 2, 1):
+            words = tokens[j : j + size]
+            if len(words) < size or not words[0].capitalised:
+                continue
+            key = fold_words(" ".join(t.text for t in words))
+            state = self.gazetteer.capitals.get(key)
+            if state:
+                label = self.resolver._label(state) if self.resolver else state
+                return Actor(state, label, type="State")
+        return None
+
+
+_RESOLVE = _Words()
+
+
+# ----------------------------------------------------------------------------------------
+# Articles to a graph
+
+
+def extract(
+    articles: Sequence[Article],
+    gazetteer: Gazetteer,
+    governments: dict[str, str],
+    *,
+    rejected: Iterable[str] = (),
+) -> Extraction:
+    """Candidate claims of ``articles`` as a graph in the data's model."""
+    graph = _new_graph()
+    result = Extraction(graph)
+    skip = set(rejected)
+    _RESOLVE.gazetteer = gazetteer
+    for article in articles:
+        resolver = _Resolver(gazetteer, governments)
+        _RESOLVE.resolver = resolver
+        proper = capitalised_elsewhere(article.text)
+        found = [(s, mentions(s, gazetteer, proper)) for s in sentences(article.text)]
+        result.sentences += len(found)
+        resolver.prepare(found)
+        candidates: list[Candidate] = []
+        for sentence, ms in found:
+            slots = []
+            for m in ms:
+                actor = resolver.actor(m, sentence)
+                if actor is not None:
+                    resolver.abbreviation(m, sentence, actor)
+                    slots.append(_Slot(m, actor))
+            candidates.extend(_Sentence(sentence, slots, article.day).run())
+        kept = [c for c in candidates if c.key() not in skip]
+        result.skipped_rejected += len(candidates) - len(kept)
+        if kept:
+            _article_node(graph, article)
+        used: dict[str, Actor] = {}
+        for c in kept:
+            _claim(graph, article, c)
+            for _r, a in c.roles:
+                if a.proposed:
+                    used[a.iri] = resolver.proposed.get(normalise(a.label), a)
+        for actor in sorted(used.values(), key=lambda a: a.iri):
+            _actor_node(graph, actor)
+        result.claims += len(kept)
+        result.proposed += len(used)
+        if article.day is None:
+            undated = sum(1 for s, _ms in found for d in dates_in(s.text, None) if d.when is None)
+            if undated:
+                result.notes.append(
+                    f"{article.name}: {undated} relative date(s) ('in July', 'last month') "
+                    "left undated: give --date YYYY-MM-DD, the article's date"
+                )
+    return result
+
+
+def _new_graph() -> Graph:
+    graph = Graph()
+    graph.bind("ckg", CKG._NS)
+    graph.bind("ck", ID)
+    graph.bind("dcterms", DCTERMS)
+    graph.bind("skos", SKOS)
+    graph.bind("time", TIME)
+    return graph
+
+
+def _article_node(graph: Graph, article: Article) -> None:
+    node = article.iri
+    graph.add((node, RDF.type, CKG.NewsArticle))
+    title = article.title or f"Article {article.name}"
+    graph.add((node, DCTERMS.title, Literal(title, lang="en")))
+    if article.day is not None:
+        graph.add((node, DCTERMS.date, Literal(article.day.isoformat(), datatype=XSD.date)))
+        graph.add((node, CKG.datePrecision, TIME.unitDay))
+    if article.url:
+        graph.add((node, RDFS.seeAlso, URIRef(article.url)))
+    if article.publisher:
+        graph.add((node, DCTERMS.publisher, URIRef(article.publisher)))
+    graph.add((node, DCTERMS.language, Literal("en")))
+    graph.add((node, RDFS.comment, Literal(f"Read by kg extract from {article.name}.", lang="en")))
+
+
+def _talks_node(graph: Graph, article: Article, what: str) -> URIRef:
+    digest = str(article.iri).rsplit("-", 1)[-1]
+    node = ID[f"{what}-{digest}"]
+    if (node, RDF.type, None) not in graph:
+        cls = CKG.Talks if what == "talks" else CKG.Agreement
+        title = article.title or article.name
+        graph.add((node, RDF.type, cls))
+        graph.add((node, RDFS.label, Literal(f"{what} reported in {title}", lang="en")))
+        graph.add((node, CKG.foundBy, Literal(f"{what} named in the article")))
+    return node
+
+
+def _claim(graph: Graph, article: Article, c: Candidate) -> None:
+    key = c.key()
+    node = ID[f"candidate-{key}"]
+    graph.add((node, RDF.type, CKG._NS[c.kind]))
+    names = ", ".join(f"{role} {actor.label}" for role, actor in c.roles)
+    graph.add((node, RDFS.label, Literal(f"{c.kind[:-5]}: {names}", lang="en")))
+    for role, actor in c.roles:
+        graph.add((node, CKG._NS[role], URIRef(actor.iri)))
+    if c.talks:
+        graph.add((node, CKG._NS[c.talks], _talks_node(graph, article, c.talks)))
+    if c.kind == "SupportClaim":
+        for kind in sorted(c.support or {"UnspecifiedSupport"}):
+            graph.add((node, CKG.supportKind, CKG._NS[kind]))
+    if c.office:
+        graph.add((node, CKG.office, CKG._NS[c.office]))
+    graph.add((node, CKG.status, CKG._NS[c.status]))
+    for point, prop, precision in (
+        (c.start, CKG.start, CKG.startPrecision),
+        (c.end, CKG.end, CKG.endPrecision),
+    ):
+        if point is not None:
+            graph.add((node, prop, Literal(point.first.isoformat(), datatype=XSD.date)))
+            graph.add((node, precision, _PRECISION[point.precision]))
+    graph.add((node, CKG.source, article.iri))
+    graph.add((node, CKG.quote, Literal(c.sentence.text)))
+    graph.add((node, CKG.quoteStart, Literal(c.sentence.begin, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, CKG.quoteEnd, Literal(c.sentence.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, CKG.foundBy, Literal(c.rule)))
+    graph.add((node, CKG.confidence, Literal(Decimal(str(c.confidence)), datatype=XSD.decimal)))
+    graph.add((node, CKG.candidateKey, Literal(key)))
+
+
+def _actor_node(graph: Graph, actor: Actor) -> None:
+    node = URIRef(actor.iri)
+    graph.add((node, RDF.type, CKG._NS[actor.type]))
+    graph.add((node, RDFS.label, Literal(actor.label, lang="en")))
+    for name in actor.names:
+        if name != actor.label:
+            graph.add((node, SKOS.altLabel, Literal(name, lang="en")))
+    if actor.government_of:
+        graph.add((node, CKG.governmentOf, URIRef(actor.government_of)))
+    if actor.part_of:
+        graph.add((node, CKG.partOf, URIRef(actor.part_of)))
+    graph.add((node, CKG.proposedActor, Literal(True)))
+    graph.add((node, CKG.foundBy, Literal("a name the graph does not know")))
+    graph.add((node, CKG.confidence, Literal(Decimal("0.5"), datatype=XSD.decimal)))
+
+
+# ----------------------------------------------------------------------------------------
+# The gazetteer of a graph
+
+_LOCAL = re.compile(r"[^/#]+$")
+
+
+def gazetteer_of(
+    rows: Iterable[dict[str, object]], states: Graph | None = None
+) -> tuple[Gazetteer, dict[str, str]]:
+    """The names of the graph's actors (rows of extract-names.rq), the bundled crosswalk of
+    states (``states``, for the states a graph of other things does not list) and the
+    capitals and demonyms of kg.metonyms; and each state's government in the graph."""
+    from kg.metonyms import load_metonyms
+
+    gazetteer = Gazetteer()
+    types: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    states_of: dict[str, str] = {}
+    names: dict[str, set[str]] = {}
+    for row in rows:
+        if row.get("place") is not None and row.get("name") is not None:
+            gazetteer.add_place(str(row["name"]))
+            continue
+        actor, name = row.get("actor"), row.get("name")
+        if actor is None or name is None:
+            continue
+        iri = str(actor)
+        match = _LOCAL.search(str(row.get("type") or ""))
+        types.setdefault(iri, [])
+        if match and match.group(0) not in types[iri]:
+            types[iri].append(match.group(0))
+        if row.get("label") is not None:
+            labels.setdefault(iri, str(row["label"]))
+        if row.get("state") is not None:
+            states_of.setdefault(iri, str(row["state"]))
+        names.setdefault(iri, set()).add(str(name))
+    if states is not None:
+        for state in states.subjects(RDF.type, CKG.State):
+            iri = str(state)
+            types.setdefault(iri, ["State"])
+            for prop in (RDFS.label, SKOS.altLabel):
+                for value in states.objects(state, prop):
+                    names.setdefault(iri, set()).add(str(value))
+            label = states.value(state, RDFS.label)
+            if label is not None:
+                labels.setdefault(iri, str(label))
+    governments: dict[str, str] = {}
+    for iri in sorted(names):
+        kinds = sorted(
+            types.get(iri) or ["Actor"],
+            key=lambda t: (_TYPE_ORDER.index(t) if t in _TYPE_ORDER else len(_TYPE_ORDER), t),
+        )
+        known = Known(iri, kinds[0], labels.get(iri, sorted(names[iri])[0]), states_of.get(iri))
+        if known.type == "Government" and known.state:
+            governments.setdefault(known.state, iri)
+        for name in sorted(names[iri]):
+            gazetteer.add(name, known)
+    metonyms = load_metonyms()
+    for capital, state in sorted(metonyms.capitals.items()):
+        gazetteer.add_capital(capital, str(state))
+    for demonym, of in sorted(metonyms.demonyms.items()):
+        gazetteer.demonyms[demonym] = tuple(str(s) for s in of)
+    return gazetteer, governments

@@ -30,6 +30,7 @@ from kg.cli_common import (
 from kg.cli_import import import_group
 from kg.cli_network import metrics_command, plot_command
 from kg.cli_report import report_group
+from kg.cli_review import review_command
 from kg.cli_store import load_command
 from kg.errors import OutputError
 from kg.export import (
@@ -402,6 +403,7 @@ cli.add_command(metrics_command)
 cli.add_command(plot_command)
 cli.add_command(load_command)
 cli.add_command(actors_group)
+cli.add_command(review_command)
 
 
 def main() -> None:

@@ -126,6 +126,11 @@ class Session:
         """Write the claims and records ``batch`` holds, replacing the same rows' claims."""
         self._write(batch.replaced_subjects(), batch.quads(self.graph, rest=False))
 
+    def write_nodes(self, subjects: Iterable[Node], quads: Sequence[Any]) -> None:
+        """Write ``quads`` (in :attr:`graph`), replacing every triple of ``subjects``: the
+        claims and rejections of ``kg review``, which are not rows of a table."""
+        self._write(subjects, quads)
+
     def _write(self, subjects: Iterable[Node], quads: Sequence[Any]) -> None:
         subjects = list(subjects)
         before: list[Node] = []

@@ -1,0 +1,263 @@
+"""`kg review`: a person accepts, rejects, edits or skips the claims `kg extract` proposed,
+at the terminal or from a CSV, and the decisions go into a file or store, validated by the
+shapes, all or nothing; rejected claims are remembered (kg.review.rejected_keys)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+
+from kg.cli import cli
+from kg.graph import KnowledgeGraph, StoreSpec
+from kg.review import rejected_keys, rejection_iri, reviewed_keys
+from kg.vocab import CKG, ID
+
+HERE = Path(__file__).resolve().parent / "data" / "review"
+MALI = HERE / "mali.candidates.ttl"
+FAULTY = HERE / "faulty.candidates.ttl"
+# The roles kg's vocabulary module does not name (Python has no use for them elsewhere).
+ROLE = Namespace(str(CKG.Actor).removesuffix("Actor"))
+
+# The four candidates of mali.candidates.ttl, in the order of their sentences.
+FRANCE, WAGNER, RUSSIA, ALGERIA = "3f1c0a9e2b71", "8d27e4c1b5a0", "c94b2f7d0e13", "e6a1d83f9c42"
+
+
+def claim(key: str) -> URIRef:
+    return ID[f"candidate-{key}"]
+
+
+def review(runner: CliRunner, *args: str | Path, input: str | None = None) -> tuple[int, str]:
+    result = runner.invoke(cli, ["review", *(str(a) for a in args), "--by", "tester"], input=input)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def test_terminal_review_accepts_rejects_edits_and_skips(tmp_path: Path) -> None:
+    out = tmp_path / "reviewed.ttl"
+    keys = [
+        "a",  # France backs the Malian government: accepted as it is
+        "r",  # Wagner: rejected
+        "e", "s", "alleged",  # Russia: status edited,
+        "e", "a", "recipient", "Syrian government",  # an actor edited by a name the graph knows,
+        "a",  # then accepted
+        "s",  # Algeria's mediation: skipped
+    ]  # fmt: skip
+    code, output = review(CliRunner(), MALI, "-o", out, input="\n".join(keys) + "\n")
+    assert code == 0, output
+    assert "[1/4] support claim" in output
+    assert "Malian government (new: government)" in output  # a proposed actor is marked new
+    assert "France (ck:france)" in output
+    assert output.rstrip().endswith(f"2 accepted, 1 rejected, 1 skipped; written to {out}")
+
+    graph = Graph().parse(out)
+    france = claim(FRANCE)
+    assert (france, RDF.type, CKG.SupportClaim) in graph
+    assert (france, CKG.reviewedBy, Literal("tester")) in graph
+    [at] = graph.objects(france, CKG.reviewedAt)
+    assert isinstance(at, Literal) and at.datatype == XSD.dateTime
+    # provenance kept
+    assert (france, CKG.candidateKey, Literal(FRANCE)) in graph
+    assert graph.value(france, CKG.foundBy) is not None
+    assert graph.value(france, CKG.confidence) is not None
+    # the edited claim: its status and recipient changed, its label made again
+    russia = claim(RUSSIA)
+    assert graph.value(russia, CKG.status) == CKG.Alleged
+    assert graph.value(russia, CKG.recipient) == ID["syrian-government"]
+    assert str(graph.value(russia, RDFS.label)) == "Russia backs Syrian government"
+    # the rejection is remembered; the rejected and the skipped claims are not written
+    rejection = rejection_iri(WAGNER)
+    assert (rejection, RDF.type, CKG.Rejection) in graph
+    assert graph.value(rejection, CKG.source) == ID["article-5a908b30b5ad"]
+    assert (claim(WAGNER), None, None) not in graph
+    assert (claim(ALGERIA), None, None) not in graph
+    # what the accepted claims name comes with them: the new government, the article;
+    # the actor of the rejected claim alone does not
+    assert (ID["malian-government"], CKG.proposedActor, Literal(True)) in graph
+    assert (ID["article-5a908b30b5ad"], RDF.type, CKG.NewsArticle) in graph
+    assert (ID["wagner-group"], None, None) not in graph
+    assert (ID["france"], None, None) not in graph  # a known actor is named, not copied
+
+    assert rejected_keys(graph) == {WAGNER}
+    assert reviewed_keys(graph) == {FRANCE: "accepted", RUSSIA: "accepted", WAGNER: "rejected"}
+
+    # Reviewing the same candidates again shows only the one skipped.
+    code, output = review(CliRunner(), MALI, "-o", out, input="a\n")
+    assert code == 0, output
+    assert "(3 candidate(s) reviewed before are not shown)" in output
+    assert "[1/1] mediation claim" in output
+    graph = Graph().parse(out)
+    assert (claim(ALGERIA), ROLE.mediator, ID["algeria"]) in graph
+    assert (claim(FRANCE), RDF.type, CKG.SupportClaim) in graph  # the file was merged into
+
+
+def test_a_new_actor_named_in_an_edit_is_proposed(tmp_path: Path) -> None:
+    out = tmp_path / "reviewed.ttl"
+    keys = ["e", "a", "backer", "Operation Barkhane", "y", "armed group", "a", "q"]
+    code, output = review(CliRunner(), MALI, "-o", out, input="\n".join(keys) + "\n")
+    assert code == 0, output
+    assert "no actor is called 'Operation Barkhane'" in output
+    assert "Operation Barkhane (new: armed group)" in output
+    assert output.rstrip().endswith("1 accepted, 0 rejected, 3 skipped; written to " + str(out))
+    graph = Graph().parse(out)
+    barkhane = ID["operation-barkhane"]
+    assert graph.value(claim(FRANCE), CKG.backer) == barkhane
+    assert (barkhane, RDF.type, CKG.ArmedGroup) in graph
+    assert (barkhane, CKG.proposedActor, Literal(True)) in graph
+
+
+def test_quit_writes_the_decisions_made_and_ctrl_c_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "reviewed.ttl"
+    code, output = review(CliRunner(), MALI, "-o", out, input="r\nq\n")
+    assert code == 0, output
+    assert output.rstrip().endswith(f"0 accepted, 1 rejected, 3 skipped; written to {out}")
+    assert rejected_keys(Graph().parse(out)) == {FRANCE}
+
+    before = out.read_bytes()
+    # The input ends (as Ctrl-C would stop it) after a decision: nothing is written.
+    code, output = review(CliRunner(), MALI, "-o", out, input="a\n")
+    assert code == 130
+    assert "nothing was written" in output
+    assert out.read_bytes() == before
+
+
+def test_decisions_from_a_csv(tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(
+        "key,decision,status,start,end,kind,backer\n"
+        f"{WAGNER},accept,asserted,2021-12-15,,,\n"
+        f"ck:candidate-{RUSSIA},reject,,,,,\n"
+        f"{ALGERIA},accept,,2015,-,hosting,\n"
+        f"{FRANCE},skip,,,,,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "reviewed.ttl"
+    code, output = review(CliRunner(), MALI, "-o", out, "--decisions", decisions)
+    assert code == 0, output
+    assert output == f"2 accepted, 1 rejected, 1 skipped; written to {out}\n"
+    graph = Graph().parse(out)
+    wagner = claim(WAGNER)
+    assert graph.value(wagner, CKG.status) == CKG.Asserted
+    assert graph.value(wagner, CKG.start) == Literal("2021-12-15", datatype=XSD.date)
+    assert graph.value(wagner, CKG.startPrecision) == URIRef("http://www.w3.org/2006/time#unitDay")
+    assert (ID["wagner-group"], CKG.proposedActor, Literal(True)) in graph
+    algeria = claim(ALGERIA)  # the kind edited: the mediator hosts the same talks
+    assert (algeria, RDF.type, CKG.HostingClaim) in graph
+    assert (algeria, RDF.type, CKG.MediationClaim) not in graph
+    assert graph.value(algeria, ROLE.host) == ID["algeria"]
+    assert graph.value(algeria, ROLE.talks) == ID["algiers-talks"]
+    assert graph.value(algeria, ROLE.mediator) is None
+    assert rejected_keys(graph) == {RUSSIA}
+    assert (claim(FRANCE), None, None) not in graph
+
+
+def test_accept_above_and_reject_below(tmp_path: Path) -> None:
+    out = tmp_path / "reviewed.ttl"
+    code, output = review(
+        CliRunner(), MALI, "-o", out, "--accept-above", "0.75", "--reject-below", "0.65"
+    )
+    assert code == 0, output
+    assert output == f"2 accepted, 1 rejected, 1 skipped; written to {out}\n"
+    graph = Graph().parse(out)
+    assert {str(k) for k in graph.objects(None, CKG.candidateKey)} == {FRANCE, ALGERIA, RUSSIA}
+    assert rejected_keys(graph) == {RUSSIA}  # confidence 0.6; Wagner's 0.7 is left undecided
+
+
+def test_a_violation_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "reviewed.ttl"
+    code, _output = review(CliRunner(), MALI, "-o", out, "--accept-above", "0.85")
+    assert code == 0
+    before = out.read_bytes()
+    result = CliRunner().invoke(
+        cli, ["review", str(FAULTY), "-o", str(out), "--accept-above", "0", "--by", "tester"]
+    )
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"Error: {FAULTY}: ck:candidate-0a0b0c0d0e0f ckg:backer: names as backer something "
+        "that is not an actor: the backer must be a state, government, group, organisation "
+        "or person",
+        f"Error: {FAULTY}: ck:candidate-0a0b0c0d0e0f ckg:status: needs exactly one status "
+        "(ckg:status): ckg:Asserted, ckg:Alleged, ckg:Denied or ckg:Ended",
+        f"Error: refused: {out} would not conform (2 problem(s)); nothing was written",
+    ]
+    assert out.read_bytes() == before
+
+
+def test_into_a_store(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    runner = CliRunner()
+    loaded = runner.invoke(cli, ["load", "--store", str(store), "-q"])
+    assert loaded.exit_code == 0, loaded.output
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(f"key,decision\n{RUSSIA},accept\n{WAGNER},reject\n", encoding="utf-8")
+    code, output = review(runner, MALI, "--store", store, "--decisions", decisions)
+    assert code == 0, output
+    assert output == f"1 accepted, 1 rejected, 2 skipped; written to {store}\n"
+
+    kg = KnowledgeGraph.open(store=StoreSpec(folder=store))
+    try:
+        assert rejected_keys(kg) == {WAGNER}
+        assert reviewed_keys(kg) == {RUSSIA: "accepted", WAGNER: "rejected"}
+        rows = kg.select("who-backs-whom", {"backer": ID["russia"]}).rows
+        assert ID["malian-government"] in {row["recipient"] for row in rows}  # derived
+    finally:
+        kg.close()
+
+    # --accept-above leaves alone what was reviewed before; a CSV decides again: the
+    # accepted claim rejected is gone, its rejection there instead.
+    code, output = review(runner, MALI, "--store", store, "--accept-above", "0.65")
+    assert code == 0, output
+    assert "(2 candidate(s) reviewed before are left as they were)" in output
+    decisions.write_text(f"key,decision\n{RUSSIA},reject\n", encoding="utf-8")
+    code, output = review(runner, MALI, "--store", store, "--decisions", decisions)
+    assert code == 0, output
+    kg = KnowledgeGraph.open(store=StoreSpec(folder=store))
+    try:
+        assert rejected_keys(kg) == {WAGNER, RUSSIA}
+        assert reviewed_keys(kg)[FRANCE] == "accepted"
+        rows = kg.select("who-backs-whom", {"backer": ID["russia"]}).rows
+        assert ID["malian-government"] not in {row["recipient"] for row in rows}
+    finally:
+        kg.close()
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "message"),
+    [
+        ("key,decision,colour\n", "line 1: unknown column 'colour'"),
+        ("key,verdict\n", "line 1: the header needs a column 'key' (or 'claim')"),
+        (f"key,decision\n{FRANCE},accept\nffffffffffff,accept\n", "line 3: no candidate has"),
+        (f"key,decision\n{FRANCE},yes\n", "line 2, column decision: 'yes' is not accept"),
+        (f"key,decision,start\n{FRANCE},accept,2013-13\n", "line 2, column start: '2013-13'"),
+        (f"key,decision,status\n{FRANCE},accept,rumoured\n", "line 2, column status:"),
+        (f"key,decision,backer\n{FRANCE},accept,Atlantis\n", "line 2, column backer: no actor"),
+        (f"key,decision\n{FRANCE},accept\n{FRANCE},reject\n", "line 3: a second decision"),
+    ],
+)
+def test_a_bad_row_of_decisions_is_one_line_and_writes_nothing(
+    tmp_path: Path, csv_text: str, message: str
+) -> None:
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(csv_text, encoding="utf-8")
+    out = tmp_path / "reviewed.ttl"
+    result = CliRunner().invoke(
+        cli, ["review", str(MALI), "-o", str(out), "--decisions", str(decisions), "--by", "t"]
+    )
+    assert result.exit_code == 8, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {decisions}, ")
+    assert message in line
+    assert not out.exists()
+
+
+def test_where_to_write_is_checked_before_the_review(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["review", str(MALI), "--by", "t"], input="a\n")
+    assert result.exit_code == 2
+    assert "say where the decisions go" in result.stderr
+    result = runner.invoke(cli, ["review", str(MALI), "-o", str(tmp_path / "x.csv")], input="a\n")
+    assert result.exit_code == 5
+    assert "[1/4]" not in result.output

@@ -142,19 +142,15 @@ def review_command(
         add=add,
         allow_network=source.allow_network,
     )
-    found = read_candidates(list(candidates), kg)
-    reviewer = Reviewer(kg, found)
-    done = reviewed_keys(kg)
-    if decisions_path is not None or accept_above is not None or reject_below is not None:
-        decided = read_decisions(decisions_path, reviewer) if decisions_path else []
-        decisions = decide_above(
-            found, decided, accept_above=accept_above, reject_below=reject_below, reviewed=done
+    try:
+        found = read_candidates(list(candidates), kg)
+        reviewer = Reviewer(kg, found)
+        done = reviewed_keys(kg)
+        decisions = _decide(
+            reviewer, found, done, decisions_path, accept_above, reject_below, quiet
         )
-        before = {c.key for c in found.claims} & set(done) - {d.claim.key for d in decided}
-        if before and (accept_above is not None or reject_below is not None) and not quiet:
-            click.echo(f"({len(before)} candidate(s) reviewed before are left as they were)")
-    else:
-        decisions = _ask(reviewer, found, done)
+    finally:
+        kg.close()  # the write opens the target afresh
     shown = not quiet and sys.stderr.isatty()
     total = sum(d.verdict != "skip" for d in decisions)
     where = folder.where() if folder is not None else str(output_path)
@@ -180,6 +176,28 @@ def review_command(
         sys.exit(refused.exit_code)
     if not quiet:
         click.echo(result.summary())
+
+
+def _decide(
+    reviewer: Reviewer,
+    found: Candidates,
+    done: dict[str, str],
+    decisions_path: Path | None,
+    accept_above: float | None,
+    reject_below: float | None,
+    quiet: bool,
+) -> list[Decision]:
+    """The decisions of a CSV and the confidence thresholds, or else of the person asked."""
+    if decisions_path is None and accept_above is None and reject_below is None:
+        return _ask(reviewer, found, done)
+    decided = read_decisions(decisions_path, reviewer) if decisions_path else []
+    decisions = decide_above(
+        found, decided, accept_above=accept_above, reject_below=reject_below, reviewed=done
+    )
+    before = {c.key for c in found.claims} & set(done) - {d.claim.key for d in decided}
+    if before and (accept_above is not None or reject_below is not None) and not quiet:
+        click.echo(f"({len(before)} candidate(s) reviewed before are left as they were)")
+    return decisions
 
 
 def _login() -> str | None:

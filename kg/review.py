@@ -269,12 +269,16 @@ class Reviewer:
         #: Actors, talks and agreements the review proposed (an edit naming a new one),
         #: by IRI: their triples, written with the claims that name them.
         self.proposed: dict[URIRef, list[Triple]] = {}
+        # What the graph was asked once: labels, whether it has a node, a property's domain.
+        self._labels: dict[URIRef, str] = {}
+        self._known: dict[URIRef, bool] = {}
+        self._domains: dict[URIRef, URIRef | None] = {}
 
     def use(self, kg: KnowledgeGraph) -> None:
         """Look names and labels up in ``kg`` from now on (the target, when writing)."""
         self.kg = kg
-        self.known.cache_clear()
-        self._label.cache_clear()
+        self._known.clear()
+        self._labels.clear()
 
     # kinds and roles
 
@@ -356,9 +360,10 @@ class Reviewer:
     def _range(self, role: URIRef) -> URIRef:
         return self.ranges.get(role, CKG.Actor)
 
-    @functools.cache  # noqa: B019 - one reviewer per review; a few roles
     def _domain(self, prop: URIRef) -> URIRef | None:
-        return _iri(self.kg.graph(ONTOLOGY_GRAPH).value(prop, RDFS.domain))
+        if prop not in self._domains:
+            self._domains[prop] = _iri(self.kg.graph(ONTOLOGY_GRAPH).value(prop, RDFS.domain))
+        return self._domains[prop]
 
     def _role_label(self, role: URIRef) -> str:
         for kind in self.vocabulary.kinds:
@@ -375,14 +380,14 @@ class Reviewer:
         one proposed there), the review's (proposed by an edit), or the graph's."""
         if not isinstance(iri, URIRef):
             return str(iri)
-        return self._label(iri)
+        if iri not in self._labels:
+            self._labels[iri] = self._label(iri)
+        return self._labels[iri]
 
-    @functools.cache  # noqa: B019 - one reviewer per review
     def _label(self, iri: URIRef) -> str:
-        for triples in (self.proposed.get(iri, []),):
-            for s, p, o in triples:
-                if s == iri and p == RDFS.label:
-                    return str(o)
+        for s, p, o in self.proposed.get(iri, []):
+            if s == iri and p == RDFS.label:
+                return str(o)
         given = self.candidates.graph.value(iri, RDFS.label)
         if given is not None:
             return str(given)
@@ -401,13 +406,14 @@ class Reviewer:
             (iri, None, None) in self.candidates.graph and not self.known(iri)
         )
 
-    @functools.cache  # noqa: B019 - one reviewer per review
     def known(self, iri: URIRef) -> bool:
         """Whether the graph has ``iri`` (an actor, talks, agreement or source document)."""
-        for cls in (CKG.Actor, CKG.Talks, CKG.Agreement, CKG.SourceDocument):
-            if self.kg.select("names", {"class": cls, "thing": iri}).rows:
-                return True
-        return False
+        if iri not in self._known:
+            self._known[iri] = any(
+                self.kg.select("names", {"class": cls, "thing": iri}).rows
+                for cls in (CKG.Actor, CKG.Talks, CKG.Agreement, CKG.SourceDocument)
+            )
+        return self._known[iri]
 
     def new_class(self, iri: URIRef) -> str | None:
         """The class a proposed thing is given, for display (``armed group``)."""
@@ -471,7 +477,6 @@ class Reviewer:
         if cls != CKG.Talks and cls != CKG.Agreement:
             triples.append((iri, CKG.proposedActor, Literal(True)))
         self.proposed[iri] = triples
-        self._label.cache_clear()
         return iri
 
     # edits

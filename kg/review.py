@@ -628,7 +628,11 @@ def _words(iri: URIRef) -> str:
 def _review_marks(node: URIRef, reviewer: str, at: datetime) -> list[Triple]:
     return [
         (node, CKG.reviewedBy, Literal(reviewer)),
-        (node, CKG.reviewedAt, Literal(at.isoformat(timespec="seconds"), datatype=XSD.dateTime)),
+        (
+            node,
+            CKG.reviewedAt,
+            Literal(f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}", datatype=XSD.dateTime),
+        ),
     ]
 
 

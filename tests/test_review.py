@@ -4,6 +4,7 @@ shapes, all or nothing; rejected claims are remembered (kg.review.rejected_keys)
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,21 @@ from click.testing import CliRunner
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from kg.cli import cli
+from kg.errors import BadImport
 from kg.graph import KnowledgeGraph, StoreSpec
-from kg.review import rejected_keys, rejection_iri, reviewed_keys
+from kg.resources import reference_files
+from kg.review import (
+    Decision,
+    Reviewer,
+    ReviewRefused,
+    read_candidates,
+    read_decisions,
+    rejected_keys,
+    rejection_iri,
+    review_graph,
+    reviewed_keys,
+    write_review,
+)
 from kg.vocab import CKG, ID
 
 HERE = Path(__file__).resolve().parent / "data" / "review"
@@ -224,6 +238,12 @@ def test_into_a_store(tmp_path: Path) -> None:
         kg.close()
 
 
+@pytest.fixture(scope="module")
+def mali_reviewer() -> Reviewer:
+    kg = review_graph(add=reference_files())
+    return Reviewer(kg, read_candidates([MALI], kg))
+
+
 @pytest.mark.parametrize(
     ("csv_text", "message"),
     [
@@ -235,21 +255,32 @@ def test_into_a_store(tmp_path: Path) -> None:
         (f"key,decision,status\n{FRANCE},accept,rumoured\n", "line 2, column status:"),
         (f"key,decision,backer\n{FRANCE},accept,Atlantis\n", "line 2, column backer: no actor"),
         (f"key,decision\n{FRANCE},accept\n{FRANCE},reject\n", "line 3: a second decision"),
+        (f'key,decision\n{FRANCE},accept\n\n"{WAGNER},reject\n', "line 4: "),
     ],
 )
-def test_a_bad_row_of_decisions_is_one_line_and_writes_nothing(
-    tmp_path: Path, csv_text: str, message: str
+def test_a_bad_row_of_decisions_names_its_file_and_line(
+    tmp_path: Path, mali_reviewer: Reviewer, csv_text: str, message: str
 ) -> None:
     decisions = tmp_path / "decisions.csv"
     decisions.write_text(csv_text, encoding="utf-8")
+    with pytest.raises(BadImport) as error:
+        read_decisions(decisions, mali_reviewer)
+    assert error.value.exit_code == 8
+    assert str(error.value).startswith(f"{decisions}, line ")
+    assert message in str(error.value)
+
+
+def test_a_bad_row_of_decisions_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(f"key,decision\n{FRANCE},accept\n{WAGNER},maybe\n", encoding="utf-8")
     out = tmp_path / "reviewed.ttl"
     result = CliRunner().invoke(
         cli, ["review", str(MALI), "-o", str(out), "--decisions", str(decisions), "--by", "t"]
     )
     assert result.exit_code == 8, result.output
-    [line] = result.stderr.splitlines()
-    assert line.startswith(f"Error: {decisions}, ")
-    assert message in line
+    assert result.stderr == (
+        f"Error: {decisions}, line 3, column decision: 'maybe' is not accept, reject or skip\n"
+    )
     assert not out.exists()
 
 
@@ -261,3 +292,36 @@ def test_where_to_write_is_checked_before_the_review(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["review", str(MALI), "-o", str(tmp_path / "x.csv")], input="a\n")
     assert result.exit_code == 5
     assert "[1/4]" not in result.output
+
+
+def test_the_library_reviews_without_the_cli(tmp_path: Path) -> None:
+    kg = review_graph(add=reference_files())
+    found = read_candidates([MALI, FAULTY], kg)
+    assert [c.key for c in found.claims] == [FRANCE, WAGNER, RUSSIA, ALGERIA, "0a0b0c0d0e0f"]
+    reviewer = Reviewer(kg, found)
+    france = found.by_key(f"ck:candidate-{FRANCE}")
+    assert france is not None and reviewer.label(france.values(CKG.backer)[0]) == "France"
+    assert reviewer.is_new(ID["malian-government"]) and not reviewer.is_new(ID["france"])
+    at = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+    out = tmp_path / "reviewed.ttl"
+    edited = reviewer.with_dates(france, "2013", "-")
+    result = write_review(
+        reviewer, [Decision("accept", edited)], output=out, add=reference_files(), by="A", at=at
+    )
+    assert result.summary() == f"1 accepted, 0 rejected, 4 skipped; written to {out}"
+    graph = Graph().parse(out)
+    node = claim(FRANCE)
+    assert graph.value(node, CKG.reviewedAt) == Literal(
+        "2026-12-06T10:00:00Z", datatype=XSD.dateTime
+    )
+    assert graph.value(node, CKG.start) == Literal("2013-01-01", datatype=XSD.date)
+    assert graph.value(node, CKG.end) is None
+
+    faulty = found.by_key("0a0b0c0d0e0f")
+    assert faulty is not None
+    with pytest.raises(ReviewRefused) as refused:
+        write_review(
+            reviewer, [Decision("accept", faulty)], output=out, add=reference_files(), by="A"
+        )
+    assert len(refused.value.problems) == 2
+    assert (node, CKG.reviewedBy, Literal("A")) in Graph().parse(out)  # left as it was

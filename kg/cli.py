@@ -27,6 +27,7 @@ from kg.cli_common import (
     format_option,
     scope_options,
 )
+from kg.cli_extract import extract_command
 from kg.cli_import import import_group
 from kg.cli_network import metrics_command, plot_command
 from kg.cli_report import report_group
@@ -404,6 +405,7 @@ cli.add_command(plot_command)
 cli.add_command(load_command)
 cli.add_command(actors_group)
 cli.add_command(review_command)
+cli.add_command(extract_command)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import getpass
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rdflib import URIRef
@@ -16,25 +17,13 @@ from kg.cli_common import GraphSource, data_options, progress_bar, quiet_option
 from kg.cli_import_common import readable_file, store_folder
 from kg.cli_import_common import wait_option as import_wait_option
 from kg.errors import AmbiguousName, BadValue, UnknownName
-from kg.importers import FileTarget, target_for
 from kg.names import normalise
 from kg.prefixes import compact
 from kg.resources import reference_files
-from kg.review import (
-    Candidate,
-    Candidates,
-    Decision,
-    Reviewer,
-    ReviewRefused,
-    Slot,
-    decide_above,
-    read_candidates,
-    read_decisions,
-    review_graph,
-    reviewed_keys,
-    write_review,
-)
 from kg.vocab import CKG
+
+if TYPE_CHECKING:
+    from kg.review import Candidate, Candidates, Decision, Reviewer, Slot
 
 
 @click.command("review")
@@ -117,6 +106,18 @@ def review_command(
         kg review candidates.ttl --store kg-store --accept-above 0.8
         kg review candidates.ttl -o reviewed.ttl --decisions decisions.csv
     """
+    # kg.review and the importers load the validation stack: only when a review runs, so
+    # that the other commands start without it (tests/test_imports.py)
+    from kg.importers import FileTarget, target_for
+    from kg.review import (
+        Reviewer,
+        ReviewRefused,
+        read_candidates,
+        review_graph,
+        reviewed_keys,
+        write_review,
+    )
+
     folder = store_folder(output_path, source)
     if folder is not None and output_path is not None:
         raise click.UsageError(f"give -o {output_path} or --store {folder.where()}, not both")
@@ -188,6 +189,8 @@ def _decide(
     quiet: bool,
 ) -> list[Decision]:
     """The decisions of a CSV and the confidence thresholds, or else of the person asked."""
+    from kg.review import decide_above, read_decisions
+
     if decisions_path is None and accept_above is None and reject_below is None:
         return _ask(reviewer, found, done)
     decided = read_decisions(decisions_path, reviewer) if decisions_path else []
@@ -213,6 +216,8 @@ def _login() -> str | None:
 def _ask(reviewer: Reviewer, found: Candidates, done: dict[str, str]) -> list[Decision]:
     """Ask about each candidate not reviewed yet; the decisions made when the person
     quits, or all of them. Ctrl-C (or the end of the input) writes nothing."""
+    from kg.review import Decision
+
     todo = [c for c in found.claims if c.key not in done]
     if len(todo) < len(found.claims):
         click.echo(f"({len(found.claims) - len(todo)} candidate(s) reviewed before are not shown)")

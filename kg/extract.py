@@ -27,6 +27,7 @@ from rdflib import XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.extract_text import (
+    TITLES,
     Gazetteer,
     Known,
     Mention,
@@ -124,15 +125,20 @@ _SUPPORT_VERBS = frozenset(
     sponsored sponsoring arm arms armed arming fund funds funded funding finance finances
     financed financing bankroll bankrolls bankrolled train trains trained training equip
     equips equipped equipping supply supplies supplied supplying provide provides provided
-    providing send sends sent sending deploy deploys deployed deploying""".split()
+    providing send sends sent sending deploy deploys deployed deploying help helps helped
+    helping""".split()
 )
+#: Words that begin another clause or relation: an object is not looked for past them.
+_STOPS = frozenset("that who which whose fighting fight fought to while but against".split())
 _SUPPORT_HYPHEN = re.compile(r"^(.+)-(backed|supported|sponsored|armed|funded|trained)$", re.I)
 _THIRD_HYPHEN = re.compile(r"^(.+)-(brokered|mediated|facilitated|hosted|led)$", re.I)
 _ALLIANCE = frozenset("ally allies allied alliance partner partners partnered".split())
+#: After a verb of fighting, these make it fighting on a side, not against it.
+_ON_THE_SIDE = frozenset({"alongside", "for", "beside"})
 _OPPOSITION = frozenset(
     """fight fights fought fighting battle battles battled battling clash clashes clashed
     clashing attack attacks attacked attacking war offensive struck bombed bombing raid
-    raided ambushed besieged shelled shelling insurgency rebellion""".split()
+    raided ambushed besieged shelled shelling insurgency rebellion defeated""".split()
 )
 _MEDIATION = frozenset(
     """mediate mediates mediated mediating mediation mediator mediators broker brokers
@@ -182,18 +188,26 @@ _ALLEGED = frozenset(
     "allege reportedly suspected".split()
 )
 _DENIED = frozenset("deny denies denied denying denial denials".split())
+#: "rejected" is a denial where the sentence speaks of a charge.
+_REJECTED = frozenset("reject rejects rejected rejecting dismissed dismisses".split())
+_CHARGES = frozenset("charge charges accusation accusations claims allegations reports".split())
 _ENDED = frozenset(
-    "ended ending withdrew withdrawn withdrawal halted stopped ceased former formerly".split()
+    "ended ending withdrew withdrawn withdrawal halted stopped ceased former formerly "
+    "defeated".split()
 )
 _ENDED_PHRASES = (("pulled", "out"), ("no", "longer"), ("broke", "down"), ("left",))
 _START_CUES = frozenset(
     "began begun begin started start launched intervened erupted since broke".split()
 )
-_END_CUES = frozenset("ended ending left withdrew until stopped halted ceased".split())
+_END_CUES = frozenset("ended ending left withdrew until stopped halted ceased defeated".split())
+#: Words that end a clause, for the cues that hold in their clause only ("ended ... but
+#: still trains").
+_CLAUSE_ENDS = frozenset({";", "but", "while", "whereas", "although", "though", "yet"})
 
 #: Offices by the words of a title, longest first.
 _OFFICES: list[tuple[tuple[str, ...], str]] = [
     (("secretary", "of", "state"), "ForeignMinister"),
+    (("head", "of", "state"), "HeadOfState"),
     (("foreign", "minister"), "ForeignMinister"),
     (("foreign", "secretary"), "ForeignMinister"),
     (("defence", "minister"), "DefenceMinister"),
@@ -211,7 +225,7 @@ _OFFICES: list[tuple[tuple[str, ...], str]] = [
 _ENVOY_WORDS = frozenset("envoy envoys representative emissary".split())
 _TITLE_FILLER = frozenset(
     "former interim acting special the a an 's , de facto self-declared then newly "
-    "elected new deputy vice top chief".split()
+    "elected new deputy vice top chief political military".split()
 )
 _PERSON_TYPES = frozenset({"Person"})
 
@@ -230,49 +244,92 @@ class _Resolver:
         self.article_governments: set[str] = set()
         self.persons: dict[str, str] = {}  # a person's last name -> the proposed IRI
         self.short: dict[str, str] = {}  # an abbreviation in parentheses -> IRI
+        self.article_states: set[str] = set()
+        self.seen: list[Actor] = []  # the actors of the article so far, in order
+        self._labels: dict[str, str] | None = None
 
     def prepare(self, found: Sequence[tuple[Sentence, list[Mention]]]) -> None:
-        """Look at every mention of the article before resolving any (a capital is the
-        government if the article speaks of that government)."""
+        """Look at every mention of the article before resolving any: a capital is the
+        government if the article speaks of that government; an ambiguous demonym
+        ("Congolese") is the state of the two that the article names; a last name alone is
+        the person the article names in full."""
         for _sentence, ms in found:
             for m in ms:
-                if m.how == "government":
-                    self.article_governments.add(m.state or "")
+                if m.how == "government" and m.state and "|" not in m.state:
+                    self.article_governments.add(m.state)
+                if m.how == "name":
+                    self.article_states.update(k.iri for k in m.known if k.type == "State")
                 if m.how == "new" and m.type == "Person" and len(m.text.split()) > 1:
                     last = m.text.split()[-1]
-                    self.persons.setdefault(normalise(last), normalise(m.text))
+                    self.persons.setdefault(normalise(last), m.text)
+
+    def state(self, state: str | None) -> str | None:
+        """One state from a demonym's states: the only one, or the one the article names."""
+        if not state:
+            return None
+        states = state.split("|")
+        if len(states) == 1:
+            return states[0]
+        named = [s for s in states if s in self.article_states]
+        return named[0] if len(named) == 1 else None
 
     def actor(self, m: Mention, sentence: Sentence) -> Actor | None:
+        found = self._actor(m)
+        if found is not None:
+            self.seen.append(found)
+        return found
+
+    def _actor(self, m: Mention) -> Actor | None:
+        if m.how == "new":
+            return self.new(m)
         if m.how == "name":
             known = sorted(m.known, key=_known_order)[0]
             return Actor(known.iri, known.label, type=known.type)
-        if m.how == "capital" and m.state:
-            government = self.governments.get(m.state)
+        if m.how == "definite":
+            head = m.text.split()[-1].lower()
+            heads = {head, head.rstrip("s")}
+            earlier = {
+                a.iri: a
+                for a in self.seen
+                if normalise(a.label).split()[-1].rstrip("s") in heads
+                or any(normalise(n).split()[-1].rstrip("s") in heads for n in a.names)
+            }
+            return next(iter(earlier.values())) if len(earlier) == 1 else None
+        state = self.state(m.state)
+        if state is None:
+            return None
+        if m.how == "troops":
+            return Actor(state, self.label(state), type="State")
+        if m.how == "capital":
+            government = self.governments.get(state)
             if government:
-                return Actor(government, self._label(government))
-            if m.state in self.article_governments:
-                return self._government(m.state, m.text)
-            return Actor(m.state, self._label(m.state), type="State")
-        if m.how == "government" and m.state:
-            government = self.governments.get(m.state)
+                return Actor(government, self.label(government), type="Government")
+            if state in self.article_governments:
+                return self._government(state, m.text)
+            return Actor(state, self.label(state), type="State")
+        if m.how == "government":
+            government = self.governments.get(state)
             if government:
-                return Actor(government, self._label(government), type="Government")
-            return self._government(m.state, m.text)
-        if m.how == "army" and m.state:
-            demonym = m.text.split()[0]
+                return Actor(government, self.label(government), type="Government")
+            return self._government(state, m.text)
+        if m.how == "army":
             return self._propose(
-                f"{demonym} armed forces", "GovernmentAgency", m.text, part_of=m.state
+                f"{self._demonym(state) or self.label(state)} armed forces",
+                "GovernmentAgency",
+                m.text,
+                part_of=state,
             )
-        if m.how == "new":
-            text = m.text
-            key = normalise(text)
-            if key in self.short:
-                return self.proposed.get(self.short[key])
-            if len(text.split()) == 1 and key in self.persons:
-                key = self.persons[key]
-                return self.proposed.get(key) or self._propose(key, "Person", text)
-            return self._propose(text, m.type, text)
         return None
+
+    def new(self, m: Mention) -> Actor | None:
+        text = m.text
+        key = normalise(text)
+        if key in self.short:
+            return self.proposed.get(self.short[key])
+        if len(text.split()) == 1 and key in self.persons:
+            full = self.persons[key]
+            return self.proposed.get(normalise(full)) or self._propose(full, "Person", text)
+        return self._propose(text, m.type, text)
 
     def abbreviation(self, m: Mention, sentence: Sentence, actor: Actor) -> None:
         """ "Rapid Support Forces (RSF)": the RSF later is the same actor."""
@@ -285,18 +342,24 @@ class _Resolver:
                     actor, names=tuple(sorted({*actor.names, short}))
                 )
 
-    def _label(self, iri: str) -> str:
-        for entries in self.gazetteer.names.values():
-            for known in entries:
-                if known.iri == iri:
-                    return known.label
-        return iri.rsplit("/", 1)[-1]
+    def label(self, iri: str) -> str:
+        if self._labels is None:
+            self._labels = {
+                known.iri: known.label
+                for entries in self.gazetteer.names.values()
+                for known in entries
+            }
+        return self._labels.get(iri) or iri.rsplit("/", 1)[-1]
+
+    def _demonym(self, state: str) -> str | None:
+        return next(
+            (d for d, states in sorted(self.gazetteer.demonyms.items()) if states == (state,)),
+            None,
+        )
 
     def _government(self, state: str, text: str) -> Actor:
-        demonym = next(
-            (d for d, states in self.gazetteer.demonyms.items() if states == (state,)), None
-        )
-        label = f"{demonym} government" if demonym else f"government of {self._label(state)}"
+        demonym = self._demonym(state)
+        label = f"{demonym} government" if demonym else f"government of {self.label(state)}"
         return self._propose(label, "Government", text, government_of=state)
 
     def _propose(
@@ -371,21 +434,47 @@ class _Slot:
         return self.mention.last
 
 
-_GROUP_GLUE = frozenset({",", "and", "as", "well", "both", "or"})
+_GROUP_GLUE = frozenset({",", "and", "as", "well", "both", "or", "the"})
+#: Words between a subject and its verb that do not change the subject.
+_AUXILIARIES = frozenset(
+    "has have had is are was were be been being also still reportedly allegedly long "
+    "repeatedly already now then both jointly not never".split()
+)
+#: First words of a clause set off by commas after a subject: "X, which ..., backs Y".
+_PARENTHETICAL = frozenset(
+    "who which whose a an the one once led backed commanded founded its his her their".split()
+)
+
+
+def _skip_back(tokens: Sequence[Token], at: int) -> int:
+    """Where the subject of the verb at ``at`` ends: before the auxiliaries, and before a
+    clause set off by commas ("The UAE, a leading member of the coalition, has trained")."""
+    j = at - 1
+    while j >= 0 and tokens[j].lower in _AUXILIARIES:
+        j -= 1
+    if j >= 0 and tokens[j].text == ",":
+        opening = next(
+            (k for k in range(j - 1, max(-1, j - 25), -1) if tokens[k].text == ","), None
+        )
+        if opening is not None and opening + 1 < j and tokens[opening + 1].lower in _PARENTHETICAL:
+            return opening
+    return j + 1
 
 
 def _before(slots: Sequence[_Slot], at: int, tokens: Sequence[Token]) -> list[_Slot]:
     """The actor nearest before token ``at``, with the actors joined to it by "and"."""
-    earlier = [s for s in slots if s.last < at]
+    limit = _skip_back(tokens, at)
+    earlier = [s for s in slots if s.last < limit]
     if not earlier:
         return []
     group = [earlier[-1]]
     for s in reversed(earlier[:-1]):
         gap = [t.lower for t in tokens[s.last + 1 : group[0].first]]
-        if gap and all(w in _GROUP_GLUE for w in gap):
-            group.insert(0, s)
-        else:
-            break
+        if gap and "and" in gap or gap == [","]:
+            if all(w in _GROUP_GLUE for w in gap):
+                group.insert(0, s)
+                continue
+        break
     return group
 
 
@@ -400,7 +489,7 @@ def _after(
     group = [later[0]]
     for s in [s for s in slots if s.first > later[0].last]:
         gap = [t.lower for t in tokens[group[-1].last + 1 : s.first]]
-        if gap and all(w in _GROUP_GLUE for w in gap):
+        if gap and all(w in _GROUP_GLUE for w in gap) and ("and" in gap or "," in gap):
             group.append(s)
         else:
             break
@@ -419,23 +508,42 @@ def _support_kinds(tokens: Sequence[Token], at: int) -> set[str]:
     return found or {"UnspecifiedSupport"}
 
 
-def _status(tokens: Sequence[Token]) -> str:
-    words = [t.lower for t in tokens]
-    bag = set(words)
-    alleged = (
-        bool(bag & _ALLEGED)
-        or _phrase(words, ("is", "said", "to"))
-        or _phrase(words, ("are", "said", "to"))
-        or _phrase(words, ("they", "say"))
+def _reported(words: Sequence[str]) -> bool:
+    """An accusation or a report the sentence does not make its own."""
+    return bool(set(words) & _ALLEGED) or any(
+        _phrase(words, p)
+        for p in (
+            ("is", "said", "to"),
+            ("are", "said", "to"),
+            ("they", "say"),
+            ("reported", "to"),
+            ("believed", "to"),
+        )
     )
-    denied = bool(bag & _DENIED)
-    if alleged:
-        return "Alleged"
-    if denied:
+
+
+def _status(words: Sequence[str]) -> str:
+    """Alleged or denied, from the whole sentence (a report frames all it says): a denial
+    of a charge ("rejected accusations that ...") is denied; a charge and its denial
+    ("is accused of ..., which Tehran denies") are alleged."""
+    bag = set(words)
+    denials = [i for i, w in enumerate(words) if w in _DENIED]
+    if bag & _CHARGES:
+        denials += [i for i, w in enumerate(words) if w in _REJECTED]
+    charges = [i for i, w in enumerate(words) if w in _ALLEGED or w in _CHARGES]
+    if denials and (not charges or min(denials) < min(charges)):
         return "Denied"
-    if bag & _ENDED or any(_phrase(words, p) for p in _ENDED_PHRASES):
-        return "Ended"
+    if charges or _reported(words):
+        return "Alleged"
     return "Asserted"
+
+
+def _ended(words: Sequence[str], at: int) -> bool:
+    """Whether the clause of the word at ``at`` says the relation ended."""
+    begin = max((k + 1 for k in range(at) if words[k] in _CLAUSE_ENDS), default=0)
+    end = next((k for k in range(at, len(words)) if words[k] in _CLAUSE_ENDS), len(words))
+    clause = words[begin:end]
+    return bool(set(clause) & _ENDED) or any(_phrase(clause, p) for p in _ENDED_PHRASES)
 
 
 def _phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -452,8 +560,9 @@ class _Sentence:
         self.words = [t.lower for t in self.tokens]
         self.slots = slots
         self.found: list[Candidate] = []
-        self.status = _status(self.tokens)
+        self.status = _status(self.words)
         self.datings = dates_in(sentence.text, day)
+        self.at = 0  # the word the rule at work started from
 
     def add(
         self,
@@ -471,51 +580,155 @@ class _Sentence:
         candidate = Candidate(kind, roles, self.sentence, rule, round(max(0.1, confidence), 2))
         for name, value in extra.items():
             setattr(candidate, name, value)
+        if "status" not in extra:
+            candidate.status = self.status
+            if candidate.status == "Asserted" and _ended(self.words, self.at):
+                candidate.status = "Ended"
         self.found.append(candidate)
 
     def run(self) -> list[Candidate]:
-        for i, word in enumerate(self.words):
+        words = self.words
+        for i, word in enumerate(words):
+            self.at = i
             if _inside(self.slots, i):
                 self._hyphenated(i)
                 continue
-            if word in _SUPPORT_VERBS:
+            if word in _SUPPORT_VERBS or word in {"intervened", "intervene", "intervenes"}:
                 self._support(i)
             elif word in _ALLIANCE:
                 self._symmetric(i, "AllianceClaim", "alliance")
             elif word in _OPPOSITION:
-                self._symmetric(i, "OppositionClaim", "opposition")
+                nxt = words[i + 1] if i + 1 < len(words) else ""
+                if nxt == "to":
+                    pass  # "groups fighting to topple Assad": the fighters are unnamed
+                elif nxt in _ON_THE_SIDE:
+                    if nxt != "for":  # "fighting for X" is read as support where a verb says
+                        self._symmetric(i, "AllianceClaim", "alliance", skip=1)
+                else:
+                    self._symmetric(i, "OppositionClaim", "opposition")
             elif word in _MEDIATION:
                 self._third(i, "MediationClaim", "mediator", "talks", "mediation")
             elif word in _HOSTING:
                 self._third(i, "HostingClaim", "host", "talks", "hosting")
+            elif (
+                word in {"delegation", "delegations"}
+                and i + 1 < len(words)
+                and words[i + 1] in {"from", "of"}
+            ):
+                for slot in _after(self.slots, i + 1, self.tokens, reach=3):
+                    self.add(
+                        "ParticipationClaim",
+                        [("participant", slot.actor)],
+                        "participation: delegations from X",
+                        0.6,
+                        talks="talks",
+                    )
             elif word in _PARTICIPATION:
                 self._third(i, "ParticipationClaim", "participant", "talks", "participation")
             elif word in _SIGNING:
                 self._third(i, "SignatoryClaim", "signatory", "agreement", "signing")
+            elif word in {"agreed", "agree", "agrees", "reached"} and set(words[i + 1 : i + 7]) & (
+                _AGREEMENT_WORDS | {"cessation"}
+            ):
+                self._third(i, "SignatoryClaim", "signatory", "agreement", "signing", before=True)
             elif word in _GUARANTEE:
                 self._third(i, "GuaranteeClaim", "guarantor", "agreement", "guarantee")
             elif word == "between":
                 self._between(i)
+            elif word == "auspices" and i + 1 < len(words) and words[i + 1] == "of":
+                for slot in _after(self.slots, i + 1, self.tokens, reach=3):
+                    self.add(
+                        "MediationClaim",
+                        [("mediator", self._speaker(slot).actor)],
+                        "mediation: under the auspices of X",
+                        0.75,
+                        talks="talks",
+                    )
             else:
                 self._hyphenated(i)
         self._offices()
         self._hosting_place()
         return self._dated(self._merged())
 
+    def _object(self, i: int, reach: int = 8) -> list[_Slot]:
+        """The actors after the verb at ``i``, up to the next verb of a relation or clause
+        ("ended CIA support to rebel groups fighting to topple Assad": not Assad)."""
+        words = self.words
+        stop = next(
+            (
+                k
+                for k in range(i + 1, min(len(words), i + reach + 1))
+                if words[k] in _STOPS and not _inside(self.slots, k)
+            ),
+            i + reach + 1,
+        )
+        return [s for s in _after(self.slots, i, self.tokens, reach=reach) if s.first < stop]
+
+    # -- the person an organisation speaks through -------------------------------------
+
+    def _speaker(self, slot: _Slot) -> _Slot:
+        """ "the UN special envoy for Yemen, Martin Griffiths": the person, not the UN, is
+        who acts; also "US special envoy Zalmay Khalilzad", "the Taliban's political chief,
+        Mullah Abdul Ghani Baradar"."""
+        if slot.actor.type in _PERSON_TYPES:
+            return slot
+        words = self.words
+        j = slot.last + 1
+        saw_title = False
+        while j < len(words) and j - slot.last <= 14:
+            nxt = next((s for s in self.slots if s.first == j), None)
+            if nxt is not None:
+                if nxt.actor.type in _PERSON_TYPES and (saw_title or nxt.mention.title):
+                    return nxt
+                if not (j > 0 and words[j - 1] in {"for", "to", "the"} and saw_title):
+                    return slot
+                j = nxt.last + 1
+                continue
+            w = words[j]
+            if w in TITLES or w in _ENVOY_WORDS or _office_at(words, j)[0]:
+                saw_title = True
+            elif (
+                w in _TITLE_FILLER
+                or w in {"for", "to", "on", "of"}
+                or (self.tokens[j].text in _RESOLVE.gazetteer.demonyms)
+            ):
+                pass
+            elif self.tokens[j].capitalised and saw_title:
+                pass  # "for the Horn of Africa"
+            else:
+                return slot
+            j += 1
+        return slot
+
     # -- support ---------------------------------------------------------------------
 
     def _support(self, i: int) -> None:
-        tokens = self.tokens
-        passive = i + 1 < len(tokens) and self.words[i + 1] == "by"
+        tokens, words = self.tokens, self.words
+        word = words[i]
+        passive = i + 1 < len(tokens) and words[i + 1] == "by"
         if passive:
-            backers = _after(self.slots, i + 1, tokens)
+            backers = [self._speaker(s) for s in _after(self.slots, i + 1, tokens)]
             recipients = _before(self.slots, i, tokens)[-1:]
-            rule, confidence = f"support: Y {self.words[i]} by X", 0.8
+            rule, confidence = f"support: Y {word} by X", 0.8
         else:
             backers = _before(self.slots, i, tokens)
-            recipients = _after(self.slots, i, tokens)
-            rule, confidence = f"support: X {self.words[i]} Y", 0.8
-            if self.words[i] in {
+            recipients = self._object(i)
+            rule, confidence = f"support: X {word} Y", 0.8
+            if word.startswith("interven"):
+                # "intervened to support / restore / back Y"
+                to = next(
+                    (k for k in range(i + 1, min(i + 9, len(tokens))) if words[k] == "to"), None
+                )
+                if (
+                    to is None
+                    or to + 1 >= len(words)
+                    or words[to + 1]
+                    not in {"support", "restore", "back", "help", "defend", "protect", "aid"}
+                ):
+                    return
+                recipients = _after(self.slots, to + 1, tokens, reach=4)
+                rule, confidence = "support: X intervened to support Y", 0.75
+            elif word in {
                 "send",
                 "sends",
                 "sent",
@@ -533,18 +746,28 @@ class _Sentence:
                 "supplied",
                 "supplying",
             }:
-                # "sent troops to Y", "supplied drones to Y": the recipient follows "to"
+                # "sent troops to Y", "supplied drones to Y", "provided Y with arms"
                 to = next(
                     (
                         k
                         for k in range(i + 1, min(i + 10, len(tokens)))
-                        if self.words[k] in {"to", "for", "alongside"}
+                        if words[k] in {"to", "for"}
                     ),
                     None,
                 )
-                if to is None:
+                direct = [
+                    s
+                    for s in recipients
+                    if s.first == i + 1 or (s.first == i + 2 and words[i + 1] == "the")
+                ]
+                if to is not None:
+                    recipients = _after(self.slots, to, tokens, reach=5)
+                    if to + 1 < len(words) and words[to + 1] in {"fight", "support", "back"}:
+                        recipients = _after(self.slots, to + 1, tokens, reach=4)
+                elif direct and "with" in words[i + 1 : i + 8]:
+                    recipients = direct
+                else:
                     return
-                recipients = _after(self.slots, to, tokens, reach=4)
                 confidence = 0.7
         kinds = _support_kinds(tokens, i)
         for backer in backers:
@@ -561,9 +784,15 @@ class _Sentence:
         """ "Iran-backed Houthis", "Russian-brokered talks": the prefix is the actor."""
         token = self.tokens[i]
         m = _SUPPORT_HYPHEN.match(token.text)
-        if m:
+        nxt = self.words[i + 1] if i + 1 < len(self.words) else ""
+        if m and m.group(2).lower() == "sponsored" and nxt in _TALKS_WORDS | {"process"}:
+            m = _THIRD_HYPHEN.match(token.text.replace("-sponsored", "-brokered"))
+        elif m:
             backer = self._named(m.group(1))
             recipients = _after(self.slots, i, self.tokens, reach=3)
+            if not recipients:
+                here = [s for s in self.slots if s.first <= i <= s.last and s.last > i]
+                recipients = here
             if backer is not None and recipients:
                 self.add(
                     "SupportClaim",
@@ -598,25 +827,33 @@ class _Sentence:
 
     # -- alliance and opposition -------------------------------------------------------
 
-    def _symmetric(self, i: int, kind: str, name: str) -> None:
-        tokens = self.tokens
-        if name == "opposition" and i + 1 < len(tokens) and self.words[i + 1] == "between":
+    def _symmetric(self, i: int, kind: str, name: str, skip: int = 0) -> None:
+        tokens, words = self.tokens, self.words
+        if name == "opposition" and i + 1 < len(tokens) and words[i + 1] == "between":
             return  # "fighting between X and Y": read at "between"
+        passive = i + 1 < len(tokens) and words[i + 1] == "by"
         before = _before(self.slots, i, tokens)
-        after = _after(self.slots, i, tokens, reach=6)
-        if self.words[i] in {"allies", "partners"} and not after and len(before) >= 2:
-            self._pairs(before, kind, f"{name}: X and Y are {self.words[i]}", 0.75)
+        after = _after(self.slots, i + skip + (1 if passive else 0), tokens, reach=6)
+        if (
+            name == "alliance"
+            and words[i] in {"ally", "partner"}
+            and i + 1 < len(words)
+            and words[i + 1] == "of"
+        ):
+            after = _after(self.slots, i + 1, tokens, reach=4)  # "X, a close ally of Y"
+        if words[i] in {"allies", "partners"} and not after and len(before) >= 2:
+            self._pairs(before, kind, f"{name}: X and Y are {words[i]}", 0.75)
             return
         if not after and len(before) >= 2:
-            self._pairs(before, kind, f"{name}: X and Y {self.words[i]}", 0.65)
+            self._pairs(before, kind, f"{name}: X and Y {words[i]}", 0.65)
             return
         if before and after:
-            for a in before:
+            for a in before[-1:] if len(after) > 1 else before:
                 for b in after:
                     self.add(
                         kind,
                         [("party", a.actor), ("party", b.actor)],
-                        f"{name}: X {self.words[i]} Y",
+                        f"{name}: X {words[i]}{' ' + words[i + 1] if skip else ''} Y",
                         0.75,
                     )
 
@@ -667,112 +904,144 @@ class _Sentence:
 
     # -- third parties, participants, signatories -----------------------------------
 
-    def _third(self, i: int, kind: str, role: str, node: str, name: str) -> None:
-        tokens = self.tokens
-        word = self.words[i]
-        if i + 1 < len(tokens) and self.words[i + 1] == "by":
-            actors = _after(self.slots, i + 1, tokens)
+    def _third(
+        self, i: int, kind: str, role: str, node: str, name: str, before: bool = False
+    ) -> None:
+        tokens, words = self.tokens, self.words
+        word = words[i]
+        if i + 1 < len(tokens) and words[i + 1] == "by":
+            actors = [self._speaker(s) for s in _after(self.slots, i + 1, tokens)]
             rule = f"{name}: {word} by X"
-        elif (
-            i >= 2
-            and self.words[i - 1] == "the"
-            and i + 1 < len(tokens)
-            and self.words[i + 1] == "of"
-        ):
-            actors = _after(self.slots, i + 1, tokens, reach=3)  # "the mediation of X"
+        elif i >= 2 and words[i - 1] == "the" and i + 1 < len(tokens) and words[i + 1] == "of":
+            actors = [self._speaker(s) for s in _after(self.slots, i + 1, tokens, reach=3)]
             rule = f"{name}: the {word} of X"
         else:
             actors = _before(self.slots, i, tokens)
             rule = f"{name}: X {word}"
-            if not actors or i - actors[-1].last > 8:
-                actors = _after(self.slots, i, tokens, reach=3)  # "mediator X"
+            if (not actors or i - actors[-1].last > 8) and not before:
+                actors = [self._speaker(s) for s in _after(self.slots, i, tokens, reach=3)]
                 rule = f"{name}: {word} X"
         for s in actors:
             self.add(kind, [(role, s.actor)], rule, 0.7, talks=node)
 
     def _hosting_place(self) -> None:
-        """ "talks in Stockholm": the state of the capital hosts them."""
-        for k, word in enumerate(self.words):
-            if word not in _TALKS_WORDS | {"held", "met"}:
+        """ "talks in Stockholm", "talks held in Sweden", "negotiations organised in
+        Kazakhstan's capital", "meetings held at UN headquarters": the state of the place,
+        or the organisation of the headquarters, hosts them."""
+        words = self.words
+        for k, word in enumerate(words):
+            if word not in _TALKS_WORDS | {"held", "organized", "organised", "convened"}:
                 continue
-            for j in range(k + 1, min(k + 5, len(self.tokens) - 1)):
-                if self.words[j] not in {"in", "at"}:
+            for j in range(k + 1, min(k + 8, len(self.tokens) - 1)):
+                if words[j] in _STOPS | {".", ";"}:
+                    break
+                if words[j] not in {"in", "at"}:
                     continue
-                state = _RESOLVE.capital_at(self.tokens, j + 1)
-                if state is not None:
-                    self.add(
-                        "HostingClaim",
-                        [("host", state)],
-                        "hosting: talks in CAPITAL",
-                        0.55,
-                        talks="talks",
-                    )
+                host = _RESOLVE.capital_at(self.tokens, j + 1)
+                rule = "hosting: talks in PLACE"
+                if host is None:
+                    slot = next((s for s in self.slots if s.first == j + 1), None)
+                    if slot is None:
+                        place = _RESOLVE.state_at(self.tokens, j + 1)
+                        host = place
+                    elif slot.last + 1 < len(words) and words[slot.last + 1] in {
+                        "headquarters",
+                        "hq",
+                    }:
+                        host, rule = slot.actor, "hosting: talks at X headquarters"
+                if host is not None:
+                    self.at = k
+                    self.add("HostingClaim", [("host", host)], rule, 0.55, talks="talks")
                 break
 
     # -- offices and envoys ------------------------------------------------------------
 
     def _offices(self) -> None:
         words = self.words
-        for k in range(len(words)):
-            if _inside([s for s in self.slots if s.mention.how != "new"], k):
+        known = [s for s in self.slots if s.mention.how != "new" and not s.mention.title]
+        last_organisation: Actor | None = None
+        k = 0
+        while k < len(words):
+            if _inside(known, k):
+                k += 1
                 continue
             office, size = _office_at(words, k)
             envoy = words[k] in _ENVOY_WORDS
             if office is None and not envoy:
+                k += 1
                 continue
             end = k + (size if office else 1)
-            if envoy and k + 2 < len(words) and words[k + 1] in {"for", "to", "on"}:
-                end = k + 3  # "envoy for Yemen"
+            if (
+                (envoy or office == "Ambassador")
+                and end + 1 < len(words)
+                and words[end] in {"for", "to", "on"}
+            ):
+                # "envoy for Yemen", "envoy for the Horn of Africa"
+                j = end + 1
+                if words[j] == "the":
+                    j += 1
+                while j < len(words) and (self.tokens[j].capitalised or words[j] == "of"):
+                    j += 1
+                end = j
             start = k
-            while start > 0 and words[start - 1] in _TITLE_FILLER | {"special", "former"}:
+            while start > 0 and words[start - 1] in _TITLE_FILLER - {","}:
                 start -= 1
-            former = "former" in words[start:end] or "former" in words[max(0, start - 2) : start]
-            person = self._person_after(end) or self._person_before(start)
-            if person is None:
-                continue
-            organisation = self._organisation(start, end)
-            if organisation is None or organisation.iri == person.iri:
-                continue
-            if envoy:
-                self.add(
-                    "EnvoyClaim",
-                    [("envoy", person), ("principal", organisation)],
-                    "envoy: ORG envoy PERSON",
-                    0.8,
-                    status="Ended" if former else "Asserted",
-                )
-            elif office:
-                if (
-                    office == "ForeignMinister"
-                    and words[k] == "secretary"
-                    and organisation.label not in {"United States"}
-                ):
-                    office = "Minister"
-                self.add(
-                    "OfficeClaim",
-                    [("holder", person), ("organisation", organisation)],
-                    f"office: ORG {' '.join(words[k:end])} PERSON",
-                    0.8,
-                    office=office,
-                    status="Ended" if former else "Asserted",
-                )
+            former = "former" in words[max(0, start - 2) : end]
+            organisation, org_first = self._organisation(start, end)
+            if organisation is None and start > 0 and words[start - 1] == "and":
+                organisation = last_organisation  # "Foreign Minister X and Defence Minister Y"
+            last_organisation = organisation
+            person = self._person_after(end) or self._person_before(
+                org_first if org_first is not None else start
+            )
+            self.at = k
+            if person is not None and organisation is not None and organisation.iri != person.iri:
+                status = "Ended" if former else "Asserted"
+                if envoy:
+                    self.add(
+                        "EnvoyClaim",
+                        [("envoy", person), ("principal", organisation)],
+                        "envoy: ORG envoy PERSON",
+                        0.8,
+                        status=status,
+                    )
+                elif office:
+                    if (
+                        office == "ForeignMinister"
+                        and words[k] == "secretary"
+                        and organisation.label != "United States"
+                    ):
+                        office = "Minister"
+                    self.add(
+                        "OfficeClaim",
+                        [("holder", person), ("organisation", organisation)],
+                        f"office: ORG {' '.join(words[k : k + size])} PERSON",
+                        0.8,
+                        office=office,
+                        status=status,
+                    )
+            k = end
 
     def _person_after(self, at: int) -> Actor | None:
         for s in self.slots:
-            if s.first >= at and s.first - at <= 3 and s.actor.type in _PERSON_TYPES:
-                gap = self.words[at : s.first]
-                if all(w in {",", "the"} or w in _TITLE_FILLER for w in gap):
-                    return s.actor
-            if s.first >= at:
-                break
-        # a person whose title is inside the mention: "President Paul Kagame"
-        for s in self.slots:
+            if s.last < at:
+                continue
+            if s.first <= at <= s.last and s.mention.title and s.actor.type in _PERSON_TYPES:
+                return s.actor  # the title is inside the mention: "President Paul Kagame"
+            gap = self.words[at : s.first]
             if (
-                s.mention.title
-                and s.first - len(s.mention.title) <= at <= s.first
-                and s.actor.type in _PERSON_TYPES
+                s.actor.type in _PERSON_TYPES
+                and len(gap) <= 5
+                and all(
+                    w in TITLES
+                    or w in _TITLE_FILLER
+                    or w in {","}
+                    or self.tokens[at + n].text in _RESOLVE.gazetteer.demonyms
+                    for n, w in enumerate(gap)
+                )
             ):
                 return s.actor
+            return None
         return None
 
     def _person_before(self, at: int) -> Actor | None:
@@ -790,10 +1059,11 @@ class _Sentence:
             return s.actor
         return None
 
-    def _organisation(self, start: int, end: int) -> Actor | None:
-        """The state or organisation of a title: right before it ("Rwandan President",
-        "Mali's interim president", "the UN envoy"), or after "of"/"for" ("envoy for Yemen"
-        is the UN's only when the UN is named)."""
+    def _organisation(self, start: int, end: int) -> tuple[Actor | None, int | None]:
+        """The state or organisation of a title and where it begins: right before it
+        ("Rwandan President", "Mali's interim president", "the UN envoy"), the state of a
+        government before "of" ("the Afghan government of President Ashraf Ghani"), or after
+        "of" ("President of Angola")."""
         words = self.words
         j = start - 1
         while j >= 0 and words[j] in {"'s", "the"}:
@@ -801,25 +1071,39 @@ class _Sentence:
         if j >= 0:
             for s in self.slots:
                 if s.last == j and s.actor.type not in _PERSON_TYPES:
-                    return s.actor
+                    return s.actor, s.first
+                if s.first <= j <= s.last and s.mention.title and s.first < start:
+                    break  # the demonym of "Rwandan President Paul Kagame"
             state = _RESOLVE.word(self.tokens[j].text)
             if state is not None:
-                return state
-        # the title inside a person's mention: "Rwandan President Paul Kagame" is read above;
-        # "President of Angola" after
+                return state, j
+            if words[j] == "of" and j > 0:
+                for s in self.slots:
+                    if s.last == j - 1 and s.mention.how == "government":
+                        state_iri = (
+                            _RESOLVE.resolver.state(s.mention.state) if _RESOLVE.resolver else None
+                        )
+                        if state_iri:
+                            return Actor(
+                                state_iri,
+                                _RESOLVE.resolver.label(state_iri)
+                                if _RESOLVE.resolver
+                                else state_iri,
+                                type="State",
+                            ), None
         if end < len(words) and words[end] == "of":
             for s in self.slots:
                 if s.first == end + 1 and s.actor.type not in _PERSON_TYPES:
-                    return s.actor
-        return None
+                    return s.actor, None
+        return None, None
 
     # -- merging and dates -------------------------------------------------------------
 
     def _merged(self) -> list[Candidate]:
-        merged: dict[tuple[str, str, str | None], Candidate] = {}
+        merged: dict[tuple[str, str, str | None, str], Candidate] = {}
         for c in self.found:
             roles = tuple(sorted((r, a.iri) for r, a in c.roles))
-            key = (c.kind, repr(roles), c.office)
+            key = (c.kind, repr(roles), c.office, c.status)
             old = merged.get(key)
             if old is None:
                 merged[key] = c
@@ -832,8 +1116,6 @@ class _Sentence:
 
     def _dated(self, found: list[Candidate]) -> list[Candidate]:
         for c in found:
-            if c.kind not in {"OfficeClaim", "EnvoyClaim"} and c.status == "Asserted":
-                c.status = self.status
             if c.kind in {"OfficeClaim", "EnvoyClaim"}:
                 continue
             for dating in self.datings:
@@ -887,14 +1169,25 @@ class _Words:
         if key in g.capitals:
             state = g.capitals[key]
             return Actor(
-                state, self.resolver._label(state) if self.resolver else state, type="State"
+                state, self.resolver.label(state) if self.resolver else state, type="State"
             )
         states = g.demonyms.get(text)
-        if states and len(states) == 1:
-            state = states[0]
-            return Actor(
-                state, self.resolver._label(state) if self.resolver else state, type="State"
-            )
+        if states and self.resolver is not None:
+            one = self.resolver.state("|".join(states))
+            if one:
+                return Actor(one, self.resolver.label(one), type="State")
+        return None
+
+    def state_at(self, tokens: Sequence[Token], j: int) -> Actor | None:
+        """A state named at ``j`` as a place: "in Sweden", "in Kazakhstan's capital"."""
+        for size in (4, 3, 2, 1):
+            words = tokens[j : j + size]
+            if len(words) < size or not words[0].capitalised:
+                continue
+            key = fold_words(" ".join(t.text for t in words))
+            known = [k for k in self.gazetteer.names.get(key, []) if k.type == "State"]
+            if known:
+                return Actor(known[0].iri, known[0].label, type="State")
         return None
 
     def capital_at(self, tokens: Sequence[Token], j: int) -> Actor | None:
@@ -905,7 +1198,7 @@ class _Words:
             key = fold_words(" ".join(t.text for t in words))
             state = self.gazetteer.capitals.get(key)
             if state:
-                label = self.resolver._label(state) if self.resolver else state
+                label = self.resolver.label(state) if self.resolver else state
                 return Actor(state, label, type="State")
         return None
 
@@ -990,9 +1283,20 @@ def _article_node(graph: Graph, article: Article) -> None:
     if article.url:
         graph.add((node, RDFS.seeAlso, URIRef(article.url)))
     if article.publisher:
-        graph.add((node, DCTERMS.publisher, URIRef(article.publisher)))
+        graph.add((node, DCTERMS.publisher, URIRef(_publisher(graph, article.publisher))))
     graph.add((node, DCTERMS.language, Literal("en")))
     graph.add((node, RDFS.comment, Literal(f"Read by kg extract from {article.name}.", lang="en")))
+
+
+def _publisher(graph: Graph, name: str) -> str:
+    """The actor the graph knows by ``name``, or a media outlet proposed under it."""
+    known = _RESOLVE.gazetteer.names.get(fold_words(name))
+    if known:
+        return sorted(known, key=_known_order)[0].iri
+    slug = re.sub(r"[^a-z0-9]+", "-", normalise(name)).strip("-") or "publisher"
+    actor = Actor(str(ID[slug]), name, proposed=True, type="MediaOutlet")
+    _actor_node(graph, actor)
+    return actor.iri
 
 
 def _talks_node(graph: Graph, article: Article, what: str) -> URIRef:

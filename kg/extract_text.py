@@ -21,13 +21,15 @@ words on the list of adjectives that are no name, so they are never mentions.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.names import normalise
 
 _TOKEN = re.compile(
     r"(?:[A-Z]\.){2,}"  # U.S., U.N.
+    r"|People['’]s\b"  # "Tigray People's Liberation Front": part of the name
     r"|['’]s\b"  # the possessive, a token of its own
     r"|\w+(?:-\w+|['’](?!s\b)\w+)*"  # words, with hyphens and inner apostrophes
     r"|[^\w\s]",
@@ -42,7 +44,7 @@ _ABBREVIATIONS = frozenset(
 
 #: Titles before a person's name: taken off the name, and they make the name a person's.
 TITLES = frozenset(
-    "president presidents vice prime minister ministers secretary general colonel col "
+    "president presidents vice prime minister mullah head ministers secretary general colonel col "
     "lieutenant lt major maj captain capt sergeant brigadier marshal field admiral commander "
     "king queen emir crown prince sheikh ambassador envoy special representative chairman "
     "chairperson chief leader mr mrs ms dr sir foreign defence defense interior interim "
@@ -162,6 +164,7 @@ class Mention:
     state: str | None = None
     type: str = "Actor"
     title: tuple[str, ...] = ()  # the title before a person's name, lowercase words
+    name_first: int = -1  # where the name begins after its title (first if no title)
 
 
 @dataclass
@@ -172,12 +175,15 @@ class Gazetteer:
     capitals: dict[tuple[str, ...], str] = field(default_factory=dict)
     demonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     places: set[tuple[str, ...]] = field(default_factory=set)
+    lowercase: set[str] = field(default_factory=set)  # first words of names written so
     longest: int = 1
 
     def add(self, name: str, known: Known) -> None:
         key = fold_words(name)
         if not key:
             return
+        if name[:1].islower():
+            self.lowercase.add(key[0])  # "anti-Damascus armed groups" begins so
         entries = self.names.setdefault(key, [])
         if known not in entries:
             entries.append(known)
@@ -247,48 +253,129 @@ def mentions(sentence: Sentence, gazetteer: Gazetteer, proper_elsewhere: set[str
     found: list[Mention] = []
     i = 0
     while i < len(tokens):
-        hit = _known_at(tokens, folded, i, gazetteer)
-        if hit is not None:
+        hit = (
+            _known_at(tokens, folded, i, gazetteer)
+            or _demonym_at(tokens, folded, i, gazetteer)
+            or _proper_at(tokens, folded, i, gazetteer, proper_elsewhere)
+            or _definite_at(tokens, i)
+        )
+        if hit is None:
+            i += 1
+            continue
+        hit = _extended(tokens, hit, gazetteer)
+        if hit.how not in {"place", "skip"}:
             found.append(hit)
-            i = hit.last + 1
-            continue
-        hit = _demonym_at(tokens, folded, i, gazetteer)
-        if hit is not None:
-            found.append(hit)
-            i = hit.last + 1
-            continue
-        hit = _proper_at(tokens, folded, i, gazetteer, proper_elsewhere)
-        if hit is not None:
-            if hit.how != "place":
-                found.append(hit)
-            i = hit.last + 1
-            continue
-        i += 1
+        i = hit.last + 1
     return found
+
+
+#: Lowercase words that make a name a group's when they follow it ("Houthi rebels",
+#: "Amhara regional forces", "Saudi-led coalition", "Security Belt forces").
+GROUP_HEADS = frozenset(
+    "forces rebels militia militias fighters movement coalition insurgents".split()
+)
+_GROUP_ADJECTIVES = frozenset("regional local paramilitary special allied rebel armed".split())
+#: Definite descriptions that stand for the one actor of the article with that head word
+#: ("the coalition" after "a Saudi-led coalition"; "the rebels" after "the M23 rebels").
+DEFINITE_HEADS = frozenset(
+    "coalition rebels militia army junta movement group insurgents alliance".split()
+)
+
+
+def _definite_at(tokens: Sequence[Token], i: int) -> Mention | None:
+    if tokens[i].lower != "the" or i + 1 >= len(tokens):
+        return None
+    head = tokens[i + 1]
+    if head.lower in DEFINITE_HEADS and not head.capitalised:
+        return Mention(i, i + 1, f"the {head.text}", "definite")
+    return None
+
+
+def _extended(tokens: Sequence[Token], hit: Mention, gazetteer: Gazetteer) -> Mention:
+    """A name with the words that make it a group's, an army's or a government's:
+    "Houthi rebels", "Haftar's forces", "Sudan's army", "Yemen's government"."""
+    if hit.how in {"place", "skip", "definite", "army", "government", "troops"}:
+        return hit
+    j = hit.last + 1
+    possessive = j < len(tokens) and tokens[j].text in {"'s", "’s"}
+    k = j + 1 if possessive else j
+    if k < len(tokens) and tokens[k].lower in _GROUP_ADJECTIVES | {"federal", "interim"}:
+        k += 1
+    if k >= len(tokens) or tokens[k].capitalised:
+        return hit
+    head = tokens[k].lower
+    states = [known.iri for known in hit.known if known.type == "State"]
+    state = states[0] if states else hit.state if hit.how == "capital" else None
+    text = " ".join(t.text for t in tokens[hit.first : k + 1]).replace(" 's", "'s")
+    if possessive and state and head in GOVERNMENT_HEADS:
+        return replace(hit, last=k, text=text, how="government", state=state)
+    if possessive and state and head in ARMY_HEADS - {"troops", "forces", "soldiers"}:
+        return replace(hit, last=k, text=text, how="army", state=state, type="GovernmentAgency")
+    if state:
+        return hit
+    if head in GROUP_HEADS or (possessive and head in ARMY_HEADS):
+        return replace(hit, last=k, text=text, how="new", known=(), type="ArmedGroup", title=())
+    if possessive and head in GOVERNMENT_HEADS and hit.type == "Person":
+        return replace(hit, last=k, text=text, how="new", known=(), type="Government", title=())
+    return hit
 
 
 def _known_at(
     tokens: Sequence[Token], folded: Sequence[str], i: int, gazetteer: Gazetteer
 ) -> Mention | None:
-    if not tokens[i].capitalised:
+    if not tokens[i].capitalised and folded[i] not in gazetteer.lowercase:
         return None
     for size in range(min(gazetteer.longest, len(tokens) - i), 0, -1):
         key = tuple(w for w in folded[i : i + size] for w in w.split())
         if not key:
             continue
         last = i + size - 1
-        if not tokens[last].capitalised and tokens[last].lower not in GOVERNMENT_HEADS | ARMY_HEADS:
-            # a name ends with a name-word ("Syrian government" is a name of the data)
-            if tokens[last].lower in _NAME_GLUE:
-                continue
         text = " ".join(t.text for t in tokens[i : i + size])
+        hit: Mention | None = None
         if key in gazetteer.names:
-            return Mention(i, last, text, "name", tuple(gazetteer.names[key]))
-        if key in gazetteer.capitals:
-            return Mention(i, last, text, "capital", state=gazetteer.capitals[key])
-        if key in gazetteer.places:
-            return Mention(i, last, text, "place")
+            hit = Mention(i, last, text, "name", tuple(gazetteer.names[key]))
+        elif key in gazetteer.capitals:
+            hit = Mention(i, last, text, "capital", state=gazetteer.capitals[key])
+        elif key in gazetteer.places:
+            hit = Mention(i, last, text, "place")
+        if hit is None:
+            continue
+        # a longer proper name that starts with it: "OSCE Minsk Group", "Tripoli Brigades"
+        run = _run_end(tokens, last + 1)
+        if run > last and tokens[run].lower in _ORGANISATION_WORDS | _GROUP_WORDS:
+            words = [t.text for t in tokens[i : run + 1]]
+            return Mention(i, run, " ".join(words), "new", type=_guess_type(words, ()))
+        before = tokens[i - 1].lower if i > 0 else ""
+        if (
+            before in _PLACE_LEAD
+            and hit.how in {"name", "capital"}
+            and (hit.how == "capital" or all(k.type == "State" for k in hit.known))
+        ):
+            return replace(hit, how="place")  # "in Afghanistan", "in Doha"
+        return hit
     return None
+
+
+def _run_end(tokens: Sequence[Token], j: int) -> int:
+    """The last token of the run of capitalised name words from ``j`` (``j - 1`` if none)."""
+    last = j - 1
+    while j < len(tokens):
+        t = tokens[j]
+        if t.capitalised and t.lower not in NOT_NAMES and not _is_title(t):
+            last = j
+            j += 1
+        elif (
+            t.lower in _NAME_GLUE
+            and t.lower != "and"
+            and j + 1 < len(tokens)
+            and tokens[j + 1].capitalised
+            and tokens[j + 1].lower not in NOT_NAMES
+            and last >= 0
+        ):
+            j += 1
+        else:
+            break
+    return last
 
 
 def _demonym_at(
@@ -298,19 +385,31 @@ def _demonym_at(
     if not word.capitalised or word.text not in gazetteer.demonyms:
         return None
     states = gazetteer.demonyms[word.text]
-    if len(states) != 1 or i + 1 >= len(tokens):
+    if i + 1 >= len(tokens):
         return None
-    head = tokens[i + 1]
+    k = i + 1
+    if (
+        tokens[k].lower in {"federal", "interim", "transitional", "military", "regular"}
+        and k + 1 < len(tokens)
+        and (tokens[k + 1].lower in GOVERNMENT_HEADS | ARMY_HEADS)
+    ):
+        k += 1
+    head = tokens[k]
     if head.capitalised:
-        return None  # "Libyan National Army" is a name
+        return None  # "Libyan National Army" is a name; "Rwandan President" a title
+    state = states[0] if len(states) == 1 else "|".join(states)
     if head.lower in GOVERNMENT_HEADS:
-        return Mention(i, i + 1, f"{word.text} {head.text}", "government", state=states[0])
+        text = " ".join(t.text for t in tokens[i : k + 1])
+        return Mention(i, k, text, "government", state=state)
     if head.lower in ARMY_HEADS:
-        last = i + 1
-        if head.lower in {"armed", "air", "security"} and i + 2 < len(tokens):
-            last = i + 2  # armed forces, air force, security forces
+        last = k
+        if head.lower in {"armed", "air", "security"} and k + 1 < len(tokens):
+            last = k + 1  # armed forces, air force, security forces
         text = " ".join(t.text for t in tokens[i : last + 1])
-        return Mention(i, last, text, "army", state=states[0], type="GovernmentAgency")
+        if head.lower in {"troops", "forces", "soldiers"}:
+            # a state's troops abroad are the state acting ("Eritrean troops")
+            return Mention(i, last, text, "troops", state=state)
+        return Mention(i, last, text, "army", state=state, type="GovernmentAgency")
     return None
 
 
@@ -326,41 +425,42 @@ def _proper_at(
     proper_elsewhere: set[str],
 ) -> Mention | None:
     word = tokens[i]
-    if not word.capitalised or word.lower in NOT_NAMES or word.text in gazetteer.demonyms:
+    if not word.capitalised or word.lower in NOT_NAMES:
         return None
+    j = i
+    demonym = word.text in gazetteer.demonyms
+    if demonym:
+        # "Libyan National Army" is a name; "Rwandan President Paul Kagame" a title and a name
+        if i + 1 >= len(tokens) or not tokens[i + 1].capitalised:
+            return None
+        if not _is_title(tokens[i + 1]):
+            demonym = False
+        else:
+            j = i + 1
     # the title before the name: "Foreign Minister Vincent Biruta", "Colonel Assimi Goita"
     title: list[str] = []
-    j = i
     while j < len(tokens) and tokens[j].capitalised and _is_title(tokens[j]):
         title.append(tokens[j].lower)
         j += 1
     if title and title[0] not in _TITLE_HEADS:
         return None
-    start = j
-    while j < len(tokens):
-        t = tokens[j]
-        if t.capitalised and t.lower not in NOT_NAMES and not _is_title(t):
-            j += 1
-        elif (
-            t.lower in _NAME_GLUE
-            and j > start
-            and j + 1 < len(tokens)
-            and tokens[j + 1].capitalised
-            and tokens[j + 1].lower not in NOT_NAMES
-            and t.lower != "and"
-        ):
-            j += 1
-        elif t.text in {"al", "el"} or re.fullmatch(r"(?:al|el|bin|ibn)-\w+", t.text):
-            j += 1
-        else:
-            break
-    if j == start:
-        # a title alone ("President") is no actor; move past it
-        if title:
-            return Mention(i, j - 1, " ".join(t.text for t in tokens[i:j]), "place")
+    if demonym and not title:
         return None
-    last = j - 1
+    start = j
+    if title and start < len(tokens):
+        known = _known_at(tokens, folded, start, gazetteer)
+        if known is not None and known.how == "name":
+            return replace(known, first=i, title=tuple(title), name_first=start)
+    last = _run_end(tokens, j)
+    while last + 1 < len(tokens) and re.fullmatch(r"(?:al|el|bin|ibn)-\w+", tokens[last + 1].text):
+        last += 1  # "Fayez al-Sarraj"
+    if last < start:
+        if title:  # a title alone ("President") is no actor
+            return Mention(i, j - 1, " ".join(t.text for t in tokens[i:j]), "skip")
+        return None
     words = [t.text for t in tokens[start : last + 1]]
+    if not any(c.isalpha() for w in words for c in w):
+        return Mention(i, last, " ".join(words), "skip")  # "2,000" is no name
     text = " ".join(words)
     if (
         start == 0
@@ -369,19 +469,33 @@ def _proper_at(
         and not (word.text.isupper() or any(c.isdigit() for c in word.text))
         and word.text not in proper_elsewhere
     ):
-        return Mention(i, last, text, "place")  # "Relations between ...": not a name
+        return Mention(i, last, text, "skip")  # "Relations between ...": not a name
     before = tokens[i - 1].lower if i > 0 else ""
-    if before in _PLACE_LEAD and not title:
+    if (before in _PLACE_LEAD or _after_envoy(tokens, i)) and not title:
         return Mention(i, last, text, "place")
-    # a known name inside an unknown run ("Russia Today" aside): prefer the known part
-    for k in range(start, last + 1):
-        inner = _known_at(tokens, folded, k, gazetteer)
-        if inner is not None and k > start:
+    # a known name inside an unknown run: the run stops before it
+    for k in range(start + 1, last + 1):
+        if _known_at(tokens, folded, k, gazetteer) is not None:
             last = k - 1
             words = [t.text for t in tokens[start : last + 1]]
             text = " ".join(words)
             break
-    return Mention(start, last, text, "new", type=_guess_type(words, title), title=tuple(title))
+    return Mention(
+        i, last, text, "new", type=_guess_type(words, title), title=tuple(title), name_first=start
+    )
+
+
+def _after_envoy(tokens: Sequence[Token], i: int) -> bool:
+    """ "the envoy for the Horn of Africa": the name after is a place."""
+    k = i - 1
+    if k >= 0 and tokens[k].lower == "the":
+        k -= 1
+    return (
+        k >= 1
+        and tokens[k].lower in {"for", "to"}
+        and tokens[k - 1].lower
+        in {"envoy", "envoys", "representative", "coordinator", "ambassador"}
+    )
 
 
 def known_of(rows: Iterable[Mapping[str, str | None]]) -> Gazetteer:
@@ -394,3 +508,53 @@ def known_of(rows: Iterable[Mapping[str, str | None]]) -> Gazetteer:
         known = Known(actor, row.get("type") or "Actor", row.get("label") or name, row.get("state"))
         gazetteer.add(name, known)
     return gazetteer
+
+
+# ----------------------------------------------------------------------------------------
+# What a file must be to be read as an article
+
+#: The largest article `kg extract` reads unless told otherwise (--max-size): a long news
+#: article is 50 kB; 5 MB is a book.
+MAX_BYTES = 5_000_000
+
+_ENGLISH = frozenset(
+    "the of and to in a is that for on with as by was has said were are it from at have "
+    "had be been not which who its their this an".split()
+)
+
+
+def article_text(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> tuple[str, str | None]:
+    """The text of an article file and a note when there is nothing to read in it.
+
+    Raises TooBig for a file over ``max_bytes`` and DataLoadError for one that is not UTF-8
+    text (a binary file), each naming the file."""
+    from kg.errors import DataLoadError, TooBig
+
+    if len(data) > max_bytes:
+        raise TooBig(
+            f"{name}: {len(data):,} bytes is more than an article; kg extract reads files up "
+            f"to {max_bytes:,} bytes (--max-size MB)"
+        )
+    if b"\x00" in data[:65536]:
+        raise DataLoadError(f"{name}: is a binary file (it has NUL bytes), not UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataLoadError(
+            f"{name}: is not UTF-8 text (byte {error.start} is 0x{data[error.start]:02x})"
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return text, f"{name}: is empty; no claims"
+    letters = [c for c in text if c.isalpha()]
+    latin = sum(1 for c in letters if c.isascii() or "LATIN" in unicodedata.name(c, ""))
+    if letters and latin < len(letters) / 2:
+        other = next(c for c in letters if not (c.isascii() or "LATIN" in unicodedata.name(c, "")))
+        script = unicodedata.name(other, "another").split()[0].title()
+        return text, (
+            f"{name}: is written in another script ({script}); kg extract reads English, no claims"
+        )
+    words = [t.lower for t in tokens_of(text[:200_000]) if t.text[0].isalpha()]
+    if len(words) >= 20 and sum(1 for w in words if w in _ENGLISH) < len(words) * 0.04:
+        return text, f"{name}: does not read as English; kg extract reads English, no claims"
+    return text, None

@@ -1,0 +1,155 @@
+"""``kg extract``: candidate claims from news articles, for ``kg review`` (kg.extract)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from rdflib import Graph
+
+from kg.cli_common import GraphSource, data_options, quiet_option
+from kg.errors import DataLoadError
+from kg.export import write_atomically
+from kg.extract import Article, extract, gazetteer_of
+from kg.extract_text import MAX_BYTES, article_text
+from kg.resources import bundled_dir
+
+
+class _Day(click.ParamType[date]):
+    name = "YYYY-MM-DD"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a day as YYYY-MM-DD (2017-09-14)", param, ctx)
+
+
+@click.command("extract")
+@click.argument("articles", nargs=-1, required=True, metavar="ARTICLE.txt... (- for stdin)")
+@click.option(
+    "--date",
+    "day",
+    type=_Day(),
+    help="The articles' date: 'in July', 'last month' and 'on Thursday' are read against it. "
+    "Without it they stay undated (a note says how many).",
+)
+@click.option("--title", help="The article's title (one article; default: its file name).")
+@click.option(
+    "--publisher", help="Who published it: an actor the graph knows by this name, or a new one."
+)
+@click.option("--url", help="Where the article is (kept as rdfs:seeAlso; never fetched).")
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default="-",
+    show_default=True,
+    metavar="FILE.ttl",
+    help="Write the candidates here as Turtle, replaced in one step; - for stdout.",
+)
+@click.option(
+    "--max-size",
+    type=click.FloatRange(min=0.001),
+    default=MAX_BYTES / 1e6,
+    show_default=True,
+    metavar="MB",
+    help="Refuse an article file larger than this many megabytes.",
+)
+@quiet_option
+@data_options
+def extract_command(
+    articles: tuple[str, ...],
+    day: date | None,
+    title: str | None,
+    publisher: str | None,
+    url: str | None,
+    output_path: Path,
+    max_size: float,
+    quiet: bool,
+    source: GraphSource,
+) -> None:
+    """Propose claims from news ARTICLE files (UTF-8 text, English) for `kg review`.
+
+    Each claim is in the data's own model (ckg:SupportClaim with backer and recipient, ...)
+    with its sentence, the sentence's place in the article, its status and dates as the text
+    gives them, the rule that found it and a confidence. Actors are the graph's, found by any
+    of their names, capitals and demonyms ("Damascus", "the Rwandan army"); names the graph
+    does not know are proposed as new actors. Claims reviewed before (accepted or rejected,
+    in the graph or store) are not proposed again.
+
+    \b
+    Examples:
+      kg extract article.txt --date 2017-09-14 -o candidates.ttl
+      curl -s URL | kg extract - --date 2017-09-14 --url URL -o candidates.ttl
+      kg extract a.txt b.txt --store kg-store -o candidates.ttl
+    """
+    if (title or url) and len(articles) > 1:
+        raise click.UsageError("--title and --url describe one article; give one file")
+    max_bytes = int(max_size * 1e6)
+    texts: list[Article] = []
+    notes: list[str] = []
+    for name in articles:
+        text, note = article_text(
+            _read(name, max_bytes), "stdin" if name == "-" else name, max_bytes
+        )
+        if note is not None:
+            notes.append(note)
+            continue
+        texts.append(Article(text, "stdin" if name == "-" else name, day, title, publisher, url))
+    kg = source.open()
+    gazetteer, governments = gazetteer_of(
+        [dict(row) for row in kg.select("extract-names").rows], _states()
+    )
+    from kg.review import reviewed_keys
+
+    result = extract(texts, gazetteer, governments, rejected=reviewed_keys(kg))
+    notes.extend(result.notes)
+    content = result.graph.serialize(format="turtle").encode("utf-8")
+    if str(output_path) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    else:
+        write_atomically(output_path, content, rdf_format="turtle")
+    if not quiet:
+        for note in notes:
+            click.echo(note, err=True)
+        where = "stdout" if str(output_path) == "-" else str(output_path)
+        skipped = (
+            f", {result.skipped_rejected} reviewed before left out"
+            if result.skipped_rejected
+            else ""
+        )
+        click.echo(
+            f"{len(texts)} article(s), {result.sentences} sentences: {result.claims} candidate "
+            f"claims, {result.proposed} proposed actors{skipped} -> {where}",
+            err=True,
+        )
+
+
+def _read(name: str, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` + 1 bytes of the file (a larger one is refused unread)."""
+    if name == "-":
+        return sys.stdin.buffer.read(max_bytes + 1)
+    path = Path(name)
+    try:
+        if not path.is_file():
+            what = "does not exist" if not path.exists() else "is not a regular file"
+            raise DataLoadError(f"{name}: {what}")
+        with path.open("rb") as handle:
+            return handle.read(max_bytes + 1)
+    except OSError as error:
+        raise DataLoadError(f"{name}: cannot be read ({error.strerror})") from None
+
+
+def _states() -> Graph:
+    graph = Graph()
+    graph.parse(bundled_dir("data") / "reference" / "states.ttl", format="turtle")
+    return graph

@@ -192,8 +192,7 @@ _DENIED = frozenset("deny denies denied denying denial denials".split())
 _REJECTED = frozenset("reject rejects rejected rejecting dismissed dismisses".split())
 _CHARGES = frozenset("charge charges accusation accusations claims allegations reports".split())
 _ENDED = frozenset(
-    "ended ending withdrew withdrawn withdrawal halted stopped ceased former formerly "
-    "defeated".split()
+    "ended ending withdrew withdrawn withdrawal halted stopped ceased defeated".split()
 )
 _ENDED_PHRASES = (("pulled", "out"), ("no", "longer"), ("broke", "down"), ("left",))
 _START_CUES = frozenset(
@@ -257,7 +256,7 @@ class _Resolver:
             for m in ms:
                 if m.how == "government" and m.state and "|" not in m.state:
                     self.article_governments.add(m.state)
-                if m.how == "name":
+                if m.how in {"name", "place"}:
                     self.article_states.update(k.iri for k in m.known if k.type == "State")
                 if m.how == "new" and m.type == "Person" and len(m.text.split()) > 1:
                     last = m.text.split()[-1]
@@ -300,6 +299,11 @@ class _Resolver:
             return None
         if m.how == "troops":
             return Actor(state, self.label(state), type="State")
+        if m.how == "seat":
+            government = self.governments.get(state)
+            if government:
+                return Actor(government, self.label(government), type="Government")
+            return self._propose(m.text, "Government", m.text, government_of=state)
         if m.how == "capital":
             government = self.governments.get(state)
             if government:
@@ -462,37 +466,71 @@ def _skip_back(tokens: Sequence[Token], at: int) -> int:
 
 
 def _before(slots: Sequence[_Slot], at: int, tokens: Sequence[Token]) -> list[_Slot]:
-    """The actor nearest before token ``at``, with the actors joined to it by "and"."""
-    limit = _skip_back(tokens, at)
-    earlier = [s for s in slots if s.last < limit]
+    """The actor nearest before token ``at``, with the actors joined to it by "and" (and
+    by commas in a list that "and" closes: "Russia, Iran and Turkey", not the apposition
+    "the UN envoy for Libya, Ghassan Salame")."""
+    limit, pronoun = _clause_start(tokens, at)
+    earlier = [s for s in slots if s.last < at and s.first >= limit]
+    if pronoun or not earlier:
+        before_that = [s for s in slots if s.last < limit]
+        if not pronoun or not before_that:
+            return []
+        earlier = before_that  # "X rejected accusations that it supplied ...": X
+    skip = _skip_back(tokens, at)
+    earlier = [s for s in earlier if s.last < skip] or []
     if not earlier:
         return []
     group = [earlier[-1]]
+    closed = False
     for s in reversed(earlier[:-1]):
         gap = [t.lower for t in tokens[s.last + 1 : group[0].first]]
-        if gap and "and" in gap or gap == [","]:
-            if all(w in _GROUP_GLUE for w in gap):
-                group.insert(0, s)
-                continue
-        break
+        if not gap or not all(w in _GROUP_GLUE for w in gap):
+            break
+        if "and" in gap or "or" in gap:
+            if closed:
+                break  # "X and Y and Z" is read as two lists
+            closed = True
+        elif not closed:
+            break  # a comma with no "and" after it: an apposition
+        group.insert(0, s)
     return group
+
+
+#: Words that open a clause of its own, whose subject is inside it.
+_SUBORDINATE = frozenset({"that", "whether"})
+_PRONOUNS = frozenset({"it", "they", "he", "she", "its", "their"})
+
+
+def _clause_start(tokens: Sequence[Token], at: int) -> tuple[int, bool]:
+    """Where the clause of the verb at ``at`` begins (after "that"), and whether its
+    subject is a pronoun, which stands for the subject before "that"."""
+    for k in range(at - 1, max(-1, at - 15), -1):
+        if tokens[k].lower in _SUBORDINATE:
+            pronoun = k + 1 < at and tokens[k + 1].lower in _PRONOUNS
+            return k + 1, pronoun
+    return 0, False
 
 
 def _after(
     slots: Sequence[_Slot], at: int, tokens: Sequence[Token], reach: int = 12
 ) -> list[_Slot]:
     """The actor nearest after token ``at`` (within ``reach`` tokens), with the actors
-    joined to it by "and"."""
+    joined to it by "and" (and by commas in a list that "and" closes)."""
     later = [s for s in slots if s.first > at and s.first - at <= reach]
     if not later:
         return []
     group = [later[0]]
+    pending: list[_Slot] = []
     for s in [s for s in slots if s.first > later[0].last]:
-        gap = [t.lower for t in tokens[group[-1].last + 1 : s.first]]
-        if gap and all(w in _GROUP_GLUE for w in gap) and ("and" in gap or "," in gap):
-            group.append(s)
-        else:
+        tail = (pending or group)[-1]
+        gap = [t.lower for t in tokens[tail.last + 1 : s.first]]
+        if not gap or not all(w in _GROUP_GLUE for w in gap):
             break
+        if "and" in gap or "or" in gap:
+            group.extend([*pending, s])
+            pending = []
+            break
+        pending.append(s)  # joined by a comma: kept if an "and" closes the list
     return group
 
 
@@ -543,6 +581,8 @@ def _ended(words: Sequence[str], at: int) -> bool:
     begin = max((k + 1 for k in range(at) if words[k] in _CLAUSE_ENDS), default=0)
     end = next((k for k in range(at, len(words)) if words[k] in _CLAUSE_ENDS), len(words))
     clause = words[begin:end]
+    if "former" in words[max(0, at - 2) : at] or "formerly" in words[max(0, at - 3) : at]:
+        return True  # "a former ally": "former" on a person is read with the office
     return bool(set(clause) & _ENDED) or any(_phrase(clause, p) for p in _ENDED_PHRASES)
 
 
@@ -635,6 +675,12 @@ class _Sentence:
                 self._third(i, "GuaranteeClaim", "guarantor", "agreement", "guarantee")
             elif word == "between":
                 self._between(i)
+            elif (
+                word in {"leads", "leading", "led", "lead", "chairs", "chaired", "chairing"}
+                and (set(words[i + 1 : i + 5]) & (_TALKS_WORDS | {"process", "mediation"}))
+                and not (i + 1 < len(words) and words[i + 1] == "by")
+            ):
+                self._third(i, "MediationClaim", "mediator", "talks", "mediation", before=True)
             elif word == "auspices" and i + 1 < len(words) and words[i + 1] == "of":
                 for slot in _after(self.slots, i + 1, self.tokens, reach=3):
                     self.add(
@@ -802,17 +848,27 @@ class _Sentence:
                     support=_support_kinds(self.tokens, i),
                 )
             return
-        m = _THIRD_HYPHEN.match(token.text)
+        m = m or _THIRD_HYPHEN.match(token.text)
         if m and m.group(2).lower() in {"brokered", "mediated", "facilitated"}:
             mediator = self._named(m.group(1))
             if mediator is not None:
-                self.add(
-                    "MediationClaim",
-                    [("mediator", mediator)],
-                    "mediation: X-brokered",
-                    0.75,
-                    talks="talks",
-                )
+                # "Iran, Russia, Turkey-brokered talks": the list before brokers them too
+                listed: list[Actor] = []
+                k = i - 1
+                while k >= 0 and self.words[k] in {",", "and"}:
+                    slot = next((s for s in self.slots if s.last == k - 1), None)
+                    if slot is None:
+                        break
+                    listed.insert(0, slot.actor)
+                    k = slot.first - 1
+                for actor in [*listed, mediator]:
+                    self.add(
+                        "MediationClaim",
+                        [("mediator", actor)],
+                        "mediation: X-brokered",
+                        0.75,
+                        talks="talks",
+                    )
         elif m and m.group(2).lower() == "hosted":
             host = self._named(m.group(1))
             if host is not None:
@@ -1238,7 +1294,7 @@ def extract(
                     resolver.abbreviation(m, sentence, actor)
                     slots.append(_Slot(m, actor))
             candidates.extend(_Sentence(sentence, slots, article.day).run())
-        kept = [c for c in candidates if c.key() not in skip]
+        kept = [c for c in _one_each(candidates) if c.key() not in skip]
         result.skipped_rejected += len(candidates) - len(kept)
         if kept:
             _article_node(graph, article)
@@ -1260,6 +1316,18 @@ def extract(
                     "left undated: give --date YYYY-MM-DD, the article's date"
                 )
     return result
+
+
+def _one_each(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """One candidate per relation and status in an article: the surest, the first of
+    equals (a relation said twice is one claim for the review)."""
+    best: dict[tuple[str, str, str | None, str], Candidate] = {}
+    for c in candidates:
+        key = (c.kind, repr(sorted((r, a.iri) for r, a in c.roles)), c.office, c.status)
+        if key not in best or c.confidence > best[key].confidence:
+            best[key] = c
+    chosen = {id(c) for c in best.values()}
+    return [c for c in candidates if id(c) in chosen]
 
 
 def _new_graph() -> Graph:

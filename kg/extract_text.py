@@ -69,6 +69,12 @@ NOT_NAMES = frozenset(
 #: Prepositions after which a capitalised name is a place, not an actor.
 _PLACE_LEAD = frozenset("in at near outside across around inside into toward towards".split())
 
+_DIRECTIONS = frozenset(
+    "northern southern eastern western central north south east west north-eastern "
+    "north-western south-eastern south-western north-east north-west south-east "
+    "south-west".split()
+)
+
 #: Lowercase words that may sit inside a proper name ("Coordination of Azawad Movements").
 _NAME_GLUE = frozenset("of for the al el bin ibn de la du wal and".split())
 
@@ -183,6 +189,8 @@ class Gazetteer:
         if not key:
             return
         if name[:1].islower():
+            if not any(c.isupper() for c in name):
+                return  # "rebel groups" is a description, not a name, in another article
             self.lowercase.add(key[0])  # "anti-Damascus armed groups" begins so
         entries = self.names.setdefault(key, [])
         if known not in entries:
@@ -202,7 +210,9 @@ class Gazetteer:
 
 
 def fold_words(text: str) -> tuple[str, ...]:
-    return tuple(normalise(t.text) for t in tokens_of(text) if normalise(t.text))
+    """A name as the words it is matched by: folded, without "the" ("Democratic Republic
+    of Congo" is "Democratic Republic of the Congo")."""
+    return tuple(w for t in tokens_of(text) for w in normalise(t.text).split() if w and w != "the")
 
 
 def _folded(tokens: Sequence[Token]) -> list[str]:
@@ -263,8 +273,8 @@ def mentions(sentence: Sentence, gazetteer: Gazetteer, proper_elsewhere: set[str
             i += 1
             continue
         hit = _extended(tokens, hit, gazetteer)
-        if hit.how not in {"place", "skip"}:
-            found.append(hit)
+        if hit.how != "skip":
+            found.append(hit)  # places too: they tell which states the article is about
         i = hit.last + 1
     return found
 
@@ -311,6 +321,11 @@ def _extended(tokens: Sequence[Token], hit: Mention, gazetteer: Gazetteer) -> Me
         return replace(hit, last=k, text=text, how="government", state=state)
     if possessive and state and head in ARMY_HEADS - {"troops", "forces", "soldiers"}:
         return replace(hit, last=k, text=text, how="army", state=state, type="GovernmentAgency")
+    if state and hit.how == "name" and not possessive and head in {"troops", "forces", "soldiers"}:
+        return replace(hit, last=k, text=text, how="troops", state=state)  # "U.S. forces"
+    if state and hit.how == "capital" and not possessive and head in GOVERNMENT_HEADS:
+        # "the Tripoli government": a government known by its seat
+        return replace(hit, last=k, text=text, how="seat", state=state)
     if state:
         return hit
     if head in GROUP_HEADS or (possessive and head in ARMY_HEADS):
@@ -323,11 +338,15 @@ def _extended(tokens: Sequence[Token], hit: Mention, gazetteer: Gazetteer) -> Me
 def _known_at(
     tokens: Sequence[Token], folded: Sequence[str], i: int, gazetteer: Gazetteer
 ) -> Mention | None:
-    if not tokens[i].capitalised and folded[i] not in gazetteer.lowercase:
+    if (
+        not tokens[i].capitalised
+        and folded[i].split()[:1] != []
+        and (folded[i].split()[0] not in gazetteer.lowercase)
+    ):
         return None
     for size in range(min(gazetteer.longest, len(tokens) - i), 0, -1):
-        key = tuple(w for w in folded[i : i + size] for w in w.split())
-        if not key:
+        key = tuple(w for w in folded[i : i + size] for w in w.split() if w != "the")
+        if not key or folded[i + size - 1] == "the":
             continue
         last = i + size - 1
         text = " ".join(t.text for t in tokens[i : i + size])
@@ -345,11 +364,14 @@ def _known_at(
         if run > last and tokens[run].lower in _ORGANISATION_WORDS | _GROUP_WORDS:
             words = [t.text for t in tokens[i : run + 1]]
             return Mention(i, run, " ".join(words), "new", type=_guess_type(words, ()))
-        before = tokens[i - 1].lower if i > 0 else ""
+        back = i - 1
+        if back > 0 and tokens[back].lower in _DIRECTIONS:
+            back -= 1  # "in northern Syria"
+        before = tokens[back].lower if back >= 0 else ""
         if (
             before in _PLACE_LEAD
             and hit.how in {"name", "capital"}
-            and (hit.how == "capital" or all(k.type == "State" for k in hit.known))
+            and (hit.how == "capital" or any(k.type == "State" for k in hit.known))
         ):
             return replace(hit, how="place")  # "in Afghanistan", "in Doha"
         return hit
@@ -417,6 +439,19 @@ def _is_title(token: Token) -> bool:
     return token.lower in TITLES
 
 
+_VERB_HYPHEN = re.compile(
+    r"-(?:backed|supported|sponsored|armed|funded|trained|brokered|mediated|facilitated"
+    r"|hosted|led)$",
+    re.IGNORECASE,
+)
+
+#: Words of NOT_NAMES that begin a name when a name-word follows ("African Union", "Arab
+#: League", "Islamic State"), but not alone ("Western diplomats").
+_NAME_ADJECTIVES = frozenset(
+    "western eastern northern southern central arab gulf african european asian".split()
+)
+
+
 def _proper_at(
     tokens: Sequence[Token],
     folded: Sequence[str],
@@ -425,8 +460,27 @@ def _proper_at(
     proper_elsewhere: set[str],
 ) -> Mention | None:
     word = tokens[i]
-    if not word.capitalised or word.lower in NOT_NAMES:
+    if not word.capitalised:
         return None
+    if _VERB_HYPHEN.search(word.text) and not (
+        i + 1 < len(tokens) and tokens[i + 1].lower in GROUP_HEADS
+    ):
+        return Mention(
+            i, i, word.text, "skip"
+        )  # "Turkey-brokered talks", not "Saudi-led coalition"
+    if word.lower in NOT_NAMES:
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if not (
+            word.lower in _NAME_ADJECTIVES
+            and following is not None
+            and following.capitalised
+            and following.lower not in NOT_NAMES
+            and not _is_title(following)
+        ):
+            return None
+        last = _run_end(tokens, i + 1)
+        words = [t.text for t in tokens[i : last + 1]]
+        return Mention(i, last, " ".join(words), "new", type=_guess_type(words, ()), name_first=i)
     j = i
     demonym = word.text in gazetteer.demonyms
     if demonym:
@@ -462,15 +516,27 @@ def _proper_at(
     if not any(c.isalpha() for w in words for c in w):
         return Mention(i, last, " ".join(words), "skip")  # "2,000" is no name
     text = " ".join(words)
+    grouped = last + 1 < len(tokens) and (
+        tokens[last + 1].lower in GROUP_HEADS
+        or (
+            tokens[last + 1].lower in _GROUP_ADJECTIVES
+            and last + 2 < len(tokens)
+            and tokens[last + 2].lower in GROUP_HEADS
+        )
+    )
     if (
         start == 0
         and last == 0
         and not title
+        and not grouped
         and not (word.text.isupper() or any(c.isdigit() for c in word.text))
         and word.text not in proper_elsewhere
     ):
         return Mention(i, last, text, "skip")  # "Relations between ...": not a name
-    before = tokens[i - 1].lower if i > 0 else ""
+    back = i - 1
+    if back > 0 and tokens[back].lower in _DIRECTIONS:
+        back -= 1  # "in western Tigray"
+    before = tokens[back].lower if back >= 0 else ""
     if (before in _PLACE_LEAD or _after_envoy(tokens, i)) and not title:
         return Mention(i, last, text, "place")
     # a known name inside an unknown run: the run stops before it

@@ -130,6 +130,11 @@ _SUPPORT_VERBS = frozenset(
 )
 #: Words that begin another clause or relation: an object is not looked for past them.
 _STOPS = frozenset("that who which whose fighting fight fought to while but against".split())
+#: Nouns of backing: "the main backer of Y", "Y's sponsor", "a proxy of X", "support from X".
+_BACKER_NOUNS = frozenset(
+    "backer backers sponsor sponsors patron patrons supporter supporters proxy proxies "
+    "support backing help assistance aid".split()
+)
 _SUPPORT_HYPHEN = re.compile(r"^(.+)-(backed|supported|sponsored|armed|funded|trained)$", re.I)
 _THIRD_HYPHEN = re.compile(r"^(.+)-(brokered|mediated|facilitated|hosted|led)$", re.I)
 _ALLIANCE = frozenset("ally allies allied alliance partner partners partnered".split())
@@ -633,7 +638,9 @@ class _Sentence:
             if _inside(self.slots, i):
                 self._hyphenated(i)
                 continue
-            if word in _SUPPORT_VERBS or word in {"intervened", "intervene", "intervenes"}:
+            if word in _BACKER_NOUNS:
+                self._backer_noun(i)
+            elif word in _SUPPORT_VERBS or word in {"intervened", "intervene", "intervenes"}:
                 self._support(i)
             elif word in _ALLIANCE:
                 self._symmetric(i, "AllianceClaim", "alliance")
@@ -824,6 +831,53 @@ class _Sentence:
                     rule,
                     confidence,
                     support=set(kinds),
+                )
+
+    def _backer_noun(self, i: int) -> None:
+        """ "X, the main backer of Y", "Y's backer X", "X is a sponsor of Y", "Y, a proxy of
+        X"; and "support from X", "with the backing of X" after the recipient."""
+        tokens, words = self.tokens, self.words
+        word = words[i]
+        proxy = word in {"proxy", "proxies"}
+        if word in {"support", "backing", "help", "assistance", "aid"}:
+            if (
+                i + 1 < len(words)
+                and words[i + 1] == "from"
+                or (words[i - 1 : i] == ["the"] and i + 1 < len(words) and words[i + 1] == "of")
+            ):
+                backers = [self._speaker(s) for s in _after(self.slots, i + 1, tokens, reach=3)]
+                recipients = _before(self.slots, i, tokens)[-1:]
+                rule = f"support: Y with {word} from X"
+            else:
+                if word not in {"aid", "assistance"}:  # "aid to Y" is no backing of a side
+                    self._support(i)
+                return
+        elif i + 1 < len(words) and words[i + 1] in {"of", "to"}:
+            others = _after(self.slots, i + 1, tokens, reach=3)
+            subject = _before(self.slots, i, tokens)
+            backers, recipients = (others, subject) if proxy else (subject, others)
+            rule = f"support: X, a {word} of Y"
+        else:
+            owner = [
+                s
+                for s in self.slots
+                if s.last == i - 1
+                or (s.last == i - 2 and words[i - 1] in {"'s", "main", "key", "chief"})
+            ]
+            owner = owner or [s for s in self.slots if s.last == i - 2 and words[i - 1] == "'s"]
+            named = _after(self.slots, i, tokens, reach=3)
+            if not owner or not named:
+                return
+            backers, recipients = (owner, named[:1]) if proxy else (named[:1], owner)
+            rule = f"support: Y's {word} X"
+        for backer in backers:
+            for recipient in recipients:
+                self.add(
+                    "SupportClaim",
+                    [("backer", backer.actor), ("recipient", recipient.actor)],
+                    rule,
+                    0.7,
+                    support={"UnspecifiedSupport"},
                 )
 
     def _hyphenated(self, i: int) -> None:
@@ -1294,8 +1348,9 @@ def extract(
                     resolver.abbreviation(m, sentence, actor)
                     slots.append(_Slot(m, actor))
             candidates.extend(_Sentence(sentence, slots, article.day).run())
-        kept = [c for c in _one_each(candidates) if c.key() not in skip]
-        result.skipped_rejected += len(candidates) - len(kept)
+        unique = _one_each(candidates)
+        kept = [c for c in unique if c.key() not in skip]
+        result.skipped_rejected += len(unique) - len(kept)
         if kept:
             _article_node(graph, article)
         used: dict[str, Actor] = {}

@@ -314,6 +314,12 @@ def _extended(tokens: Sequence[Token], hit: Mention, gazetteer: Gazetteer) -> Me
     if k >= len(tokens) or tokens[k].capitalised:
         return hit
     head = tokens[k].lower
+    if (
+        not possessive
+        and head in ARMY_HEADS
+        and any(known.type == "Government" for known in hit.known)
+    ):
+        return replace(hit, last=k)  # "Syrian government forces" are the government's
     states = [known.iri for known in hit.known if known.type == "State"]
     state = states[0] if states else hit.state if hit.how == "capital" else None
     text = " ".join(t.text for t in tokens[hit.first : k + 1]).replace(" 's", "'s")

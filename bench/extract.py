@@ -50,6 +50,7 @@ SEEDS = REPO.parent / "shared" / "seeds"
 SETS = {
     "b": REPO / "tests" / "data" / "extract",
     "c": REPO / "tests" / "data" / "extract-heldout",
+    "d": REPO / "tests" / "data" / "extract-heldout2",
 }
 
 
@@ -178,7 +179,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--sentences", type=int, default=5000)
     parser.add_argument("--show", action="store_true")
-    parser.add_argument("--sets", default="abc")
+    parser.add_argument("--sets", default="abcd")
     args = parser.parse_args(argv)
     both = not (args.quality or args.speed)
     if args.quality or both:
@@ -187,6 +188,7 @@ def main(argv: list[str]) -> int:
                 "a": "(a) the two bundled articles",
                 "b": "(b) eight articles",
                 "c": "(c) held-out articles",
+                "d": "(d) second held-out articles",
             }[name]
             result = quality(name, args.show)
             if result is None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -27,6 +28,7 @@ from rdflib import XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.extract_text import (
+    ARMED_GROUP_HEADS,
     TITLES,
     Gazetteer,
     Known,
@@ -126,8 +128,12 @@ _SUPPORT_VERBS = frozenset(
     financed financing bankroll bankrolls bankrolled train trains trained training equip
     equips equipped equipping supply supplies supplied supplying provide provides provided
     providing send sends sent sending deploy deploys deployed deploying help helps helped
-    helping""".split()
+    helping shelter shelters sheltered sheltering harbour harbours harboured harbouring
+    harbor harbors harbored harboring""".split()
 )
+#: The relations a sentence can say have ended ("ending 50 years of war" ends no signature).
+_CAN_END = frozenset({"SupportClaim", "AllianceClaim", "OppositionClaim"})
+
 #: Words that begin another clause or relation: an object is not looked for past them.
 _STOPS = frozenset("that who which whose fighting fight fought to while but against".split())
 #: Nouns of backing: "the main backer of Y", "Y's sponsor", "a proxy of X", "support from X".
@@ -143,7 +149,8 @@ _ON_THE_SIDE = frozenset({"alongside", "for", "beside"})
 _OPPOSITION = frozenset(
     """fight fights fought fighting battle battles battled battling clash clashes clashed
     clashing attack attacks attacked attacking war offensive struck bombed bombing raid
-    raided ambushed besieged shelled shelling insurgency rebellion defeated""".split()
+    raided ambushed besieged shelled shelling insurgency rebellion defeated strikes
+    airstrikes""".split()
 )
 _MEDIATION = frozenset(
     """mediate mediates mediated mediating mediation mediator mediators broker brokers
@@ -220,6 +227,8 @@ _OFFICES: list[tuple[tuple[str, ...], str]] = [
     (("prime", "minister"), "Minister"),
     (("minister",), "Minister"),
     (("president",), "HeadOfState"),
+    (("chancellor",), "Minister"),
+    (("premier",), "Minister"),
     (("king",), "HeadOfState"),
     (("emir",), "HeadOfState"),
     (("ambassador",), "Ambassador"),
@@ -249,6 +258,7 @@ class _Resolver:
         self.persons: dict[str, str] = {}  # a person's last name -> the proposed IRI
         self.short: dict[str, str] = {}  # an abbreviation in parentheses -> IRI
         self.article_states: set[str] = set()
+        self.state_counts: Counter[str] = Counter()
         self.seen: list[Actor] = []  # the actors of the article so far, in order
         self._labels: dict[str, str] | None = None
 
@@ -262,10 +272,22 @@ class _Resolver:
                 if m.how == "government" and m.state and "|" not in m.state:
                     self.article_governments.add(m.state)
                 if m.how in {"name", "place"}:
-                    self.article_states.update(k.iri for k in m.known if k.type == "State")
+                    named = {k.iri for k in m.known if k.type == "State"}
+                    self.article_states.update(named)
+                    self.state_counts.update(named)
+                elif m.state and "|" not in m.state:
+                    self.state_counts[m.state] += 1
                 if m.how == "new" and m.type == "Person" and len(m.text.split()) > 1:
                     last = m.text.split()[-1]
                     self.persons.setdefault(normalise(last), m.text)
+
+    def main_state(self) -> str | None:
+        """The state the article is about: the one it names most, if named at least twice
+        and more than any other."""
+        ranked = self.state_counts.most_common(2)
+        if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return ranked[0][0]
 
     def state(self, state: str | None) -> str | None:
         """One state from a demonym's states: the only one, or the one the article names."""
@@ -291,6 +313,19 @@ class _Resolver:
             return Actor(known.iri, known.label, type=known.type)
         if m.how == "definite":
             head = m.text.split()[-1].lower()
+            if head in ARMED_GROUP_HEADS:
+                groups = [a for a in self.seen if a.type in _ARMED_TYPES]
+                if groups:
+                    return groups[-1]  # the group named last
+            if head == "government":
+                governments = [a for a in self.seen if a.type == "Government"]
+                if governments:
+                    return governments[-1]
+                main = self.main_state()
+                government = self.governments.get(main) if main else None
+                if government:
+                    return Actor(government, self.label(government), type="Government")
+                return self._government(main, m.text) if main else None
             heads = {head, head.rstrip("s")}
             earlier = {
                 a.iri: a
@@ -303,6 +338,15 @@ class _Resolver:
         if state is None:
             return None
         if m.how == "troops":
+            if state == self.main_state() and m.text.split()[0] in self.gazetteer.demonyms:
+                # "Mozambican soldiers" in a story on Mozambique are its army; "Eritrean
+                # troops" in a story on Ethiopia are Eritrea acting
+                return self._propose(
+                    f"{self._demonym(state)} armed forces",
+                    "GovernmentAgency",
+                    m.text,
+                    part_of=state,
+                )
             return Actor(state, self.label(state), type="State")
         if m.how == "seat":
             government = self.governments.get(state)
@@ -341,10 +385,18 @@ class _Resolver:
         return self._propose(text, m.type, text)
 
     def abbreviation(self, m: Mention, sentence: Sentence, actor: Actor) -> None:
-        """ "Rapid Support Forces (RSF)": the RSF later is the same actor."""
+        """ "Rapid Support Forces (RSF)", "National Liberation Army, or ELN,": the RSF and
+        the ELN later are the same actor."""
         toks = sentence.tokens
-        if m.last + 3 < len(toks) and toks[m.last + 1].text == "(" and toks[m.last + 3].text == ")":
-            short = toks[m.last + 2].text
+        after = [t.text for t in toks[m.last + 1 : m.last + 4]]
+        if len(after) == 3 and (
+            (after[0] == "(" and after[2] == ")") or (after[0] == "," and after[1] == "or")
+        ):
+            short = (
+                after[1]
+                if after[0] == "("
+                else (toks[m.last + 3].text if m.last + 3 < len(toks) else "")
+            )
             if short.isupper() and actor.proposed:
                 self.short[normalise(short)] = normalise(actor.label)
                 self.proposed[normalise(actor.label)] = replace(
@@ -402,6 +454,8 @@ class _Resolver:
         return actor
 
 
+_ARMED_TYPES = frozenset({"ArmedGroup", "RebelGroup", "Militia", "DesignatedTerroristGroup"})
+
 _TYPE_ORDER = [
     "Person",
     "Government",
@@ -443,7 +497,7 @@ class _Slot:
         return self.mention.last
 
 
-_GROUP_GLUE = frozenset({",", "and", "as", "well", "both", "or", "the"})
+_GROUP_GLUE = frozenset({",", "and", "as", "well", "both", "the"})
 #: Words between a subject and its verb that do not change the subject.
 _AUXILIARIES = frozenset(
     "has have had is are was were be been being also still reportedly allegedly long "
@@ -491,7 +545,7 @@ def _before(slots: Sequence[_Slot], at: int, tokens: Sequence[Token]) -> list[_S
         gap = [t.lower for t in tokens[s.last + 1 : group[0].first]]
         if not gap or not all(w in _GROUP_GLUE for w in gap):
             break
-        if "and" in gap or "or" in gap:
+        if "and" in gap:
             if closed:
                 break  # "X and Y and Z" is read as two lists
             closed = True
@@ -531,7 +585,9 @@ def _after(
         gap = [t.lower for t in tokens[tail.last + 1 : s.first]]
         if not gap or not all(w in _GROUP_GLUE for w in gap):
             break
-        if "and" in gap or "or" in gap:
+        if "and" in gap:
+            if gap[0] == "," and not pending and len(group) == 1:
+                break  # ", and the EU agreed": a second clause, not a list
             group.extend([*pending, s])
             pending = []
             break
@@ -627,7 +683,7 @@ class _Sentence:
             setattr(candidate, name, value)
         if "status" not in extra:
             candidate.status = self.status
-            if candidate.status == "Asserted" and _ended(self.words, self.at):
+            if candidate.status == "Asserted" and kind in _CAN_END and _ended(self.words, self.at):
                 candidate.status = "Ended"
         self.found.append(candidate)
 
@@ -1101,10 +1157,20 @@ class _Sentence:
             if organisation is None and start > 0 and words[start - 1] == "and":
                 organisation = last_organisation  # "Foreign Minister X and Defence Minister Y"
             last_organisation = organisation
+            unqualified = False
+            if organisation is None and office and _RESOLVE.resolver is not None:
+                # "President Filipe Nyusi" in a story on Mozambique: news names the
+                # president of the country it is about without the country
+                main = _RESOLVE.resolver.main_state()
+                if main:
+                    organisation = Actor(main, _RESOLVE.resolver.label(main), type="State")
+                    unqualified = True
             person = self._person_after(end) or self._person_before(
                 org_first if org_first is not None else start
             )
             self.at = k
+            if unqualified and person is not None and not person.proposed:
+                person = None  # a person the graph knows: their office is known there
             if person is not None and organisation is not None and organisation.iri != person.iri:
                 status = "Ended" if former else "Asserted"
                 if envoy:
@@ -1125,8 +1191,9 @@ class _Sentence:
                     self.add(
                         "OfficeClaim",
                         [("holder", person), ("organisation", organisation)],
-                        f"office: ORG {' '.join(words[k : k + size])} PERSON",
-                        0.8,
+                        f"office: {'' if unqualified else 'ORG '}"
+                        f"{' '.join(words[k : k + size])} PERSON",
+                        0.5 if unqualified else 0.8,
                         office=office,
                         status=status,
                     )

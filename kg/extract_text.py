@@ -69,6 +69,12 @@ NOT_NAMES = frozenset(
 #: Prepositions after which a capitalised name is a place, not an actor.
 _PLACE_LEAD = frozenset("in at near outside across around inside into toward towards".split())
 
+#: Words after a name that make it a place: "Cabo Delgado province", "Raqqa city".
+_PLACE_NOUNS = frozenset(
+    "province region district city town state county governorate village valley port "
+    "airport".split()
+)
+
 _DIRECTIONS = frozenset(
     "northern southern eastern western central north south east west north-eastern "
     "north-western south-eastern south-western north-east north-west south-east "
@@ -81,7 +87,10 @@ _NAME_GLUE = frozenset("of for the al el bin ibn de la du wal and".split())
 #: Words after a demonym that make it a government ("the Malian government").
 GOVERNMENT_HEADS = frozenset("government authorities regime administration junta".split())
 #: Words after a demonym that make it a state's armed forces ("Rwandan troops").
-ARMY_HEADS = frozenset("army troops forces military soldiers navy air armed security".split())
+ARMY_HEADS = frozenset(
+    "army troops forces military soldiers navy air armed security marines police "
+    "gendarmerie commandos".split()
+)
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,10 @@ class Token:
     @property
     def capitalised(self) -> bool:
         first = self.text[0]
-        return first.isupper() or first.isdigit()
+        if first.isupper() or first.isdigit():
+            return True
+        # "al-Shabaab", "el-Sisi": the article is lowercase, the name is not
+        return bool(re.match(r"(?:al|el|ad|ash|an|as|at|ar)-[A-Z]", self.text))
 
 
 @dataclass(frozen=True)
@@ -288,7 +300,13 @@ _GROUP_ADJECTIVES = frozenset("regional local paramilitary special allied rebel 
 #: Definite descriptions that stand for the one actor of the article with that head word
 #: ("the coalition" after "a Saudi-led coalition"; "the rebels" after "the M23 rebels").
 DEFINITE_HEADS = frozenset(
-    "coalition rebels militia army junta movement group insurgents alliance".split()
+    "coalition rebels militia army junta movement group insurgents alliance government "
+    "militants jihadists separatists".split()
+)
+#: Definite descriptions of an armed group: the one named last ("Asmara has always denied
+#: backing the group" after al-Shabaab).
+ARMED_GROUP_HEADS = frozenset(
+    "group militants insurgents rebels militia jihadists separatists movement".split()
 )
 
 
@@ -325,7 +343,12 @@ def _extended(tokens: Sequence[Token], hit: Mention, gazetteer: Gazetteer) -> Me
     text = " ".join(t.text for t in tokens[hit.first : k + 1]).replace(" 's", "'s")
     if possessive and state and head in GOVERNMENT_HEADS:
         return replace(hit, last=k, text=text, how="government", state=state)
-    if possessive and state and head in ARMY_HEADS - {"troops", "forces", "soldiers"}:
+    armed_forces = head == "forces" and tokens[k - 1].lower == "armed"
+    if (
+        possessive
+        and state
+        and (armed_forces or head in ARMY_HEADS - {"troops", "forces", "soldiers"})
+    ):
         return replace(hit, last=k, text=text, how="army", state=state, type="GovernmentAgency")
     if state and hit.how == "name" and not possessive and head in {"troops", "forces", "soldiers"}:
         return replace(hit, last=k, text=text, how="troops", state=state)  # "U.S. forces"
@@ -370,6 +393,15 @@ def _known_at(
         if run > last and tokens[run].lower in _ORGANISATION_WORDS | _GROUP_WORDS:
             words = [t.text for t in tokens[i : run + 1]]
             return Mention(i, run, " ".join(words), "new", type=_guess_type(words, ()))
+        if (
+            hit.how == "name"
+            and size == 1
+            and run > last
+            and all(k.type == "Person" for k in hit.known)
+        ):
+            # "Alexander" is one person's name in the graph; "Alexander Lukashenko" another
+            words = [t.text for t in tokens[i : run + 1]]
+            return Mention(i, run, " ".join(words), "new", type="Person")
         back = i - 1
         if back > 0 and tokens[back].lower in _DIRECTIONS:
             back -= 1  # "in northern Syria"
@@ -480,11 +512,16 @@ def _proper_at(
             word.lower in _NAME_ADJECTIVES
             and following is not None
             and following.capitalised
-            and following.lower not in NOT_NAMES
+            and (following.lower not in NOT_NAMES or following.lower in _NAME_ADJECTIVES)
             and not _is_title(following)
         ):
             return None
-        last = _run_end(tokens, i + 1)
+        j = i + 1
+        while j < len(tokens) and tokens[j].lower in _NAME_ADJECTIVES and tokens[j].capitalised:
+            j += 1  # "Southern African Development Community"
+        last = _run_end(tokens, j)
+        if last < j:
+            return None
         words = [t.text for t in tokens[i : last + 1]]
         return Mention(i, last, " ".join(words), "new", type=_guess_type(words, ()), name_first=i)
     j = i
@@ -539,6 +576,14 @@ def _proper_at(
         and word.text not in proper_elsewhere
     ):
         return Mention(i, last, text, "skip")  # "Relations between ...": not a name
+    if last + 1 < len(tokens) and tokens[last + 1].lower in _PLACE_NOUNS and not title:
+        return Mention(i, last + 1, text, "place")  # "Cabo Delgado province"
+    if (
+        len(words) == 1
+        and not title
+        and (words[0][:-1] in gazetteer.demonyms or words[0][:-2] in gazetteer.demonyms)
+    ):
+        return Mention(i, last, text, "skip")  # "Somalis", "Afghans": people, not an actor
     back = i - 1
     if back > 0 and tokens[back].lower in _DIRECTIONS:
         back -= 1  # "in western Tigray"
@@ -547,6 +592,8 @@ def _proper_at(
         return Mention(i, last, text, "place")
     # a known name inside an unknown run: the run stops before it
     for k in range(start + 1, last + 1):
+        if tokens[k - 1].lower in _NAME_GLUE:
+            continue  # "Revolutionary Armed Forces of Colombia" is one name
         if _known_at(tokens, folded, k, gazetteer) is not None:
             last = k - 1
             words = [t.text for t in tokens[start : last + 1]]

@@ -131,6 +131,11 @@ _SUPPORT_VERBS = frozenset(
     helping shelter shelters sheltered sheltering harbour harbours harboured harbouring
     harbor harbors harbored harboring""".split()
 )
+_ARMS_NOUNS = frozenset(
+    "embargo embargoes deal deals sales sale trade control race supplies shipments "
+    "dealer dealers".split()
+)
+
 #: The relations a sentence can say have ended ("ending 50 years of war" ends no signature).
 _CAN_END = frozenset({"SupportClaim", "AllianceClaim", "OppositionClaim"})
 
@@ -274,8 +279,9 @@ class _Resolver:
                 if m.how in {"name", "place"}:
                     named = {k.iri for k in m.known if k.type == "State"}
                     self.article_states.update(named)
-                    self.state_counts.update(named)
-                elif m.state and "|" not in m.state:
+                    if m.how == "name":  # a venue ("talks in Sweden") is not the subject
+                        self.state_counts.update(named)
+                elif m.how in {"government", "army", "troops"} and m.state and "|" not in m.state:
                     self.state_counts[m.state] += 1
                 if m.how == "new" and m.type == "Person" and len(m.text.split()) > 1:
                     last = m.text.split()[-1]
@@ -285,7 +291,7 @@ class _Resolver:
         """The state the article is about: the one it names most, if named at least twice
         and more than any other."""
         ranked = self.state_counts.most_common(2)
-        if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1]):
             return None
         return ranked[0][0]
 
@@ -564,9 +570,14 @@ def _clause_start(tokens: Sequence[Token], at: int) -> tuple[int, bool]:
     """Where the clause of the verb at ``at`` begins (after "that"), and whether its
     subject is a pronoun, which stands for the subject before "that"."""
     for k in range(at - 1, max(-1, at - 15), -1):
-        if tokens[k].lower in _SUBORDINATE:
+        word = tokens[k].lower
+        if word in _SUBORDINATE:
             pronoun = k + 1 < at and tokens[k + 1].lower in _PRONOUNS
             return k + 1, pronoun
+        if word in {"accuse", "accuses", "accused", "accusing"} and not (
+            k > 0 and tokens[k - 1].lower in {"is", "are", "was", "were", "been", "being"}
+        ):
+            return k + 1, False  # "X accuses Y of backing Z": Y backs
     return 0, False
 
 
@@ -699,7 +710,15 @@ class _Sentence:
             elif word in _SUPPORT_VERBS or word in {"intervened", "intervene", "intervenes"}:
                 self._support(i)
             elif word in _ALLIANCE:
-                self._symmetric(i, "AllianceClaim", "alliance")
+                nxt = words[i + 1] if i + 1 < len(words) else ""
+                prev = words[i - 1] if i else ""
+                if (
+                    nxt in {"of", "with", "to", "between"}
+                    or word in {"allied", "partnered"}
+                    or prev in {"'s", "are", "were", "been", "remain", "became"}
+                ):
+                    # not the description "CMA, a Tuareg-led rebel alliance"
+                    self._symmetric(i, "AllianceClaim", "alliance")
             elif word in _OPPOSITION:
                 nxt = words[i + 1] if i + 1 < len(words) else ""
                 if nxt == "to":
@@ -814,6 +833,11 @@ class _Sentence:
     def _support(self, i: int) -> None:
         tokens, words = self.tokens, self.words
         word = words[i]
+        if word in {"arms", "arm"} and (
+            (i + 1 < len(words) and words[i + 1] in _ARMS_NOUNS)
+            or (i and words[i - 1] in {"the", "of", "and", "with", "un", "heavy"})
+        ):
+            return  # "the UN arms embargo", "arms and drones": a noun
         passive = i + 1 < len(tokens) and words[i + 1] == "by"
         if passive:
             backers = [self._speaker(s) for s in _after(self.slots, i + 1, tokens)]
@@ -1158,7 +1182,11 @@ class _Sentence:
                 organisation = last_organisation  # "Foreign Minister X and Defence Minister Y"
             last_organisation = organisation
             unqualified = False
-            if organisation is None and office and _RESOLVE.resolver is not None:
+            qualified = start > 0 and (
+                self.tokens[start - 1].text in _RESOLVE.gazetteer.demonyms
+                or words[start - 1] in {"'s", "of"}
+            )
+            if organisation is None and office and not qualified and _RESOLVE.resolver:
                 # "President Filipe Nyusi" in a story on Mozambique: news names the
                 # president of the country it is about without the country
                 main = _RESOLVE.resolver.main_state()

@@ -313,9 +313,15 @@ ARMED_GROUP_HEADS = frozenset(
 def _definite_at(tokens: Sequence[Token], i: int) -> Mention | None:
     if tokens[i].lower != "the" or i + 1 >= len(tokens):
         return None
-    head = tokens[i + 1]
-    if head.lower in DEFINITE_HEADS and not head.capitalised:
-        return Mention(i, i + 1, f"the {head.text}", "definite")
+    # "the government", "the internationally recognised government"
+    for k in range(i + 1, min(i + 4, len(tokens))):
+        head = tokens[k]
+        if head.capitalised:
+            return None
+        if head.lower in DEFINITE_HEADS:
+            return Mention(i, k, " ".join(t.text for t in tokens[i : k + 1]), "definite")
+        if k == i + 1 and head.lower in {"government", "army"}:
+            break
     return None
 
 
@@ -359,7 +365,9 @@ def _extended(tokens: Sequence[Token], hit: Mention, gazetteer: Gazetteer) -> Me
         return hit
     if head in GROUP_HEADS or (possessive and head in ARMY_HEADS):
         return replace(hit, last=k, text=text, how="new", known=(), type="ArmedGroup", title=())
-    if possessive and head in GOVERNMENT_HEADS and hit.type == "Person":
+    if possessive and head in {"affiliate", "branch", "wing", "offshoot", "faction", "allies"}:
+        return replace(hit, last=k, how="skip")  # "al-Qaeda's affiliate, JNIM": JNIM acts
+    if possessive and head in GOVERNMENT_HEADS and hit.how == "new":
         return replace(hit, last=k, text=text, how="new", known=(), type="Government", title=())
     return hit
 

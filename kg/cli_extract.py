@@ -10,8 +10,8 @@ import click
 from rdflib import Graph
 
 from kg.cli_common import GraphSource, data_options, quiet_option
-from kg.errors import DataLoadError
-from kg.export import write_atomically
+from kg.errors import DataLoadError, TooBig
+from kg.export import output_target, refuse_bundled, write_atomically
 from kg.extract import Article, extract, gazetteer_of
 from kg.extract_text import MAX_BYTES, article_text
 from kg.resources import bundled_dir
@@ -93,17 +93,36 @@ def extract_command(
     """
     if (title or url) and len(articles) > 1:
         raise click.UsageError("--title and --url describe one article; give one file")
+    if articles.count("-") > 1:
+        raise click.UsageError("- (standard input) can be read once; give it once")
+    to_stdout = str(output_path) == "-"
+    if not to_stdout:
+        # Refused before the articles are read: a wrong -o should not cost a whole extraction.
+        refuse_bundled(output_target(output_path), "kg extract")
     max_bytes = int(max_size * 1e6)
     texts: list[Article] = []
     notes: list[str] = []
+    first_with: dict[str, str] = {}
     for name in articles:
-        text, note = article_text(
-            _read(name, max_bytes), "stdin" if name == "-" else name, max_bytes
-        )
+        label = "stdin" if name == "-" else name
+        text, note = article_text(_read(name, max_bytes), label, max_bytes)
+        if note is None and text in first_with:
+            # One text is one article (its IRI comes from the text): read twice, its claims
+            # would be counted twice and its node given both files' titles.
+            note = f"{label}: the same text as {first_with[text]}; read once"
         if note is not None:
             notes.append(note)
             continue
-        texts.append(Article(text, "stdin" if name == "-" else name, day, title, publisher, url))
+        first_with[text] = label
+        texts.append(Article(text, label, day, title, publisher, url))
+    where = "stdout" if to_stdout else str(output_path)
+    if not texts:
+        # Every article was empty or not English: an empty candidates file would pass for a
+        # result, and would replace the candidates of an earlier run at -o.
+        for note in notes:
+            click.echo(note, err=True)
+        click.echo(f"No article to read; nothing written to {where}", err=True)
+        return
     kg = source.open()
     gazetteer, governments = gazetteer_of(
         [dict(row) for row in kg.select("extract-names").rows], _states()
@@ -113,7 +132,7 @@ def extract_command(
     result = extract(texts, gazetteer, governments, rejected=reviewed_keys(kg))
     notes.extend(result.notes)
     content = result.graph.serialize(format="turtle").encode("utf-8")
-    if str(output_path) == "-":
+    if to_stdout:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
     else:
@@ -121,7 +140,6 @@ def extract_command(
     if not quiet:
         for note in notes:
             click.echo(note, err=True)
-        where = "stdout" if str(output_path) == "-" else str(output_path)
         skipped = (
             f", {result.skipped_rejected} reviewed before left out"
             if result.skipped_rejected
@@ -135,18 +153,39 @@ def extract_command(
 
 
 def _read(name: str, max_bytes: int) -> bytes:
-    """At most ``max_bytes`` + 1 bytes of the file (a larger one is refused unread)."""
+    """The bytes of an article file, or of standard input for ``-``; TooBig, unread, for a
+    file over ``max_bytes``, DataLoadError for one that is missing, a folder or unreadable."""
     if name == "-":
-        return sys.stdin.buffer.read(max_bytes + 1)
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise TooBig(
+                f"stdin: more than {max_bytes:,} bytes is more than an article; kg extract "
+                "reads up to --max-size MB"
+            )
+        return data
     path = Path(name)
     try:
-        if not path.is_file():
-            what = "does not exist" if not path.exists() else "is not a regular file"
-            raise DataLoadError(f"{name}: {what}")
+        if path.is_dir():
+            raise DataLoadError(f"{name}: is a folder; give the article files in it")
+        if not path.exists():
+            raise DataLoadError(f"{name}: does not exist")
+        size = path.stat().st_size
+        if path.is_file() and size > max_bytes:
+            raise TooBig(
+                f"{name}: {size:,} bytes is more than an article; kg extract reads files up "
+                f"to {max_bytes:,} bytes (--max-size MB)"
+            )
+        # Not only regular files: a pipe such as <(curl ...) is read as far as the limit.
         with path.open("rb") as handle:
-            return handle.read(max_bytes + 1)
+            data = handle.read(max_bytes + 1)
     except OSError as error:
         raise DataLoadError(f"{name}: cannot be read ({error.strerror})") from None
+    if len(data) > max_bytes:
+        raise TooBig(
+            f"{name}: more than {max_bytes:,} bytes is more than an article; kg extract reads "
+            "up to --max-size MB"
+        )
+    return data
 
 
 def _states() -> Graph:

@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench eval-extract clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ bench: $(STAMP)
 	bash .ci/install-virtuoso
 	bash .ci/install-jena
 	$(BIN)/python bench/stores.py $(if $(wildcard ../shared/data/ucdp-esd),--esd) $(BENCH_ARGS)
+
+# How well and how fast `kg extract` reads news (issue 17): precision, recall and F1 per
+# kind of claim on each gold set (the two bundled articles need ../shared/seeds), and
+# sentences a second on one core (BENCHMARKS.md keeps the figures).
+eval-extract: $(STAMP)
+	$(BIN)/python bench/extract.py $(EVAL_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench

@@ -154,7 +154,8 @@ def extract_command(
 
 def _read(name: str, max_bytes: int) -> bytes:
     """The bytes of an article file, or of standard input for ``-``; TooBig, unread, for a
-    file over ``max_bytes``, DataLoadError for one that is missing, a folder or unreadable."""
+    file over ``max_bytes``, DataLoadError for one that is missing, a folder, unreadable or
+    UTF-16."""
     if name == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         if len(data) > max_bytes:
@@ -162,7 +163,7 @@ def _read(name: str, max_bytes: int) -> bytes:
                 f"stdin: more than {max_bytes:,} bytes is more than an article; kg extract "
                 "reads up to --max-size MB"
             )
-        return data
+        return _not_utf16("stdin", data)
     path = Path(name)
     try:
         if path.is_dir():
@@ -184,6 +185,15 @@ def _read(name: str, max_bytes: int) -> bytes:
         raise TooBig(
             f"{name}: more than {max_bytes:,} bytes is more than an article; kg extract reads "
             "up to --max-size MB"
+        )
+    return _not_utf16(name, data)
+
+
+def _not_utf16(name: str, data: bytes) -> bytes:
+    # Without this, a file saved as "Unicode" by Windows Notepad is called binary (its NULs).
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataLoadError(
+            f"{name}: is UTF-16 text; kg extract reads UTF-8 (convert it: iconv -f UTF-16 -t UTF-8)"
         )
     return data
 

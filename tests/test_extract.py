@@ -28,7 +28,7 @@ from kg.vocab import CKG, ID
 
 HERE = Path(__file__).resolve().parent / "data" / "extract-cli"
 SENTENCES = HERE / "sentences.txt"
-CRLF = HERE / "crlf.txt"
+CRLF = HERE / "crlf-bom.txt"  # Windows line ends and a byte-order mark
 MALI = Path(__file__).resolve().parent / "data" / "extract" / "mali.txt"
 TIME = Namespace("http://www.w3.org/2006/time#")
 # The terms kg's vocabulary module does not name (Python has no use for them elsewhere).
@@ -173,10 +173,10 @@ def several() -> tuple[Graph, Result]:
 
 def test_several_files_and_stdin_in_one_run(several: tuple[Graph, Result]) -> None:
     graph, result = several
-    texts = {  # the text as Python reads a file: line ends are "\n"
+    texts = {  # the text as Python reads a file: line ends are "\n", the byte-order mark left out
         "sentences.txt": SENTENCES.read_text(encoding="utf-8"),
         "stdin": MALI.read_text(encoding="utf-8"),
-        "crlf.txt": CRLF.read_text(encoding="utf-8"),
+        "crlf-bom.txt": CRLF.read_text(encoding="utf-8-sig"),
     }
     seen = set()
     for claim in claims_of(graph):
@@ -306,6 +306,9 @@ REFUSED = [
     ("100-MB", _huge, [], TooBig.exit_code,
      "huge.txt: 100,000,000 bytes is more than an article; kg extract reads files up to "
      "5,000,000 bytes (--max-size MB)"),
+    ("utf-16", _write("notepad.txt", "Iran backs Hezbollah.".encode("utf-16")), [],
+     DataLoadError.exit_code,
+     "notepad.txt: is UTF-16 text; kg extract reads UTF-8 (convert it: iconv -f UTF-16 -t UTF-8)"),
     ("folder", lambda tmp_path: tmp_path, [], DataLoadError.exit_code,
      ": is a folder; give the article files in it"),
     ("missing", lambda tmp_path: tmp_path / "nowhere.txt", [], DataLoadError.exit_code,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,39 @@ class _Day(click.ParamType[date]):
             self.fail(f"{value!r} is not a day as YYYY-MM-DD (2017-09-14)", param, ctx)
 
 
+class _Url(click.ParamType[str]):
+    """An absolute URL, as an IRI can hold it: with a scheme, no spaces or <>"{}|\\^`."""
+
+    name = "URL"
+    _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`\x7f]+")
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        if not self._IRI.fullmatch(str(value)):
+            self.fail(
+                f'{value!r} is not a URL (https://...; spaces and <>"{{}}|\\^` written as '
+                "%20 and so on)",
+                param,
+                ctx,
+            )
+        return str(value)
+
+
+class _Name(click.ParamType[str]):
+    """Text that is not blank; a run of white space (a line end too) becomes one space."""
+
+    name = "TEXT"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        text = " ".join(str(value).split())
+        if not text:
+            self.fail(f"{value!r} is blank", param, ctx)
+        return text
+
+
 @click.command("extract")
 @click.argument("articles", nargs=-1, required=True, metavar="ARTICLE.txt... (- for stdin)")
 @click.option(
@@ -40,11 +74,17 @@ class _Day(click.ParamType[date]):
     help="The articles' date: 'in July', 'last month' and 'on Thursday' are read against it. "
     "Without it they stay undated (a note says how many).",
 )
-@click.option("--title", help="The article's title (one article; default: its file name).")
 @click.option(
-    "--publisher", help="Who published it: an actor the graph knows by this name, or a new one."
+    "--title", type=_Name(), help="The article's title (one article; default: its file name)."
 )
-@click.option("--url", help="Where the article is (kept as rdfs:seeAlso; never fetched).")
+@click.option(
+    "--publisher",
+    type=_Name(),
+    help="Who published it: an actor the graph knows by this name, or a new one.",
+)
+@click.option(
+    "--url", type=_Url(), help="Where the article is (kept as rdfs:seeAlso; never fetched)."
+)
 @click.option(
     "-o",
     "--output",

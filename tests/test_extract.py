@@ -319,6 +319,16 @@ REFUSED = [
      f"Invalid value for '--date': 'yesterday' is not a day as YYYY-MM-DD (2017-09-14) {HELP}"),
     ("title-of-two", SENTENCES, [CRLF, "--title", "Two articles"], 2,
      "--title and --url describe one article; give one file (see 'kg extract --help')"),
+    ("url-with-a-space", SENTENCES, ["--url", "https://example.org/an article"], 2,
+     "Invalid value for '--url': 'https://example.org/an article' is not a URL (https://...; "
+     f"spaces and <>\"{{}}|\\^` written as %20 and so on) {HELP}"),
+    ("relative-url", SENTENCES, ["--url", "news/article.html"], 2,
+     "Invalid value for '--url': 'news/article.html' is not a URL (https://...; "
+     f"spaces and <>\"{{}}|\\^` written as %20 and so on) {HELP}"),
+    ("blank-title", SENTENCES, ["--title", " "], 2,
+     f"Invalid value for '--title': ' ' is blank {HELP}"),
+    ("blank-publisher", SENTENCES, ["--publisher", ""], 2,
+     f"Invalid value for '--publisher': '' is blank {HELP}"),
     ("stdin-twice", SENTENCES, ["-", "-"], 2,
      "- (standard input) can be read once; give it once (see 'kg extract --help')"),
 ]  # fmt: skip
@@ -471,6 +481,30 @@ def test_the_readme_section_uses_the_options_kg_extract_has(runner: CliRunner) -
     assert {"--date", "--title", "--publisher", "--url", "--max-size", "-o", "--add"} <= options
     help_text = runner.invoke(cli, ["extract", "--help"]).output
     assert [option for option in sorted(options) if option not in help_text] == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kg.extract names a new actor's IRI from the ASCII letters of its name: a name "
+    "with none ('新华社', '中国日报', '!!!') is ck:publisher, so different publishers are one",
+)
+def test_publishers_named_in_another_script_are_different_actors(runner: CliRunner) -> None:
+    iris = set()
+    for publisher in ("新华社", "中国日报"):
+        graph = Graph().parse(
+            data=extract(runner, CRLF, "--publisher", publisher).stdout, format="turtle"
+        )
+        (article,) = graph.subjects(RDF.type, CKG.NewsArticle)
+        iris.add(graph.value(article, DCTERMS.publisher))
+    assert len(iris) == 2
+
+
+def test_title_and_publisher_are_kept_on_one_line(runner: CliRunner) -> None:
+    result = extract(runner, CRLF, "--title", "  Talks\n in  Cairo ", "--publisher", " Le Monde")
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    (article,) = graph.subjects(RDF.type, CKG.NewsArticle)
+    assert str(graph.value(article, DCTERMS.title)) == "Talks in Cairo"
+    assert str(graph.value(graph.value(article, DCTERMS.publisher), RDFS.label)) == "Le Monde"
 
 
 # --- 4. claims reviewed before --------------------------------------------------------------

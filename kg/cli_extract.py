@@ -197,6 +197,9 @@ def _read(name: str, max_bytes: int) -> bytes:
     file over ``max_bytes``, DataLoadError for one that is missing, a folder, unreadable or
     UTF-16."""
     if name == "-":
+        if sys.stdin.isatty():
+            # Else a user who typed `kg extract -` sees a command that seems to hang.
+            click.echo("Reading the article from the terminal; end it with Ctrl-D", err=True)
         data = sys.stdin.buffer.read(max_bytes + 1)
         if len(data) > max_bytes:
             raise TooBig(

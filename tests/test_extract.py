@@ -7,6 +7,7 @@ bench/extract.py, not here."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -50,7 +51,9 @@ STATUSES = {CKG.Asserted, CKG.Alleged, CKG.Denied, ONT.Ended}
 DAY = "2017-09-18"
 
 
-def extract(runner: CliRunner, *args: str | Path, input: bytes | str | None = None) -> Result:
+def extract(
+    runner: CliRunner, *args: str | Path, input: bytes | str | io.BytesIO | None = None
+) -> Result:
     result = runner.invoke(cli, ["extract", *(str(a) for a in args)], input=input, prog_name="kg")
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
@@ -420,6 +423,22 @@ def test_nothing_to_read_is_a_note_and_nothing_is_written(
         f"No article to read; nothing written to {out}",
     ]
     assert out.read_text() == "# the candidates of an earlier run\n"
+
+
+class _Terminal(io.BytesIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_stdin_at_a_terminal_says_how_to_end_the_article(runner: CliRunner) -> None:
+    result = extract(runner, "-", input=_Terminal(b"Iran backs Hezbollah.\n"))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        "Reading the article from the terminal; end it with Ctrl-D"
+    )
+    assert claims_of(Graph().parse(data=result.stdout, format="turtle"))
+    piped = extract(runner, "-", input=b"Iran backs Hezbollah.\n")
+    assert "Ctrl-D" not in piped.stderr
 
 
 def test_an_article_with_nothing_to_read_is_left_out_of_several(

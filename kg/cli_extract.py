@@ -125,6 +125,10 @@ def extract_command(
     does not know are proposed as new actors. Claims reviewed before (accepted or rejected,
     in the graph or store) are not proposed again.
 
+    An empty article, or one not in English, is left out with a note. Exit 2: an article
+    that is missing, a folder, binary or not UTF-8, or a bad option; 5: -o cannot be written
+    (nothing is read); 10: an article over --max-size.
+
     \b
     Examples:
       kg extract article.txt --date 2017-09-14 -o candidates.ttl
@@ -163,13 +167,16 @@ def extract_command(
             click.echo(note, err=True)
         click.echo(f"No article to read; nothing written to {where}", err=True)
         return
-    kg = source.open()
-    gazetteer, governments = gazetteer_of(
-        [dict(row) for row in kg.select("extract-names").rows], _states()
-    )
     from kg.review import reviewed_keys
 
-    result = extract(texts, gazetteer, governments, rejected=reviewed_keys(kg))
+    kg = source.open()
+    try:
+        names: list[dict[str, object]] = [dict(row) for row in kg.select("extract-names").rows]
+        reviewed = reviewed_keys(kg)
+    finally:
+        kg.close()  # a store is not held while the rules run
+    gazetteer, governments = gazetteer_of(names, _states())
+    result = extract(texts, gazetteer, governments, rejected=reviewed)
     notes.extend(result.notes)
     content = result.graph.serialize(format="turtle").encode("utf-8")
     if to_stdout:

@@ -131,6 +131,8 @@ _SUPPORT_VERBS = frozenset(
     helping shelter shelters sheltered sheltering harbour harbours harboured harbouring
     harbor harbors harbored harboring""".split()
 )
+_RECEIVING = frozenset("receives receive received receiving gets got obtains obtained".split())
+
 _ARMS_NOUNS = frozenset(
     "embargo embargoes deal deals sales sale trade control race supplies shipments "
     "dealer dealers".split()
@@ -265,6 +267,7 @@ class _Resolver:
         self.article_states: set[str] = set()
         self.state_counts: Counter[str] = Counter()
         self.seen: list[Actor] = []  # the actors of the article so far, in order
+        self.seen_before: list[Actor] = []  # those of the sentences before this one
         self._labels: dict[str, str] | None = None
 
     def prepare(self, found: Sequence[tuple[Sentence, list[Mention]]]) -> None:
@@ -320,7 +323,7 @@ class _Resolver:
         if m.how == "definite":
             head = m.text.split()[-1].lower()
             if head in ARMED_GROUP_HEADS:
-                groups = [a for a in self.seen if a.type in _ARMED_TYPES]
+                groups = [a for a in self.seen_before if a.type in _ARMED_TYPES]
                 if groups:
                     return groups[-1]  # the group named last
             if head == "government":
@@ -675,6 +678,7 @@ class _Sentence:
         self.status = _status(self.words)
         self.datings = dates_in(sentence.text, day)
         self.at = 0  # the word the rule at work started from
+        self.offices: dict[str, Actor] = {}  # head of state -> state, from this sentence
 
     def add(
         self,
@@ -700,6 +704,16 @@ class _Sentence:
 
     def run(self) -> list[Candidate]:
         words = self.words
+        self._offices()
+        # "Uganda's President Yoweri Museveni ... sent troops": the state sends them
+        self.offices = {
+            c.roles[0][1].iri: c.roles[1][1]
+            for c in self.found
+            if c.kind == "OfficeClaim"
+            and c.office == "HeadOfState"
+            and c.roles[1][1].type == "State"
+            and c.status == "Asserted"
+        }
         for i, word in enumerate(words):
             self.at = i
             if _inside(self.slots, i):
@@ -749,9 +763,9 @@ class _Sentence:
                 self._third(i, "ParticipationClaim", "participant", "talks", "participation")
             elif word in _SIGNING:
                 self._third(i, "SignatoryClaim", "signatory", "agreement", "signing")
-            elif word in {"agreed", "agree", "agrees", "reached"} and set(words[i + 1 : i + 7]) & (
-                _AGREEMENT_WORDS | {"cessation"}
-            ):
+            elif word in {"agreed", "agree", "agrees", "reached", "accepted", "approved"} and set(
+                words[i + 1 : i + 7]
+            ) & (_AGREEMENT_WORDS | {"cessation"}):
                 self._third(i, "SignatoryClaim", "signatory", "agreement", "signing", before=True)
             elif word in _GUARANTEE:
                 self._third(i, "GuaranteeClaim", "guarantor", "agreement", "guarantee")
@@ -774,7 +788,6 @@ class _Sentence:
                     )
             else:
                 self._hyphenated(i)
-        self._offices()
         self._hosting_place()
         return self._dated(self._merged())
 
@@ -833,14 +846,35 @@ class _Sentence:
     def _support(self, i: int) -> None:
         tokens, words = self.tokens, self.words
         word = words[i]
+        if (
+            i > 1
+            and words[i - 1] == "to"
+            and any(w in _SUPPORT_VERBS for w in words[max(0, i - 8) : i - 1])
+        ):
+            return  # "sent special forces to train Y": read at "sent"
         if word in {"arms", "arm"} and (
             (i + 1 < len(words) and words[i + 1] in _ARMS_NOUNS)
             or (i and words[i - 1] in {"the", "of", "and", "with", "un", "heavy"})
         ):
             return  # "the UN arms embargo", "arms and drones": a noun
-        passive = i + 1 < len(tokens) and words[i + 1] == "by"
-        if passive:
-            backers = [self._speaker(s) for s in _after(self.slots, i + 1, tokens)]
+        by = i + 1
+        while by + 1 < len(words) and words[by] == "and" and words[by + 1] in _SUPPORT_VERBS:
+            by += 2  # "trained and equipped by X"
+        passive = by < len(tokens) and words[by] == "by"
+        received = (
+            any(w in _RECEIVING for w in words[max(0, i - 6) : i])
+            and "from" in words[i + 1 : i + 4]
+        )
+        if received:
+            # "Y, which receives its equipment and training from X"
+            start = next(k for k in range(i - 1, max(-1, i - 7), -1) if words[k] in _RECEIVING)
+            giver = next(k for k in range(i + 1, i + 4) if words[k] == "from")
+            backers = [self._speaker(s) for s in _after(self.slots, giver, tokens, reach=3)]
+            recipients = _before(self.slots, start, tokens)[-1:]
+            rule, confidence = "support: Y receives support from X", 0.75
+        elif passive:
+            i_by = by
+            backers = [self._speaker(s) for s in _after(self.slots, i_by, tokens)]
             recipients = _before(self.slots, i, tokens)[-1:]
             rule, confidence = f"support: Y {word} by X", 0.8
         else:
@@ -895,7 +929,19 @@ class _Sentence:
                 ]
                 if to is not None:
                     recipients = _after(self.slots, to, tokens, reach=5)
-                    if to + 1 < len(words) and words[to + 1] in {"fight", "support", "back"}:
+                    verb = words[to + 1] if to + 1 < len(words) else ""
+                    if verb == "fight" and to + 2 < len(words) and words[to + 2] != "for":
+                        # "sent troops to fight the militants": against them, not for them
+                        for backer in backers:
+                            for enemy in _after(self.slots, to + 1, tokens, reach=4)[:1]:
+                                self.add(
+                                    "OppositionClaim",
+                                    [("party", backer.actor), ("party", enemy.actor)],
+                                    "opposition: X sent troops to fight Y",
+                                    0.7,
+                                )
+                        return
+                    if verb in {"fight", "support", "back", "help", "defend", "protect"}:
                         recipients = _after(self.slots, to + 1, tokens, reach=4)
                 elif direct and "with" in words[i + 1 : i + 8]:
                     recipients = direct
@@ -903,6 +949,10 @@ class _Sentence:
                     return
                 confidence = 0.7
         kinds = _support_kinds(tokens, i)
+        backers = [
+            _Slot(b.mention, self.offices[b.actor.iri]) if b.actor.iri in self.offices else b
+            for b in backers
+        ]
         for backer in backers:
             for recipient in recipients:
                 self.add(
@@ -1089,6 +1139,9 @@ class _Sentence:
                     0.6,
                     talks="agreement",
                 )
+            if head in {"ceasefire", "truce", "armistice"}:
+                # the sides of a ceasefire fought each other
+                self._pairs(group, "OppositionClaim", f"opposition: {head} between X and Y", 0.6)
         else:
             self._pairs(group, "OppositionClaim", f"opposition: {head} between X and Y", 0.8)
 
@@ -1189,7 +1242,18 @@ class _Sentence:
             if organisation is None and office and not qualified and _RESOLVE.resolver:
                 # "President Filipe Nyusi" in a story on Mozambique: news names the
                 # president of the country it is about without the country
-                main = _RESOLVE.resolver.main_state()
+                # or of the state that is the subject before it ("Malaysia ... sent Prime
+                # Minister Najib Razak")
+                first = self.slots[0] if self.slots else None
+                subject = (
+                    [first.actor]
+                    if first is not None
+                    and first.last < start
+                    and first.actor.type == "State"
+                    and "and" not in words[first.last + 1 : start]
+                    else []
+                )
+                main = subject[0].iri if subject else _RESOLVE.resolver.main_state()
                 if main:
                     organisation = Actor(main, _RESOLVE.resolver.label(main), type="State")
                     unqualified = True
@@ -1437,6 +1501,7 @@ def extract(
         candidates: list[Candidate] = []
         for sentence, ms in found:
             slots = []
+            resolver.seen_before = list(resolver.seen)  # "the group" is one named earlier
             for m in ms:
                 actor = resolver.actor(m, sentence)
                 if actor is not None:

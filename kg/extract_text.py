@@ -61,6 +61,8 @@ NOT_NAMES = frozenset(
     "since during until despite although though because however meanwhile also earlier later "
     "last next first second third new more most some many several few both all each every "
     "no not western eastern northern southern central arab gulf african european asian "
+    "southeast northeast southwest northwest sunni shia shiite kurdish islamist christian "
+    "muslim jewish druze alawite tuareg hutu tutsi pashtun hazara baloch "
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december thousands hundreds dozens "
     "millions tens according under over between among against without within".split()
@@ -494,7 +496,9 @@ _VERB_HYPHEN = re.compile(
 #: Words of NOT_NAMES that begin a name when a name-word follows ("African Union", "Arab
 #: League", "Islamic State"), but not alone ("Western diplomats").
 _NAME_ADJECTIVES = frozenset(
-    "western eastern northern southern central arab gulf african european asian".split()
+    "western eastern northern southern central arab gulf african european asian southeast "
+    "northeast southwest northwest sunni shia shiite kurdish islamist christian muslim "
+    "jewish druze alawite tuareg hutu tutsi pashtun hazara baloch".split()
 )
 
 
@@ -586,6 +590,27 @@ def _proper_at(
         return Mention(i, last, text, "skip")  # "Relations between ...": not a name
     if last + 1 < len(tokens) and tokens[last + 1].lower in _PLACE_NOUNS and not title:
         return Mention(i, last + 1, text, "place")  # "Cabo Delgado province"
+    if (
+        last + 2 < len(tokens)
+        and tokens[last + 1].lower == "and"
+        and tokens[last + 2].capitalised
+        and not title
+    ):
+        other = _run_end(tokens, last + 2)
+        if other + 1 < len(tokens) and tokens[other + 1].lower in {
+            w + "s" for w in _PLACE_NOUNS
+        } | {"provinces", "regions", "states", "cities", "districts"}:
+            return Mention(i, other + 1, text, "place")  # "South Kordofan and Blue Nile states"
+    if (
+        len(words) == 1
+        and not title
+        and re.search(r"(?:ian|ean|ese|ish|ic)$", words[0])
+        and last + 1 < len(tokens)
+        and tokens[last + 1].text.isalpha()
+        and tokens[last + 1].text.islower()
+        and tokens[last + 1].lower not in GROUP_HEADS | _PLACE_NOUNS | _NAME_GLUE
+    ):
+        return Mention(i, last, text, "skip")  # "the Palestinian group": an adjective
     if (
         len(words) == 1
         and not title

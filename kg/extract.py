@@ -346,6 +346,8 @@ class _Resolver:
         state = self.state(m.state)
         if state is None:
             return None
+        if m.how == "state":
+            return Actor(state, self.label(state), type="State")
         if m.how == "troops":
             if state == self.main_state() and m.text.split()[0] in self.gazetteer.demonyms:
                 # "Mozambican soldiers" in a story on Mozambique are its army; "Eritrean
@@ -448,7 +450,7 @@ class _Resolver:
             names = tuple(sorted({*old.names, said} - {old.label}))
             actor = replace(old, names=names)
         else:
-            slug = re.sub(r"[^a-z0-9]+", "-", key).strip("-") or "actor"
+            slug = _slug(key, "actor")
             names = tuple(sorted({said} - {label}))
             actor = Actor(
                 str(ID[slug]),
@@ -745,7 +747,9 @@ class _Sentence:
             elif word in _MEDIATION:
                 self._third(i, "MediationClaim", "mediator", "talks", "mediation")
             elif word in _HOSTING:
-                self._third(i, "HostingClaim", "host", "talks", "hosting")
+                if set(words[max(0, i - 6) : i + 7]) & (_TALKS_WORDS | {"round", "rounds"}):
+                    # "Qatar has hosted the Taliban since 2013" hosts no talks
+                    self._third(i, "HostingClaim", "host", "talks", "hosting")
             elif (
                 word in {"delegation", "delegations"}
                 and i + 1 < len(words)
@@ -1545,6 +1549,15 @@ def _one_each(candidates: Sequence[Candidate]) -> list[Candidate]:
     return [c for c in candidates if id(c) in chosen]
 
 
+def _slug(key: str, kind: str) -> str:
+    """An IRI's last part for a new actor: its name in ASCII, or (a name in another script,
+    "新华社") the kind with a fingerprint of the name, so two names never share one."""
+    slug = re.sub(r"[^a-z0-9]+", "-", key).strip("-")
+    if slug:
+        return slug
+    return f"{kind}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:10]}"
+
+
 def _new_graph() -> Graph:
     graph = Graph()
     graph.bind("ckg", CKG._NS)
@@ -1576,7 +1589,7 @@ def _publisher(graph: Graph, name: str) -> str:
     known = _RESOLVE.gazetteer.names.get(fold_words(name))
     if known:
         return sorted(known, key=_known_order)[0].iri
-    slug = re.sub(r"[^a-z0-9]+", "-", normalise(name)).strip("-") or "publisher"
+    slug = _slug(normalise(name), "publisher")
     actor = Actor(str(ID[slug]), name, proposed=True, type="MediaOutlet")
     _actor_node(graph, actor)
     return actor.iri

@@ -226,11 +226,6 @@ def test_a_capital_stands_for_its_state_and_a_denial_is_denied(sentences: Graph)
     assert sentences.value(claim, CKG.supportKind) == ONT.WeaponsSupport
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg.extract: an actor it cannot name in the middle of a list ('the UAE', which the "
-    "graph has no altLabel for) drops the actors before it: only Russia is found",
-)
 def test_each_actor_of_a_list_with_an_abbreviation_backs(runner: CliRunner) -> None:
     result = extract(runner, "-", input="Egypt, the UAE and Russia support Khalifa Haftar.\n")
     graph = Graph().parse(data=result.stdout, format="turtle")
@@ -476,11 +471,6 @@ def test_the_same_text_twice_is_read_once(runner: CliRunner, tmp_path: Path) -> 
     assert twice.stderr.splitlines()[-1] == once.stderr.splitlines()[-1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg.extract_text.article_text takes French for English: its test asks for 4% of "
-    "English function words, and the French 'a' (has) alone passes it",
-)
 def test_french_is_noted_as_not_english(runner: CliRunner) -> None:
     french = HERE / "french.txt"
     result = extract(runner, french, "--date", DAY)
@@ -514,11 +504,6 @@ def test_the_readme_section_uses_the_options_kg_extract_has(runner: CliRunner) -
     assert [option for option in sorted(options) if option not in help_text] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg.extract names a new actor's IRI from the ASCII letters of its name: a name "
-    "with none ('新华社', '中国日报', '!!!') is ck:publisher, so different publishers are one",
-)
 def test_publishers_named_in_another_script_are_different_actors(runner: CliRunner) -> None:
     iris = set()
     for publisher in ("新华社", "中国日报"):

@@ -185,3 +185,13 @@ def test_the_bundled_articles_give_candidates_that_conform_and_quote_exactly(
     with kg.open(add=[states, out]) as opened:
         report = opened.validate()
     assert report.conforms, report.text()
+
+
+def test_a_line_of_thousands_of_words_is_read_in_pieces() -> None:
+    # a table or a dump pasted as one line: read in pieces of prose length, cut at commas,
+    # each piece still exactly the text at its offsets
+    line = ", ".join(f"Russia backs the Syrian government in town {n}" for n in range(600))
+    found = sentences(line)
+    assert len(found) > 10
+    assert all(len(s.tokens) <= 150 for s in found)
+    assert all(line[s.begin : s.end] == s.text for s in found)

@@ -13,6 +13,9 @@ own IRI for an actor the gold declares (ck:houthis against ck:houthi-movement, b
 "Houthis"). Each gold claim matches one candidate at most. The status is scored on the
 matched pairs only: asserted against alleged, denied or ended.
 
+The dates are scored on the matched pairs too: right when start and end (with their
+precision) are those of the gold claim, both absent included.
+
 The overall figures are over the kinds the issue scores (support, alliance, opposition,
 mediation, hosting, envoy, office); the table lists every kind found.
 """
@@ -27,6 +30,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -62,6 +66,7 @@ class Found:
     roles: tuple[tuple[str, frozenset[str]], ...]  # role -> the names of its actor
     symmetric: bool
     status: str
+    dates: tuple[str, str] = ("", "")  # start and end as "date/precision", "" where none
 
 
 @dataclass
@@ -72,6 +77,7 @@ class Score:
     found: int = 0
     matched: int = 0
     status_right: int = 0
+    dates_right: int = 0
 
     @property
     def precision(self) -> float | None:
@@ -92,11 +98,16 @@ class Score:
     def status_share(self) -> float | None:
         return self.status_right / self.matched if self.matched else None
 
+    @property
+    def dates_share(self) -> float | None:
+        return self.dates_right / self.matched if self.matched else None
+
     def add(self, other: Score) -> None:
         self.gold += other.gold
         self.found += other.found
         self.matched += other.matched
         self.status_right += other.status_right
+        self.dates_right += other.dates_right
 
 
 @dataclass
@@ -166,9 +177,21 @@ def claims_of(graph: Graph, roles: dict[str, tuple[URIRef, URIRef]]) -> list[Fou
                     tuple(given),
                     from_role == to_role,
                     str(status).rsplit("#", 1)[-1] if status is not None else "",
+                    (
+                        _date(graph, claim, CKG.start, CKG.startPrecision),
+                        _date(graph, claim, CKG.end, CKG.endPrecision),
+                    ),
                 )
             )
     return found
+
+
+def _date(graph: Graph, claim: Node, prop: URIRef, precision: URIRef) -> str:
+    value = graph.value(claim, prop)
+    if value is None:
+        return ""
+    unit = graph.value(claim, precision)
+    return f"{value}/{str(unit).rsplit('#', 1)[-1] if unit is not None else 'unitDay'}"
 
 
 def _same(a: Found, b: Found) -> bool:
@@ -204,6 +227,8 @@ def score(gold: Sequence[Found], candidates: Sequence[Found], into: Scores | Non
         result.kinds[claim.kind].matched += 1
         if _status_class(claim.status) == wanted:
             result.kinds[claim.kind].status_right += 1
+        if claim.dates == candidate.dates:
+            result.kinds[claim.kind].dates_right += 1
         result.pairs.append((claim.iri, candidate.iri))
     return result
 
@@ -232,14 +257,15 @@ def _cell(value: float | None) -> str:
 def table(result: Scores) -> str:
     """The scores as a Markdown table, a row per kind, then the scored kinds overall."""
     lines = [
-        "| kind | gold | found | matched | precision | recall | F1 | status right |",
-        "|---|---|---|---|---|---|---|---|",
+        "| kind | gold | found | matched | precision | recall | F1 | status right | dates right |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     rows = sorted(result.kinds.items()) + [("overall (scored kinds)", result.overall())]
     for kind, s in rows:
         lines.append(
             f"| {kind} | {s.gold} | {s.found} | {s.matched} | {_cell(s.precision)} | "
-            f"{_cell(s.recall)} | {_cell(s.f1)} | {_cell(s.status_share)} |"
+            f"{_cell(s.recall)} | {_cell(s.f1)} | {_cell(s.status_share)} | "
+            f"{_cell(s.dates_share)} |"
         )
     return "\n".join(lines)
 

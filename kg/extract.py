@@ -96,6 +96,7 @@ class Candidate:
     start: TimePoint | None = None
     end: TimePoint | None = None
     talks: str | None = None  # "talks" or "agreement": the article's node in that role
+    at: int = -1  # the token the rule started from, for the clause its dates are in
 
     def key(self) -> str:
         roles = "|".join(f"{r}={a.iri}" for r, a in sorted(self.roles, key=_role_key))
@@ -696,6 +697,7 @@ class _Sentence:
         if any(a.proposed for a in actors):
             confidence -= 0.15
         candidate = Candidate(kind, roles, self.sentence, rule, round(max(0.1, confidence), 2))
+        candidate.at = self.at
         for name, value in extra.items():
             setattr(candidate, name, value)
         if "status" not in extra:
@@ -1387,13 +1389,25 @@ class _Sentence:
                 old.confidence = max(old.confidence, c.confidence)
         return list(merged.values())
 
+    def _clause(self, at: int) -> tuple[int, int]:
+        """The characters of the clause of token ``at`` (the whole sentence if unknown)."""
+        words, tokens = self.words, self.tokens
+        if at < 0 or not tokens:
+            return 0, len(self.sentence.text)
+        begin = max((k + 1 for k in range(at) if words[k] in _CLAUSE_ENDS), default=0)
+        end = next((k for k in range(at, len(words)) if words[k] in _CLAUSE_ENDS), len(words))
+        first = tokens[begin].begin if begin < len(tokens) else 0
+        last = tokens[end - 1].end if end > 0 else len(self.sentence.text)
+        return first, last
+
     def _dated(self, found: list[Candidate]) -> list[Candidate]:
         for c in found:
             if c.kind in {"OfficeClaim", "EnvoyClaim"}:
                 continue
+            first, last = self._clause(c.at)
             for dating in self.datings:
-                if dating.when is None:
-                    continue
+                if dating.when is None or not first <= dating.begin < last:
+                    continue  # "X backs Y, while Z began ... this month": not X's date
                 role = dating.role
                 if role == "point":
                     lead = set(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, XSD
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
@@ -26,7 +26,12 @@ def test_gold_against_itself_scores_one_everywhere() -> None:
     assert len(GOLD) >= 8
     result = eval_extract.evaluate([(g, g) for g in GOLD])
     for kind, found in result.kinds.items():
-        assert (found.precision, found.recall, found.status_share) == (1.0, 1.0, 1.0), kind
+        assert (found.precision, found.recall, found.status_share, found.dates_share) == (
+            1.0,
+            1.0,
+            1.0,
+            1.0,
+        ), kind
     overall = result.overall()
     assert overall.gold == overall.matched > 50
 
@@ -46,6 +51,9 @@ def test_known_faults_cost_what_they_should(tmp_path: Path) -> None:
         candidates.add((s, p, minted))
     candidates.add((minted, RDF.type, CKG.ArmedGroup))
     candidates.add((minted, RDFS.label, Literal("LNA", lang="en")))
+    # 5. one support claim with a start the gold does not give it
+    dated = next(c for c in support[2:] if candidates.value(c, CKG.start) is None)
+    candidates.add((dated, CKG.start, Literal("2019-01-01", datatype=XSD.date)))
     # 4. one support claim the text does not make
     false = CK["false-claim"]
     for triple in (
@@ -62,6 +70,7 @@ def test_known_faults_cost_what_they_should(tmp_path: Path) -> None:
     found = result.kinds["SupportClaim"]
     assert (found.gold, found.found, found.matched) == (n, n, n - 1)
     assert found.status_right == n - 2
+    assert found.dates_right == n - 2  # the missed claim, and the one dated wrongly
     assert found.precision == pytest.approx((n - 1) / n)
     assert found.recall == pytest.approx((n - 1) / n)
 
@@ -84,5 +93,5 @@ def test_the_parties_of_a_symmetric_claim_match_in_either_order() -> None:
 def test_the_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert eval_extract.main([str(LIBYA), str(LIBYA)]) == 0
     out = capsys.readouterr().out
-    assert "| overall (scored kinds) |" in out and "| 1.00 | 1.00 | 1.00 | 1.00 |" in out
+    assert "| overall (scored kinds) |" in out and "| 1.00 | 1.00 | 1.00 | 1.00 | 1.00 |" in out
     assert eval_extract.main([str(LIBYA)]) == 2

@@ -157,7 +157,7 @@ def speed(sentences: int, store: str | None) -> None:
     started = time.perf_counter()
     names, governments = gazetteer(store)
     ready = time.perf_counter() - started
-    texts = [a for n in ("a", "b", "c") for _g, a in articles_of(n)]
+    texts = [a for n in ("a", "b", "c", "d") for _g, a in articles_of(n)]
     read = claims = 0
     started = time.perf_counter()
     while read < sentences:

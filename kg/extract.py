@@ -267,7 +267,9 @@ class _Resolver:
         self.short: dict[str, str] = {}  # an abbreviation in parentheses -> IRI
         self.article_states: set[str] = set()
         self.state_counts: Counter[str] = Counter()
-        self.seen: list[Actor] = []  # the actors of the article so far, in order
+        # the actors of the article so far, each once, the one named last at the end (a
+        # long article names the same few actors thousands of times)
+        self.seen: dict[str, Actor] = {}
         self.seen_before: list[Actor] = []  # those of the sentences before this one
         self._labels: dict[str, str] | None = None
 
@@ -312,7 +314,8 @@ class _Resolver:
     def actor(self, m: Mention, sentence: Sentence) -> Actor | None:
         found = self._actor(m)
         if found is not None:
-            self.seen.append(found)
+            self.seen.pop(found.iri, None)
+            self.seen[found.iri] = found
         return found
 
     def _actor(self, m: Mention) -> Actor | None:
@@ -328,7 +331,7 @@ class _Resolver:
                 if groups:
                     return groups[-1]  # the group named last
             if head == "government":
-                governments = [a for a in self.seen if a.type == "Government"]
+                governments = [a for a in self.seen.values() if a.type == "Government"]
                 if governments:
                     return governments[-1]
                 main = self.main_state()
@@ -339,7 +342,7 @@ class _Resolver:
             heads = {head, head.rstrip("s")}
             earlier = {
                 a.iri: a
-                for a in self.seen
+                for a in self.seen.values()
                 if normalise(a.label).split()[-1].rstrip("s") in heads
                 or any(normalise(n).split()[-1].rstrip("s") in heads for n in a.names)
             }
@@ -1519,7 +1522,7 @@ def extract(
         candidates: list[Candidate] = []
         for sentence, ms in found:
             slots = []
-            resolver.seen_before = list(resolver.seen)  # "the group" is one named earlier
+            resolver.seen_before = list(resolver.seen.values())  # "the group": named earlier
             for m in ms:
                 actor = resolver.actor(m, sentence)
                 if actor is not None:

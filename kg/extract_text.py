@@ -164,7 +164,25 @@ def sentences(text: str) -> list[Sentence]:
 LONGEST_SENTENCE = 150
 
 
+#: Nor is a "sentence" longer than this many characters (one word of a million letters).
+LONGEST_SENTENCE_CHARS = 2000
+
+
 def _bounded(chunk: str, begin: int) -> list[Sentence]:
+    if len(chunk) > LONGEST_SENTENCE_CHARS:
+        cut: list[Sentence] = []
+        first = 0
+        while first < len(chunk):
+            last = min(first + LONGEST_SENTENCE_CHARS // 2, len(chunk))
+            if last < len(chunk):
+                space = chunk.rfind(" ", first + 1, last)
+                last = space if space > first else last
+            piece = chunk[first:last]
+            lead = len(piece) - len(piece.lstrip())
+            if piece.strip():
+                cut.extend(_bounded(piece.strip(), begin + first + lead))
+            first = last
+        return cut
     tokens = tokens_of(chunk)
     if len(tokens) <= LONGEST_SENTENCE:
         return [Sentence(chunk, begin, begin + len(chunk), tokens)]

@@ -195,3 +195,11 @@ def test_a_line_of_thousands_of_words_is_read_in_pieces() -> None:
     assert len(found) > 10
     assert all(len(s.tokens) <= 150 for s in found)
     assert all(line[s.begin : s.end] == s.text for s in found)
+
+
+def test_a_word_of_a_million_letters_is_cut_too() -> None:
+    text = "a" * 1_000_000
+    found = sentences(text)
+    assert all(len(s.text) <= 2000 for s in found)
+    assert "".join(s.text for s in found) == text
+    assert all(text[s.begin : s.end] == s.text for s in found)

@@ -11,7 +11,7 @@ import click
 from rdflib import Graph
 
 from kg.cli_common import GraphSource, data_options, quiet_option
-from kg.errors import DataLoadError, TooBig
+from kg.errors import DataLoadError, OutputError, TooBig
 from kg.export import output_target, refuse_bundled, write_atomically
 from kg.extract import Article, extract, gazetteer_of
 from kg.extract_text import MAX_BYTES, article_text
@@ -36,12 +36,16 @@ class _Url(click.ParamType[str]):
     """An absolute URL, as an IRI can hold it: with a scheme, no spaces or <>"{}|\\^`."""
 
     name = "URL"
-    _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`\x7f]+")
+    _IRI = re.compile(
+        r"https?://[^\x00-\x20<>\"{}|\\^`\x7f%]*(?:%[0-9A-Fa-f]{2}[^\x00-\x20<>\"{}|\\^`\x7f%]*)*"
+    )
 
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> str:
-        if not self._IRI.fullmatch(str(value)):
+        # http(s) only, and every % an escape: a javascript: or file: link, or a bad %ZZ
+        # (which no Turtle reader takes back), is refused here, not after the extraction
+        if not self._IRI.fullmatch(str(value)) or len(str(value)) < 10:
             self.fail(
                 f'{value!r} is not a URL (https://...; spaces and <>"{{}}|\\^` written as '
                 "%20 and so on)",
@@ -143,6 +147,13 @@ def extract_command(
     if not to_stdout:
         # Refused before the articles are read: a wrong -o should not cost a whole extraction.
         refuse_bundled(output_target(output_path), "kg extract")
+        target = output_target(output_path).resolve()
+        for name in articles:
+            if name != "-" and Path(name).resolve() == target:
+                raise OutputError(
+                    f"{output_path}: is one of the articles; -o would replace it with the "
+                    "candidates: name another file"
+                )
     max_bytes = int(max_size * 1e6)
     texts: list[Article] = []
     notes: list[str] = []
@@ -193,10 +204,15 @@ def extract_command(
             else ""
         )
         click.echo(
-            f"{len(texts)} article(s), {result.sentences} sentences: {result.claims} candidate "
-            f"claims, {result.proposed} proposed actors{skipped} -> {where}",
+            f"{_count(len(texts), 'article')}, {_count(result.sentences, 'sentence')}: "
+            f"{_count(result.claims, 'candidate claim')}, "
+            f"{_count(result.proposed, 'proposed actor')}{skipped} -> {where}",
             err=True,
         )
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
 
 
 def _read(name: str, max_bytes: int) -> bytes:

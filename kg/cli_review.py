@@ -123,6 +123,10 @@ def review_command(
         raise click.UsageError(f"give -o {output_path} or --store {folder.where()}, not both")
     if folder is None and output_path is None:
         raise click.UsageError("say where the decisions go: -o FILE.ttl or --store DIR")
+    if output_path is not None and any(output_path.resolve() == c.resolve() for c in candidates):
+        raise click.UsageError(
+            f"-o {output_path} is a candidates file: the reviewed claims go into another file"
+        )
     add = (*reference_files(), *source.add)
     # Where the decisions go, checked before the review: not after ten minutes of it.
     target = target_for(

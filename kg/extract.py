@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from rdflib import XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
@@ -138,6 +139,9 @@ _ARMS_NOUNS = frozenset(
     "embargo embargoes deal deals sales sale trade control race supplies shipments "
     "dealer dealers".split()
 )
+
+#: Words after which a verb's object is no longer looked for.
+_OBJECT_ENDS = frozenset("as when while after before because but ; whereas".split())
 
 #: The relations a sentence can say have ended ("ending 50 years of war" ends no signature).
 _CAN_END = frozenset({"SupportClaim", "AllianceClaim", "OppositionClaim"})
@@ -619,8 +623,14 @@ def _inside(slots: Sequence[_Slot], at: int) -> bool:
     return any(s.first <= at <= s.last for s in slots)
 
 
-def _support_kinds(tokens: Sequence[Token], at: int) -> set[str]:
-    window = {t.lower for t in tokens[max(0, at - 3) : at + 8]}
+def _support_kinds(tokens: Sequence[Token], at: int, slots: Sequence[_Slot] = ()) -> set[str]:
+    # the words of names are no kinds of support ("the Sudanese Armed Forces")
+    named = {k for s in slots for k in range(s.first, s.last + 1)}
+    window = {
+        t.lower
+        for k, t in enumerate(tokens[max(0, at - 3) : at + 8], max(0, at - 3))
+        if k not in named
+    }
     found = {kind for words, kind in _SUPPORT_KINDS if window & words}
     if "air" in window and ("strikes" in window or "support" in window):
         found.add("TroopsSupport")
@@ -637,6 +647,11 @@ def _reported(words: Sequence[str]) -> bool:
             ("they", "say"),
             ("reported", "to"),
             ("believed", "to"),
+            ("may", "be"),
+            ("might", "be"),
+            ("could", "be"),
+            ("may", "have"),
+            ("might", "have"),
         )
     )
 
@@ -685,6 +700,10 @@ class _Sentence:
         self.datings = dates_in(sentence.text, day)
         self.at = 0  # the word the rule at work started from
         self.offices: dict[str, Actor] = {}  # head of state -> state, from this sentence
+        named = {s.actor.iri for s in slots if s.mention.how != "definite"}
+        self.described = {
+            s.actor.iri for s in slots if s.mention.how == "definite" and s.actor.iri not in named
+        }
 
     def add(
         self,
@@ -697,6 +716,8 @@ class _Sentence:
         actors = [a for _r, a in roles]
         if len({a.iri for a in actors}) < len(actors):
             return  # an actor in two roles of one claim is a misreading
+        if any(a.iri in self.described for a in actors):
+            confidence -= 0.2  # "the group", "the militia": read as the one named before
         if any(a.proposed for a in actors):
             confidence -= 0.15
         candidate = Candidate(kind, roles, self.sentence, rule, round(max(0.1, confidence), 2))
@@ -957,7 +978,7 @@ class _Sentence:
                 else:
                     return
                 confidence = 0.7
-        kinds = _support_kinds(tokens, i)
+        kinds = _support_kinds(tokens, i, self.slots)
         backers = [
             _Slot(b.mention, self.offices[b.actor.iri]) if b.actor.iri in self.offices else b
             for b in backers
@@ -1082,7 +1103,14 @@ class _Sentence:
             return  # "fighting between X and Y": read at "between"
         passive = i + 1 < len(tokens) and words[i + 1] == "by"
         before = _before(self.slots, i, tokens)
-        after = _after(self.slots, i + skip + (1 if passive else 0), tokens, reach=6)
+        stop = next(
+            (k for k in range(i + 1, len(words)) if words[k] in _OBJECT_ENDS), len(words)
+        )  # "Turkey attacked Kurdish positions as Russia watched": not Russia
+        after = [
+            s
+            for s in _after(self.slots, i + skip + (1 if passive else 0), tokens, reach=6)
+            if s.first < stop
+        ]
         if (
             name == "alliance"
             and words[i] in {"ally", "partner"}
@@ -1545,10 +1573,13 @@ def extract(
         result.claims += len(kept)
         result.proposed += len(used)
         if article.day is None:
-            undated = sum(1 for s, _ms in found for d in dates_in(s.text, None) if d.when is None)
+            undated = [d.text for s, _ms in found for d in dates_in(s.text, None) if d.when is None]
             if undated:
+                shown = ", ".join(f"'{t}'" for t in dict.fromkeys(undated[:4]))
+                more = ", ..." if len(undated) > 4 else ""
+                plural = "s" if len(undated) > 1 else ""
                 result.notes.append(
-                    f"{article.name}: {undated} relative date(s) ('in July', 'last month') "
+                    f"{article.name}: {len(undated)} relative date{plural} ({shown}{more}) "
                     "left undated: give --date YYYY-MM-DD, the article's date"
                 )
     return result
@@ -1617,7 +1648,7 @@ def _talks_node(graph: Graph, article: Article, what: str) -> URIRef:
     node = ID[f"{what}-{digest}"]
     if (node, RDF.type, None) not in graph:
         cls = CKG.Talks if what == "talks" else CKG.Agreement
-        title = article.title or article.name
+        title = article.title or Path(article.name).name
         graph.add((node, RDF.type, cls))
         graph.add((node, RDFS.label, Literal(f"{what} reported in {title}", lang="en")))
         graph.add((node, CKG.foundBy, Literal(f"{what} named in the article")))

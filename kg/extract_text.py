@@ -126,7 +126,10 @@ def tokens_of(text: str) -> tuple[Token, ...]:
     return tuple(Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text))
 
 
-_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]*[A-Z0-9])")
+_BREAK = re.compile(
+    r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]*(?:[A-Z0-9]|[^\x00-\x7f]))"  # a capital, or another script
+    r"|(?<=[。！？])\s*"  # the full stops of Chinese and Japanese
+)
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -294,7 +297,7 @@ _GOVERNMENT_WORDS = frozenset("government authority administration".split())
 
 
 def _guess_type(words: Sequence[str], title: Sequence[str]) -> str:
-    lowered = [w.lower() for w in words]
+    lowered = [part for w in words for part in w.lower().split("-")]
     if title:
         return "Person"
     if any(w in _GOVERNMENT_WORDS for w in lowered[:1]) or lowered[-1] in _GOVERNMENT_WORDS:
@@ -446,7 +449,8 @@ def _known_at(
             continue
         # a longer proper name that starts with it: "OSCE Minsk Group", "Tripoli Brigades"
         run = _run_end(tokens, last + 1)
-        if run > last and tokens[run].lower in _ORGANISATION_WORDS | _GROUP_WORDS:
+        if run > last and set(tokens[run].lower.split("-")) & (_ORGANISATION_WORDS | _GROUP_WORDS):
+            # "Sudan People's Liberation Movement-North" too
             words = [t.text for t in tokens[i : run + 1]]
             return Mention(i, run, " ".join(words), "new", type=_guess_type(words, ()))
         if (
@@ -461,6 +465,8 @@ def _known_at(
         back = i - 1
         if back > 0 and tokens[back].lower in _DIRECTIONS:
             back -= 1  # "in northern Syria"
+        if back > 0 and tokens[back].lower == "the":
+            back -= 1  # "in the Red Sea"
         before = tokens[back].lower if back >= 0 else ""
         if (
             before in _PLACE_LEAD
@@ -676,6 +682,8 @@ def _proper_at(
     back = i - 1
     if back > 0 and tokens[back].lower in _DIRECTIONS:
         back -= 1  # "in western Tigray"
+    if back > 0 and tokens[back].lower == "the":
+        back -= 1  # "in the Red Sea"
     before = tokens[back].lower if back >= 0 else ""
     if (before in _PLACE_LEAD or _after_envoy(tokens, i)) and not title:
         return Mention(i, last, text, "place")
@@ -765,6 +773,6 @@ def article_text(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> tuple[st
             f"{name}: is written in another script ({script}); kg extract reads English, no claims"
         )
     words = [t.lower for t in tokens_of(text[:200_000]) if t.text[0].isalpha()]
-    if len(words) >= 20 and sum(1 for w in words if w in _ENGLISH) < len(words) * 0.08:
+    if len(words) >= 20 and sum(1 for w in words if w in _ENGLISH) < len(words) * 0.03:
         return text, f"{name}: does not read as English; kg extract reads English, no claims"
     return text, None

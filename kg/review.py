@@ -886,6 +886,8 @@ def write_review(
             triples = reviewer.claim_triples(claim, by, when)
             triples += reviewer.related(v for _r, v in claim.roles)
             triples += reviewer.related([claim.source] if claim.source else [])
+            if output is not None:
+                triples += _states_named(triples)
             for s, p, _o in triples:
                 if p == CKG.proposedActor and str(s) not in new_actors:
                     new_actors.append(str(s))
@@ -907,6 +909,28 @@ def write_review(
             stage("writing")
         target.commit(session, source=reviewer.candidates.paths[0])
     return ReviewResult(len(accepted), len(rejected), skipped, str(target), new_actors)
+
+
+@functools.cache
+def _reference_states() -> Graph:
+    from kg.resources import bundled_dir
+
+    graph = Graph()
+    graph.parse(bundled_dir("data") / "reference" / "states.ttl", format="turtle")
+    return graph
+
+
+def _states_named(triples: Sequence[Triple]) -> list[Triple]:
+    """The crosswalk's description of each state the triples name. A file of reviewed
+    claims is read later on top of the bundled data, which lists only the states of the
+    Astana talks (a store holds the whole crosswalk), so it carries the states it names:
+    the same triples as data/reference/states.ttl, harmless where they are there too."""
+    states = _reference_states()
+    out: list[Triple] = []
+    for _s, _p, o in triples:
+        if isinstance(o, URIRef) and (o, RDF.type, CKG.State) in states:
+            out.extend(states.triples((o, None, None)))
+    return out
 
 
 def _quads(triples: Iterable[Triple], graph: URIRef) -> list[Any]:

@@ -127,7 +127,7 @@ def test_each_claim_has_its_kind_roles_quote_source_status_rule_and_key(
     publisher = sentences.value(article, DCTERMS.publisher)
     assert str(sentences.value(publisher, RDFS.label)) == "The Offline Gazette"
     summary = sentences_run[1].stderr.splitlines()[-1]
-    assert summary.startswith(f"1 article(s), 8 sentences: {len(claims)} candidate claims, ")
+    assert summary.startswith(f"1 article, 8 sentences: {len(claims)} candidate claims, ")
     assert summary.endswith(f"-> {sentences_run[0]}")
 
 
@@ -193,7 +193,7 @@ def test_several_files_and_stdin_in_one_run(several: tuple[Graph, Result]) -> No
         assert str(graph.value(claim, CKG.quote)) == text[start.toPython() : end.toPython()]
     assert seen == set(texts)
     assert len(set(graph.subjects(RDF.type, CKG.NewsArticle))) == 3
-    assert result.stderr.splitlines()[-1].startswith("3 article(s), ")
+    assert result.stderr.splitlines()[-1].startswith("3 articles, ")
     assert result.stderr.splitlines()[-1].endswith("-> stdout")
 
 
@@ -270,7 +270,7 @@ def test_without_a_date_relative_dates_stay_undated_and_a_note_says_so(
     (article,) = graph.subjects(RDF.type, CKG.NewsArticle)
     assert graph.value(article, DCTERMS.date) is None
     note = result.stderr.splitlines()[0]
-    assert note.startswith(f"{SENTENCES}: 3 relative date(s) ")
+    assert note.startswith(f"{SENTENCES}: 3 relative dates ('In July', 'Last month', ")
     assert note.endswith("left undated: give --date YYYY-MM-DD, the article's date")
 
 
@@ -456,7 +456,7 @@ def test_an_article_with_nothing_to_read_is_left_out_of_several(
     result = extract(runner, empty, CRLF, "--date", DAY)
     assert result.exit_code == 0
     assert result.stderr.splitlines()[0] == f"{empty}: is empty; no claims"
-    assert result.stderr.splitlines()[-1].startswith("1 article(s), 2 sentences: ")
+    assert result.stderr.splitlines()[-1].startswith("1 article, 2 sentences: ")
     assert claims_of(Graph().parse(data=result.stdout, format="turtle"))
 
 
@@ -555,7 +555,7 @@ def test_a_sentence_said_twice_is_not_counted_as_reviewed_before(
     article.write_text("Iran backs Hezbollah.\nIran backs Hezbollah.\n", encoding="utf-8")
     result = extract(runner, article)
     assert result.stderr.splitlines()[-1] == (
-        "1 article(s), 2 sentences: 1 candidate claims, 1 proposed actors -> stdout"
+        "1 article, 2 sentences: 1 candidate claim, 1 proposed actor -> stdout"
     )
 
 

@@ -203,3 +203,29 @@ def test_a_word_of_a_million_letters_is_cut_too() -> None:
     assert all(len(s.text) <= 2000 for s in found)
     assert "".join(s.text for s in found) == text
     assert all(text[s.begin : s.end] == s.text for s in found)
+
+
+def test_what_a_first_user_found(names: tuple[Gazetteer, dict[str, str]]) -> None:
+    found = claims(
+        names,
+        "The Rapid Support Forces formed an alliance with the Sudan People's Liberation "
+        "Movement-North in March.\n"
+        "The Houthis attacked a ship in the Red Sea in January.\n"
+        "Turkey attacked Kurdish positions as Russia watched.\n"
+        "Some officials said Iran may be sending weapons to the Houthis.\n"
+        "Egypt has backed the Sudanese Armed Forces.\n",
+        date(2024, 5, 1),
+    )
+    assert found == {
+        (
+            "AllianceClaim",
+            "Asserted",
+            "party=Rapid Support Forces",
+            "party=Sudan People's Liberation Movement-North",
+        ),
+        ("SupportClaim", "Alleged", "backer=iran", "recipient=Houthis"),
+        ("SupportClaim", "Asserted", "backer=egypt", "recipient=Sudanese Armed Forces"),
+    }
+    graph = extract([Article("Egypt has backed the Sudanese Armed Forces.", "a.txt")], *names).graph
+    (claim,) = graph.subjects(RDF.type, CKG.SupportClaim)
+    assert list(graph.objects(claim, CKG.supportKind)) == [CKG.UnspecifiedSupport]

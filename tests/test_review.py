@@ -19,6 +19,7 @@ from kg.review import (
     Decision,
     Reviewer,
     ReviewRefused,
+    _reference_states,
     read_candidates,
     read_decisions,
     rejected_keys,
@@ -92,7 +93,11 @@ def test_terminal_review_accepts_rejects_edits_and_skips(tmp_path: Path) -> None
     assert (ID["malian-government"], CKG.proposedActor, Literal(True)) in graph
     assert (ID["article-5a908b30b5ad"], RDF.type, CKG.NewsArticle) in graph
     assert (ID["wagner-group"], None, None) not in graph
-    assert (ID["france"], None, None) not in graph  # a known actor is named, not copied
+    # a known actor is named, not copied; a state comes with the crosswalk's description of
+    # it (a file is read later on top of the bundled data, which lists few states)
+    assert set(graph.predicates(ID["france"], None)) <= {
+        p for p, _o in _reference_states().predicate_objects(ID["france"])
+    }
 
     assert rejected_keys(graph) == {WAGNER}
     assert reviewed_keys(graph) == {FRANCE: "accepted", RUSSIA: "accepted", WAGNER: "rejected"}
@@ -325,3 +330,23 @@ def test_the_library_reviews_without_the_cli(tmp_path: Path) -> None:
         )
     assert len(refused.value.problems) == 2
     assert (node, CKG.reviewedBy, Literal("A")) in Graph().parse(out)  # left as it was
+
+
+def test_a_reviewed_file_carries_the_states_it_names(tmp_path: Path) -> None:
+    # The bundled data lists the states of the Astana talks only; a file of reviewed claims
+    # on Libya is read on top of it later (`kg report --add reviewed.ttl`), so it brings the
+    # crosswalk's description of each state its claims name.
+    article = tmp_path / "libya.txt"
+    article.write_text("Germany hosted the talks on Libya.\n", encoding="utf-8")
+    candidates, out = tmp_path / "c.ttl", tmp_path / "reviewed.ttl"
+    runner = CliRunner()
+    done = runner.invoke(cli, ["extract", str(article), "-o", str(candidates)])
+    assert done.exit_code == 0, done.output
+    code, output = review(runner, candidates, "-o", out, "--accept-above", "0")
+    assert code == 0, output
+    graph = Graph().parse(out, format="turtle")
+    assert (ID["germany"], RDF.type, CKG.State) in graph
+    import kg
+
+    with kg.open(add=[out]) as opened:
+        assert opened.validate().conforms

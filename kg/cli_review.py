@@ -4,6 +4,7 @@ store, validated, all or nothing (kg.review)."""
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import sys
 import textwrap
@@ -180,7 +181,9 @@ def review_command(
         click.echo(f"Error: {refused}", err=True)
         sys.exit(refused.exit_code)
     if not quiet:
-        click.echo(result.summary())
+        decided = {d.claim.key for d in decisions if d.verdict != "skip"}
+        before = sum(1 for c in found.claims if c.key in done and c.key not in decided)
+        click.echo(dataclasses.replace(result, before=before).summary())
 
 
 def _decide(
@@ -268,6 +271,12 @@ def _card(reviewer: Reviewer, claim: Candidate, number: int, total: int) -> str:
         if value is None and slot.role in (CKG.against, CKG.via):
             continue  # optional roles, shown only when given
         lines.append(f"  {slot.name.ljust(width)}  {_actor(reviewer, value)}")
+    kinds = sorted(
+        str(kind).rsplit("#", 1)[-1].removesuffix("Support").lower()
+        for kind in reviewer.candidates.graph.objects(claim.iri, CKG.supportKind)
+    )
+    if kinds:  # shown so that a wrong kind is seen (editing kinds is not offered yet)
+        lines.append(f"  {'support'.ljust(width)}  {'; '.join(kinds)}")
     lines.append(f"  {'status'.ljust(width)}  {reviewer.status_label(claim.status)}")
     dates = f"{claim.start or '?'} to {claim.end or '?'}" if claim.start or claim.end else "-"
     lines.append(f"  {'dates'.ljust(width)}  {dates}")

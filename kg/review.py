@@ -144,10 +144,16 @@ class ReviewResult:
     skipped: int
     written_to: str | None
     new_actors: list[str] = field(default_factory=list)
+    before: int = 0  # of the skipped: decided in an earlier review, not asked again
 
     def summary(self) -> str:
-        """``2 accepted, 1 rejected, 3 skipped; written to out.ttl``."""
-        counts = f"{self.accepted} accepted, {self.rejected} rejected, {self.skipped} skipped"
+        """``2 accepted, 1 rejected, 3 skipped, 4 reviewed before; written to out.ttl``."""
+        counts = (
+            f"{self.accepted} accepted, {self.rejected} rejected, "
+            f"{self.skipped - self.before} skipped"
+        )
+        if self.before:
+            counts += f", {self.before} reviewed before"
         if self.written_to is None:
             return f"{counts}; nothing written"
         return f"{counts}; written to {self.written_to}"

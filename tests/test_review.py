@@ -65,6 +65,7 @@ def test_terminal_review_accepts_rejects_edits_and_skips(tmp_path: Path) -> None
     assert "[1/4] support claim" in output
     assert "Malian government (new: government)" in output  # a proposed actor is marked new
     assert "France (ck:france)" in output
+    assert "  support    troops\n" in output  # the kinds of support are shown
     assert output.rstrip().endswith(f"2 accepted, 1 rejected, 1 skipped; written to {out}")
 
     graph = Graph().parse(out)
@@ -350,3 +351,18 @@ def test_a_reviewed_file_carries_the_states_it_names(tmp_path: Path) -> None:
 
     with kg.open(add=[out]) as opened:
         assert opened.validate().conforms
+
+
+def test_claims_decided_before_are_counted_apart_from_skips(tmp_path: Path) -> None:
+    out = tmp_path / "reviewed.ttl"
+    code, output = review(CliRunner(), MALI, "-o", out, "--accept-above", "0.85")
+    assert code == 0, output
+    first = output.rstrip().splitlines()[-1]
+    accepted = int(first.split(" accepted")[0])
+    assert accepted >= 1
+    code, output = review(CliRunner(), MALI, "-o", out, "--accept-above", "0.85")
+    assert code == 0, output
+    assert output.rstrip().splitlines()[-1] == (
+        f"0 accepted, 0 rejected, {4 - accepted} skipped, {accepted} reviewed before; "
+        "nothing written"
+    )

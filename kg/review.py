@@ -191,7 +191,8 @@ def read_candidates(paths: Sequence[Path], kg: KnowledgeGraph) -> Candidates:
         types = [t for t in graph.objects(node, RDF.type) if t in kinds]
         if not types:
             continue
-        where = compact(str(node))
+        where = f"{owner.get(node, Path(paths[0]))}: {compact(str(node))}"
+        _check_offsets(graph, node, where)
         claim = Candidate(
             iri=node,
             key=str(key),
@@ -242,7 +243,30 @@ def _decimal(value: Node | None, where: str) -> Decimal | None:
     try:
         return Decimal(str(value))
     except InvalidOperation:
-        raise BadValue(f"{where} has a confidence that is not a number ({value!r:.40})") from None
+        raise BadValue(
+            f"{where} has a confidence that is not a number ({str(value)[:40]!r})"
+        ) from None
+
+
+def _check_offsets(graph: Graph, node: URIRef, where: str) -> None:
+    """The quote offsets, where given, must span the quote: end - start is its length (a
+    file edited by hand may say otherwise, and the shapes check only that they are whole
+    numbers from 0)."""
+    start, end = graph.value(node, CKG.quoteStart), graph.value(node, CKG.quoteEnd)
+    if start is None and end is None:
+        return
+    quote = str(graph.value(node, CKG.quote) or "")
+    try:
+        first, last = int(str(start)), int(str(end))
+    except ValueError:
+        raise BadValue(
+            f"{where}: its quote offsets are not whole numbers ({start}, {end})"
+        ) from None
+    if first < 0 or last - first != len(quote):
+        raise BadValue(
+            f"{where}: its quote offsets {first}..{last} do not span its quote "
+            f"({len(quote)} characters); give the quote's place in the article or neither"
+        )
 
 
 def _point(graph: Graph, node: URIRef, date_p: URIRef, precision_p: URIRef, where: str) -> Any:
@@ -452,7 +476,27 @@ class Reviewer:
             proposed = self._proposed_names().get(wanted)
             if proposed is not None:
                 return proposed
+            capital = self._capital(text) if what == "actor" else None
+            if capital is not None:
+                return capital
             raise
+
+    def _capital(self, text: str) -> URIRef | None:
+        """A capital typed for its state, as kg extract reads it ("Doha" is Qatar): the
+        state's government where the graph has one, else the state, if the graph knows it."""
+        from kg.metonyms import load_metonyms
+
+        wanted = normalise(text)
+        state = next(
+            (s for name, s in load_metonyms().capitals.items() if normalise(name) == wanted),
+            None,
+        )
+        if state is None or not self.known(state):
+            return None
+        for row in self.kg.select("state-governments").rows:
+            if row["state"] == state and isinstance(row["government"], URIRef):
+                return row["government"]
+        return state
 
     def _proposed_names(self) -> dict[str, URIRef]:
         names: dict[str, URIRef] = {}

@@ -366,3 +366,24 @@ def test_claims_decided_before_are_counted_apart_from_skips(tmp_path: Path) -> N
         f"0 accepted, 0 rejected, {4 - accepted} skipped, {accepted} reviewed before; "
         "nothing written"
     )
+
+
+def test_an_actor_typed_by_its_capital_is_its_state(tmp_path: Path) -> None:
+    # as kg extract reads "Doha" for Qatar, so does the review's edit of an actor
+    out = tmp_path / "reviewed.ttl"
+    keys = ["e", "a", "recipient", "Doha", "a", "q"]
+    code, output = review(CliRunner(), MALI, "-o", out, input="\n".join(keys) + "\n")
+    assert code == 0, output
+    graph = Graph().parse(out, format="turtle")
+    assert graph.value(claim(FRANCE), CKG.recipient) == ID["qatar"]
+
+
+def test_quote_offsets_that_do_not_span_the_quote_are_refused(tmp_path: Path) -> None:
+    text = MALI.read_text(encoding="utf-8").replace('ckg:quoteEnd "178"', 'ckg:quoteEnd "99999"', 1)
+    assert "99999" in text
+    broken, out = tmp_path / "broken.ttl", tmp_path / "reviewed.ttl"
+    broken.write_text(text, encoding="utf-8")
+    code, output = review(CliRunner(), broken, "-o", out, "--accept-above", "0")
+    assert code == 1
+    assert "do not span its quote" in output and str(broken) in output
+    assert not out.exists()

@@ -41,6 +41,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import eval_extract  # noqa: E402
 
+from kg import crosswalk  # noqa: E402
 from kg.extract import Article, extract, gazetteer_of  # noqa: E402
 from kg.extract_text import Gazetteer  # noqa: E402
 from kg.graph import KnowledgeGraph  # noqa: E402
@@ -100,12 +101,13 @@ def articles_of(name: str) -> list[tuple[Path, Article]]:
 
 def gazetteer(store: str | None = None) -> tuple[Gazetteer, dict[str, str]]:
     """The gazetteer `kg extract` builds: of the bundled data, or of an Oxigraph store."""
-    from kg.cli_extract import _states
     from kg.graph import StoreSpec
 
     spec = StoreSpec(folder=Path(store)) if store else None
     kg = KnowledgeGraph.open(store=spec)
-    return gazetteer_of([dict(r) for r in kg.select("extract-names").rows], _states())
+    return gazetteer_of(
+        [dict(r) for r in kg.select("extract-names").rows], crosswalk.bundled().states
+    )
 
 
 def quality(name: str, show: bool) -> eval_extract.Scores | None:

@@ -8,14 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import click
-from rdflib import Graph
 
+from kg import crosswalk
 from kg.cli_common import GraphSource, data_options, quiet_option
 from kg.errors import DataLoadError, OutputError, TooBig
 from kg.export import output_target, refuse_bundled, write_atomically
 from kg.extract import Article, extract, gazetteer_of
 from kg.extract_text import MAX_BYTES, article_text
-from kg.resources import bundled_dir
 
 
 class _Day(click.ParamType[date]):
@@ -186,7 +185,7 @@ def extract_command(
         reviewed = reviewed_keys(kg)
     finally:
         kg.close()  # a store is not held while the rules run
-    gazetteer, governments = gazetteer_of(names, _states())
+    gazetteer, governments = gazetteer_of(names, crosswalk.bundled().states)
     result = extract(texts, gazetteer, governments, rejected=reviewed)
     notes.extend(result.notes)
     content = result.graph.serialize(format="turtle").encode("utf-8")
@@ -262,9 +261,3 @@ def _not_utf16(name: str, data: bytes) -> bytes:
             f"{name}: is UTF-16 text; kg extract reads UTF-8 (convert it: iconv -f UTF-16 -t UTF-8)"
         )
     return data
-
-
-def _states() -> Graph:
-    graph = Graph()
-    graph.parse(bundled_dir("data") / "reference" / "states.ttl", format="turtle")
-    return graph

@@ -28,6 +28,7 @@ from pathlib import Path
 from rdflib import XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from kg.crosswalk import StateEntry
 from kg.extract_text import (
     ARMED_GROUP_HEADS,
     TITLES,
@@ -276,6 +277,7 @@ class _Resolver:
         self.seen: dict[str, Actor] = {}
         self.seen_before: list[Actor] = []  # those of the sentences before this one
         self._labels: dict[str, str] | None = None
+        self._demonyms: dict[str, str] | None = None
 
     def prepare(self, found: Sequence[tuple[Sentence, list[Mention]]]) -> None:
         """Look at every mention of the article before resolving any: a capital is the
@@ -315,7 +317,7 @@ class _Resolver:
         named = [s for s in states if s in self.article_states]
         return named[0] if len(named) == 1 else None
 
-    def actor(self, m: Mention, sentence: Sentence) -> Actor | None:
+    def actor(self, m: Mention) -> Actor | None:
         found = self._actor(m)
         if found is not None:
             self.seen.pop(found.iri, None)
@@ -432,10 +434,12 @@ class _Resolver:
         return self._labels.get(iri) or iri.rsplit("/", 1)[-1]
 
     def _demonym(self, state: str) -> str | None:
-        return next(
-            (d for d, states in sorted(self.gazetteer.demonyms.items()) if states == (state,)),
-            None,
-        )
+        if self._demonyms is None:  # the first demonym of each state, found once
+            self._demonyms = {}
+            for word, states in sorted(self.gazetteer.demonyms.items()):
+                if len(states) == 1:
+                    self._demonyms.setdefault(states[0], word)
+        return self._demonyms.get(state)
 
     def _government(self, state: str, text: str) -> Actor:
         demonym = self._demonym(state)
@@ -781,14 +785,12 @@ class _Sentence:
                 and i + 1 < len(words)
                 and words[i + 1] in {"from", "of"}
             ):
-                for slot in _after(self.slots, i + 1, self.tokens, reach=3):
-                    self.add(
-                        "ParticipationClaim",
-                        [("participant", slot.actor)],
-                        "participation: delegations from X",
-                        0.6,
-                        talks="talks",
-                    )
+                self._each(
+                    _after(self.slots, i + 1, self.tokens, reach=3),
+                    ("ParticipationClaim", "participant", "talks"),
+                    "participation: delegations from X",
+                    0.6,
+                )
             elif word in _PARTICIPATION:
                 self._third(i, "ParticipationClaim", "participant", "talks", "participation")
             elif word in _SIGNING:
@@ -808,14 +810,12 @@ class _Sentence:
             ):
                 self._third(i, "MediationClaim", "mediator", "talks", "mediation", before=True)
             elif word == "auspices" and i + 1 < len(words) and words[i + 1] == "of":
-                for slot in _after(self.slots, i + 1, self.tokens, reach=3):
-                    self.add(
-                        "MediationClaim",
-                        [("mediator", self._speaker(slot).actor)],
-                        "mediation: under the auspices of X",
-                        0.75,
-                        talks="talks",
-                    )
+                self._each(
+                    [self._speaker(s) for s in _after(self.slots, i + 1, self.tokens, reach=3)],
+                    ("MediationClaim", "mediator", "talks"),
+                    "mediation: under the auspices of X",
+                    0.75,
+                )
             else:
                 self._hyphenated(i)
         self._hosting_place()
@@ -1159,23 +1159,19 @@ class _Sentence:
         if head is None or len(group) < 2:
             return
         if head in _TALKS_WORDS:
-            for s in group:
-                self.add(
-                    "ParticipationClaim",
-                    [("participant", s.actor)],
-                    "participation: talks between X and Y",
-                    0.7,
-                    talks="talks",
-                )
+            self._each(
+                group,
+                ("ParticipationClaim", "participant", "talks"),
+                "participation: talks between X and Y",
+                0.7,
+            )
         elif head in _AGREEMENT_WORDS:
-            for s in group:
-                self.add(
-                    "SignatoryClaim",
-                    [("signatory", s.actor)],
-                    "signing: agreement between X and Y",
-                    0.6,
-                    talks="agreement",
-                )
+            self._each(
+                group,
+                ("SignatoryClaim", "signatory", "agreement"),
+                "signing: agreement between X and Y",
+                0.6,
+            )
             if head in {"ceasefire", "truce", "armistice"}:
                 # the sides of a ceasefire fought each other
                 self._pairs(group, "OppositionClaim", f"opposition: {head} between X and Y", 0.6)
@@ -1201,8 +1197,16 @@ class _Sentence:
             if (not actors or i - actors[-1].last > 8) and not before:
                 actors = [self._speaker(s) for s in _after(self.slots, i, tokens, reach=3)]
                 rule = f"{name}: {word} X"
-        for s in actors:
-            self.add(kind, [(role, s.actor)], rule, 0.7, talks=node)
+        self._each(actors, (kind, role, node), rule, 0.7)
+
+    def _each(
+        self, slots: Sequence[_Slot], claim: tuple[str, str, str], rule: str, confidence: float
+    ) -> None:
+        """One claim of ``claim`` (class, the actor's role, talks or agreement) per actor of
+        ``slots``: the role an actor plays in the article's talks or agreement."""
+        kind, role, node = claim
+        for slot in slots:
+            self.add(kind, [(role, slot.actor)], rule, confidence, talks=node)
 
     def _hosting_place(self) -> None:
         """ "talks in Stockholm", "talks held in Sweden", "negotiations organised in
@@ -1552,7 +1556,7 @@ def extract(
             slots = []
             resolver.seen_before = list(resolver.seen.values())  # "the group": named earlier
             for m in ms:
-                actor = resolver.actor(m, sentence)
+                actor = resolver.actor(m)
                 if actor is not None:
                     resolver.abbreviation(m, sentence, actor)
                     slots.append(_Slot(m, actor))
@@ -1710,7 +1714,7 @@ _LOCAL = re.compile(r"[^/#]+$")
 
 
 def gazetteer_of(
-    rows: Iterable[dict[str, object]], states: Graph | None = None
+    rows: Iterable[dict[str, object]], states: Iterable[StateEntry] = ()
 ) -> tuple[Gazetteer, dict[str, str]]:
     """The names of the graph's actors (rows of extract-names.rq), the bundled crosswalk of
     states (``states``, for the states a graph of other things does not list) and the
@@ -1739,16 +1743,11 @@ def gazetteer_of(
         if row.get("state") is not None:
             states_of.setdefault(iri, str(row["state"]))
         names.setdefault(iri, set()).add(str(name))
-    if states is not None:
-        for state in states.subjects(RDF.type, CKG.State):
-            iri = str(state)
-            types.setdefault(iri, ["State"])
-            for prop in (RDFS.label, SKOS.altLabel):
-                for value in states.objects(state, prop):
-                    names.setdefault(iri, set()).add(str(value))
-            label = states.value(state, RDFS.label)
-            if label is not None:
-                labels.setdefault(iri, str(label))
+    for state in states:
+        iri = str(state.iri)
+        types.setdefault(iri, ["State"])
+        names.setdefault(iri, set()).update({state.label, *state.names})
+        labels.setdefault(iri, state.label)
     governments: dict[str, str] = {}
     for iri in sorted(names):
         kinds = sorted(
@@ -1761,8 +1760,8 @@ def gazetteer_of(
         for name in sorted(names[iri]):
             gazetteer.add(name, known)
     metonyms = load_metonyms()
-    for capital, state in sorted(metonyms.capitals.items()):
-        gazetteer.add_capital(capital, str(state))
+    for capital, seat_of in sorted(metonyms.capitals.items()):
+        gazetteer.add_capital(capital, str(seat_of))
     for demonym, of in sorted(metonyms.demonyms.items()):
         gazetteer.demonyms[demonym] = tuple(str(s) for s in of)
     return gazetteer, governments

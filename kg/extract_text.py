@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from kg.names import normalise
@@ -712,18 +712,6 @@ def _after_envoy(tokens: Sequence[Token], i: int) -> bool:
         and tokens[k - 1].lower
         in {"envoy", "envoys", "representative", "coordinator", "ambassador"}
     )
-
-
-def known_of(rows: Iterable[Mapping[str, str | None]]) -> Gazetteer:
-    """A gazetteer from rows with ``actor``, ``type``, ``name``, ``label`` and ``state``."""
-    gazetteer = Gazetteer()
-    for row in rows:
-        actor, name = row.get("actor"), row.get("name")
-        if not actor or not name:
-            continue
-        known = Known(actor, row.get("type") or "Actor", row.get("label") or name, row.get("state"))
-        gazetteer.add(name, known)
-    return gazetteer
 
 
 # ----------------------------------------------------------------------------------------

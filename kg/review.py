@@ -963,10 +963,10 @@ def write_review(
 
 @functools.cache
 def _reference_states() -> Graph:
-    from kg.resources import bundled_dir
+    from kg.crosswalk import bundled_file
 
     graph = Graph()
-    graph.parse(bundled_dir("data") / "reference" / "states.ttl", format="turtle")
+    graph.parse(bundled_file(), format="turtle")
     return graph
 
 

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.cli_extract import _states
+from kg import crosswalk  # noqa: E402
 from kg.extract import Article, extract, gazetteer_of
 from kg.extract_text import Gazetteer, capitalised_elsewhere, mentions, sentences
 from kg.graph import KnowledgeGraph
@@ -25,7 +25,9 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 @pytest.fixture(scope="module")
 def names() -> tuple[Gazetteer, dict[str, str]]:
     kg = KnowledgeGraph.open()
-    return gazetteer_of([dict(r) for r in kg.select("extract-names").rows], _states())
+    return gazetteer_of(
+        [dict(r) for r in kg.select("extract-names").rows], crosswalk.bundled().states
+    )
 
 
 def claims(

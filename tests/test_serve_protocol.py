@@ -17,6 +17,7 @@ import json
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -293,16 +294,48 @@ def test_select_via_post_directly(server: str, astana_graph: KnowledgeGraph) -> 
     assert json_rows(answer) == library_rows(astana_graph, BACKERS)
 
 
-def test_post_directly_with_a_charset(server: str, astana_graph: KnowledgeGraph) -> None:
-    answer = request(
-        server,
-        "/sparql",
-        method="POST",
-        headers={"Content-Type": "application/sparql-query; charset=UTF-8"},
-        body=BACKERS,
-    )
-    assert answer.status == 200, answer
-    assert json_rows(answer) == library_rows(astana_graph, BACKERS)
+def test_media_types_with_a_charset(server: str, astana_graph: KnowledgeGraph) -> None:
+    # as browsers and YASGUI send them
+    for content_type, body in (
+        ("application/sparql-query; charset=UTF-8", BACKERS),
+        (
+            "application/x-www-form-urlencoded; charset=UTF-8",
+            urllib.parse.urlencode({"query": BACKERS}),
+        ),
+    ):
+        answer = request(
+            server, "/sparql", method="POST", headers={"Content-Type": content_type}, body=body
+        )
+        assert answer.status == 200, (content_type, answer)
+        assert json_rows(answer) == library_rows(astana_graph, BACKERS)
+
+
+def test_text_beyond_ascii(server: str) -> None:
+    # UTF-8, percent-encoded in a URL or a form, and as it is in a POST of the query.
+    text = PREFIXES + 'ASK { ck:turkey ?p "تركيا"@ar }'
+    for answer in (
+        get(server, "/sparql", {"query": text}),
+        post_form(server, "/sparql", {"query": text}),
+        request(
+            server,
+            "/sparql",
+            method="POST",
+            headers={"Content-Type": "application/sparql-query"},
+            body=text.encode("utf-8"),
+        ),
+    ):
+        assert answer.status == 200, answer
+        assert ask_value(answer) is True
+
+
+def test_several_clients_at_once(server: str, astana_graph: KnowledgeGraph) -> None:
+    # Each answer is its own query's, whichever thread answered it.
+    texts = [PREFIXES + f"SELECT ?n WHERE {{ BIND({n} AS ?n) }}" for n in range(12)] + [BACKERS]
+    with ThreadPoolExecutor(max_workers=len(texts)) as pool:
+        answers = list(pool.map(lambda t: get(server, "/sparql", {"query": t}), texts))
+    for text, answer in zip(texts, answers, strict=True):
+        assert answer.status == 200, answer
+        assert json_rows(answer) == library_rows(astana_graph, text)
 
 
 def test_ask_via_get(server: str) -> None:
@@ -394,11 +427,21 @@ def test_a_malformed_query_is_400(server: str) -> None:
         ("GET", "/sparql", {}, None),
         ("POST", "/sparql", {"Content-Type": "text/plain"}, ASK_TRUE),
         ("POST", "/sparql", {}, urllib.parse.urlencode({"query": ASK_TRUE})),
+        ("POST", "/sparql", {"Content-Type": "application/sparql-query"}, b"ASK { \xff }"),
+        ("GET", "/sparql?query=ASK%20%7B%20%FF%20%7D", {}, None),
     ],
-    ids=["PUT", "two queries", "no query", "wrong media type", "form without its type"],
+    ids=[
+        "PUT",
+        "two queries",
+        "no query",
+        "wrong media type",
+        "form without its type",
+        "not UTF-8",
+        "not UTF-8 in the URL",
+    ],
 )
 def test_requests_outside_the_protocol_are_4xx(
-    server: str, send: tuple[str, str, dict[str, str], str | None]
+    server: str, send: tuple[str, str, dict[str, str], str | bytes | None]
 ) -> None:
     method, path, headers, body = send
     answer = request(server, path, method=method, headers=headers, body=body)
@@ -680,6 +723,18 @@ def test_values_are_read_as_the_cli_reads_them(server: str) -> None:
     answer = get(server, "/queries/who-backs-whom", {"backer": '"} } SELECT * { ?s ?p ?o'})
     assert answer.status == 200, answer
     assert _as_cli_json(answer) == []
+
+
+def test_a_bundled_query_in_each_format(server: str) -> None:
+    params = {"backer": "ck:turkey"}
+    for fmt, media in (("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
+                       ("xml", XML_TYPE), ("json", JSON_TYPE)):  # fmt: skip
+        answer = get(server, "/queries/who-backs-whom", {**params, "format": fmt})
+        assert answer.status == 200, (fmt, answer)
+        assert answer.media_type == media, fmt
+    answer = get(server, "/queries/who-backs-whom", [("backer", "ck:turkey")] * 2)
+    assert answer.status == 400, answer
+    one_line(answer)
 
 
 def test_an_unknown_query_is_404(server: str) -> None:

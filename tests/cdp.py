@@ -258,10 +258,6 @@ class Tab:
         with self._seen:
             return list(self._problems)
 
-    def forget_problems(self) -> None:
-        with self._seen:
-            self._problems.clear()
-
     def wait_event(self, method: str, since: int, timeout: float = 20) -> dict[str, Any]:
         """The first event ``method`` after the first ``since`` events."""
         deadline = time.monotonic() + timeout

@@ -117,7 +117,9 @@
     const box = make("div", { class: "sources" });
     for (const source of list(sources)) {
       const figure = make("figure", { class: "source" });
-      if (source.quote) figure.append(make("blockquote", { class: "quote" }, source.quote));
+      if (source.quote) {
+        figure.append(make("blockquote", { class: "quote", dir: "auto" }, source.quote));
+      }
       const caption = make("figcaption");
       if (source.title) caption.append(make("cite", { class: "source-title" }, source.title));
       // The label names the document, with its date when it has one.
@@ -274,10 +276,12 @@
     }
     const matches = $("matches");
     const count = $("search-count");
+    $("overview").hidden = Boolean(text);
     if (!text) {
       clear(matches);
       count.textContent = "Type a name above: an actor is found by its label or by any "
         + "other name the sources give it.";
+      await overview();
       return;
     }
     const answer = await getJSON("api/search", new URLSearchParams({ q: text, limit: "50" }));
@@ -299,6 +303,37 @@
       ? plural(rows.length, "actor", "actors") + " named \u201c" + text + "\u201d"
       : "No actor's name holds \u201c" + text + "\u201d.";
     for (const note of list(answer.notes)) count.append(make("span", { class: "note" }, note));
+  };
+
+  /* What the data holds (api/stats, as `kg stats`), asked once: actors by type, claims by
+     kind, and the sources with most claims. */
+  const SOURCES_SHOWN = 20;
+  let stats = null;
+  const overview = () => {
+    if (stats === null) {
+      stats = getJSON("api/stats").then((answer) => {
+        for (const id of ["stats-actors", "stats-claims", "stats-sources"]) {
+          clear($(id).tBodies[0]);
+        }
+        for (const r of list(answer.actors_by_type)) {
+          row($("stats-actors"), [r.type_label || compact(r.type), r.actors]);
+        }
+        for (const r of list(answer.claims_by_kind)) {
+          row($("stats-claims"), [r.kind_label || compact(r.kind), r.claims, r.ended, r.alleged,
+            r.denied]);
+        }
+        const sources = [...list(answer.sources)].sort((a, b) => b.claims - a.claims);
+        for (const r of sources.slice(0, SOURCES_SHOWN)) {
+          row($("stats-sources"), [r.title || compact(r.source), r.date, r.claims]);
+        }
+        $("stats-more").textContent = sources.length > SOURCES_SHOWN
+          ? "and " + plural(sources.length - SOURCES_SHOWN, "source", "sources") + " more" : "";
+      }).catch((failure) => {
+        stats = null; // asked again next time
+        throw failure;
+      });
+    }
+    return stats;
   };
 
   // --- an actor -----------------------------------------------------------------------------
@@ -335,7 +370,7 @@
       else {
         const ul = make("ul", { class: "inline" });
         for (const value of values) {
-          const li = make("li");
+          const li = make("li", { dir: "auto" }); // names in Arabic read right to left
           li.append(value);
           ul.append(li);
         }
@@ -349,9 +384,9 @@
     const id = compact(profile.actor);
     const see = (hash, text) => make("a", { href: hash }, text);
     fact("see also", [
-      see("#/backers?of=" + encodeURIComponent(id), "who backs it"),
-      see("#/backers?by=" + encodeURIComponent(id), "whom it backs"),
-      see("#/network?actor=" + encodeURIComponent(id), "its network"),
+      see(readable("#/backers?of=" + encodeURIComponent(id)), "who backs it"),
+      see(readable("#/backers?by=" + encodeURIComponent(id)), "whom it backs"),
+      see(readable("#/network?actor=" + encodeURIComponent(id)), "its network"),
     ]);
 
     const offices = list(profile.offices);
@@ -428,8 +463,10 @@
     const query = params.toString();
     return path + (query ? "?" + query : "");
   };
+  // ':' and '/' may stay as they are in a query: a shared "source=ck:article-004" reads well.
+  const readable = (hash) => hash.replace(/%3A/gi, ":").replace(/%2F/gi, "/");
   const applyFilters = (replace, force) => {
-    navigate(withQuery("#/" + selectionView(), formParams()), replace, force);
+    navigate(readable(withQuery("#/" + selectionView(), formParams())), replace, force);
   };
 
   form.addEventListener("submit", (event) => {
@@ -466,8 +503,8 @@
   // The sections' links keep the selection, so that going from the table to the network and
   // back shows the same relations.
   const linkSections = (params) => {
-    $("nav-backers").href = withQuery("#/backers", only(params, FILTERS));
-    $("nav-network").href = withQuery("#/network", only(params, FILTERS));
+    $("nav-backers").href = readable(withQuery("#/backers", only(params, FILTERS)));
+    $("nav-network").href = readable(withQuery("#/network", only(params, FILTERS)));
   };
 
   const showSelection = (which, params) => {
@@ -596,15 +633,22 @@
 
   // --- the server, and the lists of the filters ------------------------------------------
 
-  const options = (select, items) => {
+  /* Fill a list of the filters; `groups` is [[heading, items]...], items texts or
+     {id, label}; a heading gives the items an optgroup. */
+  const options = (select, groups) => {
     const chosen = new Set([...select.selectedOptions].map((option) => option.value));
     clear(select);
-    for (const item of items) {
-      const value = typeof item === "string" ? item : item.id;
-      const label = typeof item === "string" ? item : item.label || item.id;
-      const option = make("option", { value }, label);
-      option.selected = chosen.has(value);
-      select.append(option);
+    for (const [heading, items] of groups) {
+      if (!items.length) continue;
+      const parent = heading ? make("optgroup", { label: heading }) : select;
+      for (const item of items) {
+        const value = typeof item === "string" ? item : item.id;
+        const label = typeof item === "string" ? item : item.label || item.id;
+        const option = make("option", { value }, label);
+        option.selected = chosen.has(value);
+        parent.append(option);
+      }
+      if (parent !== select) select.append(parent);
     }
   };
   const loadInfo = async () => {
@@ -616,9 +660,12 @@
     }
     if (info.version) parts.push("kg " + info.version);
     $("info").textContent = parts.join(" \u00b7 ");
-    options(fields.conflict, list(info.conflicts));
-    options(fields.kind, list(info.kinds));
-    options(fields.source, list(info.sources));
+    options(fields.conflict, [[null, list(info.conflicts)]]);
+    const supports = list(info.support_kinds);
+    options(fields.kind, supports.length
+      ? [["relations", list(info.kinds)], ["kinds of support", supports]]
+      : [[null, list(info.kinds)]]);
+    options(fields.source, [[null, list(info.sources)]]);
     const { path, params } = route();
     if (path === "/backers" || path === "/network") fillForm(params);
   };

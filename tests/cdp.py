@@ -336,8 +336,10 @@ class Tab:
             )
 
     def type(self, text: str) -> None:
-        """Type ``text`` where the focus is, as a keyboard would (input events)."""
-        self.call("Input.insertText", {"text": text})
+        """Type ``text`` where the focus is, a character at a time (an input event each),
+        as a keyboard would."""
+        for character in text:
+            self.call("Input.insertText", {"text": character})
 
     def press(self, key: str) -> None:
         """Press and release a key of :data:`KEYS`."""

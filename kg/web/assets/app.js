@@ -166,12 +166,12 @@
   let rendered = null;
   let firstRender = true;
 
-  // Shows the view of `hash`; again only when `force` (a search or filter that did not
-  // change asks nothing new of the server).
-  const navigate = (hash, replace, force) => {
+  // Shows the view of `hash`, unless it is shown already: a search or filters that did not
+  // change ask nothing new of the server (Enter in a field is its change, then a submit).
+  const navigate = (hash, replace) => {
     if ((location.hash || "#/") !== hash) {
       history[replace ? "replaceState" : "pushState"](null, "", hash);
-    } else if (rendered === hash && !force) return;
+    } else if (rendered === hash) return;
     render();
   };
 
@@ -238,7 +238,7 @@
       searchTimer = null;
       setBusy(-1);
     }
-    navigate(searchHash(), body.dataset.view === "search", false);
+    navigate(searchHash(), body.dataset.view === "search");
   };
   searchBox.addEventListener("input", () => {
     // The debounce counts as under way, so that nothing looks settled before it runs.
@@ -465,13 +465,13 @@
   };
   // ':' and '/' may stay as they are in a query: a shared "source=ck:article-004" reads well.
   const readable = (hash) => hash.replace(/%3A/gi, ":").replace(/%2F/gi, "/");
-  const applyFilters = (replace, force) => {
-    navigate(readable(withQuery("#/" + selectionView(), formParams())), replace, force);
+  const applyFilters = (replace) => {
+    navigate(readable(withQuery("#/" + selectionView(), formParams())), replace);
   };
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    applyFilters(false, true);
+    applyFilters(false);
   });
   $("clear-filters").addEventListener("click", () => {
     fillForm(new URLSearchParams());

@@ -253,6 +253,13 @@ class Tab:
                 self._problems.append(problem)
             self._seen.notify_all()
 
+    def requests(self) -> list[str]:
+        """The URL of every request the page made so far."""
+        with self._seen:
+            return [
+                p["request"]["url"] for m, p in self._events if m == "Network.requestWillBeSent"
+            ]
+
     def problems(self) -> list[str]:
         """What went wrong on the page so far (see the module's docstring)."""
         with self._seen:

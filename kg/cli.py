@@ -32,6 +32,7 @@ from kg.cli_import import import_group
 from kg.cli_network import metrics_command, plot_command
 from kg.cli_report import report_group
 from kg.cli_review import review_command
+from kg.cli_serve import serve_command
 from kg.cli_store import load_command
 from kg.errors import OutputError
 from kg.export import (
@@ -100,6 +101,11 @@ def cli(ctx: click.Context, time_limit: float, max_memory: int | None) -> None:
 
         kg query who-backs-whom
     """
+    if (
+        ctx.invoked_subcommand == "serve"
+        and ctx.get_parameter_source("time_limit") == click.core.ParameterSource.DEFAULT
+    ):
+        time_limit = 0  # a server runs until it is stopped; each query has its --timeout
     ceiling = Ceiling(seconds=time_limit or None, memory=max_memory)
     if isinstance(ctx.obj, _Run) and ctx.obj.watched:
         # Only the console script forks a watcher: not a test's CliRunner, nor a library.
@@ -406,6 +412,7 @@ cli.add_command(load_command)
 cli.add_command(actors_group)
 cli.add_command(review_command)
 cli.add_command(extract_command)
+cli.add_command(serve_command)
 
 
 def main() -> None:

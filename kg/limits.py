@@ -37,6 +37,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -417,10 +418,13 @@ def answer_within(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     limit: int = DEFAULT_LIMIT,
+    forking: AbstractContextManager[Any] | None = None,
 ) -> QueryRows | Graph:
     """Run ``query`` like :meth:`KnowledgeGraph.answer`, stopped after ``timeout`` seconds
     (QueryTimeout; parsing included) or when the answer passes ``limit`` rows or triples
-    (TooManyRows)."""
+    (TooManyRows). ``forking`` (a lock) is held while the query's process is forked: kg
+    serve asks from several threads, and one fork at a time copies no half-taken lock of
+    another fork."""
     query_text_size(query.text, query.name)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
@@ -429,7 +433,8 @@ def answer_within(
         args=(kg, query, dict(bindings or {}), limit, sender, os.getpid()),
         daemon=True,
     )
-    process.start()
+    with forking or nullcontext():
+        process.start()
     sender.close()
     try:
         if not receiver.poll(timeout):

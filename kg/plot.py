@@ -1040,14 +1040,61 @@ def plot_to_file(
     ``actor`` (a name or IRI, resolved as the reports do) keeps its neighbourhood of
     ``hops`` ties, ``top`` the most central actors. The file is replaced atomically,
     checked first."""
+    fmt = picture_format(path)
+    began = time.perf_counter()
+    drawing, shown, whole = picture(
+        kg,
+        fmt,
+        as_of=as_of,
+        include_ended=include_ended,
+        scope=scope,
+        left=left,
+        actor=actor,
+        hops=hops,
+        top=top,
+    )
+    seconds = time.perf_counter() - began
+    write_atomically(path, drawing.content, check=CHECKS[fmt])
+    return Picture(
+        path=path,
+        format=fmt,
+        size=len(drawing.content),
+        actors=shown.number_of_nodes(),
+        relations=shown.number_of_edges(),
+        seconds=round(seconds, 3),
+        labelled=len(drawing.labelled),
+        named=drawing.labelled,
+        left_out_actors=whole.number_of_nodes() - shown.number_of_nodes(),
+        left_out_relations=whole.number_of_edges() - shown.number_of_edges(),
+    )
+
+
+def picture(
+    kg: KnowledgeGraph,
+    fmt: str,
+    *,
+    as_of: When | date | None = None,
+    include_ended: bool = False,
+    scope: Scope | Filter | None = None,
+    left: LeftOut | None = None,
+    actor: str | None = None,
+    hops: int = 1,
+    top: int | None = None,
+    most: int | None = None,
+) -> tuple[Drawing, nx.MultiDiGraph, nx.MultiDiGraph]:
+    """The picture :func:`plot_to_file` draws, in ``fmt`` (png, svg, html), with the
+    network it shows and the whole network of the date and scope. Without ``top``, a
+    network of more than ``most`` actors is cut to the ``most`` most central (kg serve's
+    page: a picture of thousands of actors says nothing), and the picture's note says so."""
     from kg.actors import resolve
 
-    fmt = picture_format(path)
     named = resolve(kg, actor) if actor is not None else None
     chosen = scoped(kg, scope)
-    began = time.perf_counter()
     whole = project(kg, as_of=as_of, include_ended=include_ended, scope=chosen, left=left)
     shown = focus(whole, actor=str(named.iri) if named else None, hops=hops, top=top)
+    if top is None and most is not None and shown.number_of_nodes() > most:
+        top = most
+        shown = focus(shown, top=most)
     if named is not None and not shown.nodes[str(named.iri)].get("label"):
         shown.nodes[str(named.iri)]["label"] = named.label
     when = as_when(as_of)
@@ -1065,17 +1112,4 @@ def plot_to_file(
     if top is not None:
         note += f"; the {top} actors with the most partners"
     drawing = render_picture(shown, fmt, titles=document_titles(kg), note=note)
-    seconds = time.perf_counter() - began
-    write_atomically(path, drawing.content, check=CHECKS[fmt])
-    return Picture(
-        path=path,
-        format=fmt,
-        size=len(drawing.content),
-        actors=shown.number_of_nodes(),
-        relations=shown.number_of_edges(),
-        seconds=round(seconds, 3),
-        labelled=len(drawing.labelled),
-        named=drawing.labelled,
-        left_out_actors=whole.number_of_nodes() - shown.number_of_nodes(),
-        left_out_relations=whole.number_of_edges() - shown.number_of_edges(),
-    )
+    return drawing, shown, whole

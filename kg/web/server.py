@@ -94,5 +94,14 @@ def running(
     try:
         yield address(server)
     finally:
-        server.close()
+        stop(server)
         thread.join(timeout=10)
+
+
+def stop(server: Any) -> None:
+    """Close the server and every connection it holds (an idle keep-alive one too), from
+    its own loop's thread (the trigger runs the closing there), and its thread pool."""
+    from waitress import wasyncore
+
+    server.task_dispatcher.shutdown()
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map, ignore_all=True))

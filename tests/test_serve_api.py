@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import StoreRig
 
 from kg import resources
 from kg.cli import cli
@@ -250,3 +251,37 @@ def test_the_api_only_reads(served: tuple[str, dict[str, str]]) -> None:
         raise AssertionError("POST was answered")
     except urllib.error.HTTPError as error:
         assert error.code == 405 and error.headers["Allow"] == "GET, HEAD"
+
+
+def test_on_a_sparql_server_the_same_answers(
+    store_rigs: dict[str, StoreRig],
+    tmp_path_factory: pytest.TempPathFactory,
+    virtuoso_server: Any,
+) -> None:
+    """kg serve --endpoint: the reports read one at a time through the server's connection,
+    the queries in their own processes; the answers are the CLI's on the same server."""
+    if "endpoint" not in store_rigs:
+        store_rigs["endpoint"] = StoreRig(
+            "endpoint", tmp_path_factory.mktemp("endpoint"), virtuoso_server
+        )
+    rig = store_rigs["endpoint"]
+    found = rig.environment(["report", "backers"])  # the bundled data, loaded once
+    assert found is not None
+    _args, env = found
+    graph = KnowledgeGraph.open(store=rig.spec(()))
+    try:
+        with running(graph) as url:
+            page = api(url, "/api/backers", include_ended="1")
+            expected = cli_text(env, "report", "backers", "--include-ended", "--format", "json")
+            assert page["rows"] == json.loads(expected) and page["rows"]
+            profile = api(url, "/api/actor", actor="Damascus")
+            assert profile == json.loads(
+                cli_text(env, "report", "actor", "Damascus", "--format", "json")
+            )
+            status, headers, body = get(
+                f"{url}/queries/who-backs-whom?backer=ck:turkey", Accept="text/csv"
+            )
+            assert status == 200 and headers["Content-Type"].startswith("text/csv")
+            assert "Syrian armed opposition" in body.decode("utf-8")
+    finally:
+        graph.close()

@@ -118,7 +118,7 @@ def serve_command(
 
         kg serve --store kg-store --host 0.0.0.0 --token "$(openssl rand -hex 16)"
     """
-    from kg.web.app import App, Settings
+    from kg.web.app import App, Settings, store_version
     from kg.web.server import address, create, serve_forever
 
     if token is not None and not token.strip():
@@ -137,7 +137,14 @@ def serve_command(
         timeout=timeout,
         limit=limit,
     )
-    app = App(kg, settings)
+    folder = source.store.folder if kg.store.kind == "oxigraph" else None
+    # a store folder that kg load or kg import changes is opened again by the next request
+    app = App(
+        kg,
+        settings,
+        reopen=source.open if folder is not None else None,
+        version=store_version(folder) if folder is not None else None,
+    )
     triples = app.warm()
     try:
         server = create(app, threads=threads, idle_timeout=idle_timeout)
@@ -156,5 +163,5 @@ def serve_command(
     try:
         serve_forever(server)
     finally:
-        kg.close()
+        app.close()
     click.echo("kg serve: stopped", err=True)

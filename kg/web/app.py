@@ -233,19 +233,61 @@ class Settings:
     plot_top: int = 150
 
 
-class App:
-    """The WSGI application over one opened knowledge graph."""
+@dataclass(eq=False)
+class _Served:
+    """One opened graph, what has been worked out of it, and how many requests read it."""
 
-    def __init__(self, graph: KnowledgeGraph, settings: Settings | None = None) -> None:
-        self.graph = graph
+    graph: KnowledgeGraph
+    version: object = None
+    info: dict[str, Any] | None = None
+    validation: dict[str, Any] | None = None
+    users: int = 0
+    retired: bool = False
+
+
+def store_version(folder: Path) -> Callable[[], object]:
+    """What tells one state of the store in ``folder`` from the next: its manifest, which
+    ``kg load`` and ``kg import`` replace (a new file) when they make a new database the
+    store's."""
+
+    def version() -> object:
+        try:
+            found = (folder / "kg-store.json").stat()
+        except OSError:
+            return None
+        return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+    return version
+
+
+class App:
+    """The WSGI application over one opened knowledge graph.
+
+    With ``reopen`` and ``version`` (kg serve --store), a request that finds the store
+    changed since the graph was opened (``version()`` differs: a ``kg load`` or ``kg
+    import`` finished) opens it again with ``reopen()``; requests already answering keep
+    the graph they began with, which is closed (releasing its database) when the last of
+    them ends. A request sees one state of the store, never part of a load."""
+
+    def __init__(
+        self,
+        graph: KnowledgeGraph,
+        settings: Settings | None = None,
+        *,
+        reopen: Callable[[], KnowledgeGraph] | None = None,
+        version: Callable[[], object] | None = None,
+    ) -> None:
         self.settings = settings or Settings()
+        self._reopen = reopen
+        self._version = version if reopen is not None else None
+        self._current = _Served(graph, self._version() if self._version else None)
+        self._swapping = threading.Lock()
+        self._local = threading.local()
         # A store that cannot be read from two threads at once is read by one at a time;
         # forking a query's process is done by one thread at a time on every store.
         self._reading = threading.Lock() if not graph.store.concurrent else None
         self._forking = threading.Lock()
-        self._validation: dict[str, Any] | None = None
         self._validating = threading.Lock()
-        self._info: dict[str, Any] | None = None
         self._queries: list[dict[str, Any]] | None = None
         self.assets = _assets(ASSETS)
         self._routes: dict[str, Callable[[Request], Response]] = {
@@ -293,6 +335,50 @@ class App:
         response.headers += error.headers
         return response
 
+    @property
+    def served(self) -> _Served:
+        """The graph the request being answered reads (outside a request: the current)."""
+        served: _Served | None = getattr(self._local, "served", None)
+        return served if served is not None else self._current
+
+    @property
+    def graph(self) -> KnowledgeGraph:
+        return self.served.graph
+
+    @contextmanager
+    def _lease(self) -> Iterator[_Served]:
+        """The current graph for one request, opened again first if the store changed."""
+        with self._swapping:
+            served = self._current
+            if self._version is not None and self._reopen is not None:
+                now = self._version()
+                if now is not None and now != served.version:
+                    try:
+                        fresh = self._reopen()
+                    except KGError as error:  # a load half-way: keep answering from before
+                        print(f"kg serve: the store changed but cannot be opened ({error})",
+                              file=sys.stderr)  # fmt: skip
+                    else:
+                        served.retired = True
+                        if served.users == 0:
+                            served.graph.close()
+                        served = self._current = _Served(fresh, now)
+            served.users += 1
+        self._local.served = served
+        try:
+            yield served
+        finally:
+            self._local.served = None
+            with self._swapping:
+                served.users -= 1
+                if served.retired and served.users == 0:
+                    served.graph.close()
+
+    def close(self) -> None:
+        """Close the graph being served."""
+        with self._swapping:
+            self._current.graph.close()
+
     def handle(self, request: Request) -> Response:
         """Check ``request`` (Host, token), then answer it."""
         self._check_host(request)
@@ -319,7 +405,8 @@ class App:
             return self._asset(path.removeprefix("/assets/"))
         if path.startswith("/queries/"):
             self._only(request, "GET", "HEAD", "POST")
-            return self.named(request, path.removeprefix("/queries/"))
+            with self._lease():
+                return self.named(request, path.removeprefix("/queries/"))
         route = self._routes.get(path)
         if route is None:
             raise HTTPError(404, f"nothing is served at {path}")
@@ -328,7 +415,8 @@ class App:
         else:
             self._only(request, "GET", "HEAD")
         try:
-            return route(request)
+            with self._lease():
+                return route(request)
         except HTTPError:
             raise
         except KGError as error:
@@ -544,14 +632,15 @@ class App:
     def warm(self) -> int:
         """Read once, before threads share them, what requests need (the vocabulary, the
         lists of the page's filters); the number of triples served."""
-        self._info = self._describe()
-        return int(self._info["triples"])
+        info = self._current.info = self._describe()
+        return int(info["triples"])
 
     def info(self, request: Request) -> Response:
-        if self._info is None:
+        served = self.served
+        if served.info is None:
             with self.reading():
-                self._info = self._describe()
-        return _json(self._info)
+                served.info = self._describe()
+        return _json(served.info)
 
     def _describe(self) -> dict[str, Any]:
         from kg.vocabulary import Vocabulary
@@ -672,18 +761,19 @@ class App:
         return Response(200, drawing.content, "text/html; charset=utf-8")
 
     def validation(self, request: Request) -> Response:
-        with self._validating:  # one check at a time; the answer is kept
-            if self._validation is None:
+        served = self.served
+        with self._validating:  # one check at a time; the answer is kept with its graph
+            if served.validation is None:
                 from kg.validation import validate_kg
 
                 began = time.perf_counter()
                 with self.reading():
-                    report = validate_kg(self.graph)
-                self._validation = report.to_record() | {
+                    report = validate_kg(served.graph)
+                served.validation = report.to_record() | {
                     "checked_at": datetime.now(UTC).isoformat(timespec="seconds"),
                     "seconds": round(time.perf_counter() - began, 2),
                 }
-        return _json(self._validation)
+        return _json(served.validation)
 
     def stats(self, request: Request) -> Response:
         from kg.stats import graph_stats

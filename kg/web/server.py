@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from types import FrameType
@@ -81,13 +81,17 @@ def running(
     *,
     threads: int = 4,
     idle_timeout: int = 30,
+    reopen: Callable[[], KnowledgeGraph] | None = None,
+    version: Callable[[], object] | None = None,
     **settings: Any,
 ) -> Iterator[str]:
     """Serve ``graph`` on a free port of 127.0.0.1 in a thread while the ``with`` lasts,
     for tests and notebooks; yields the server's URL (``http://127.0.0.1:PORT``).
-    ``settings`` are those of :class:`kg.web.app.Settings` (token, timeout, limit...)."""
+    ``settings`` are those of :class:`kg.web.app.Settings` (token, timeout, limit...);
+    ``reopen`` and ``version`` those of :class:`kg.web.app.App` (a graph the store's
+    change replaced is closed by the server; the caller closes ``graph`` too)."""
     base = Settings(port=0)
-    app = App(graph, replace(base, **settings))
+    app = App(graph, replace(base, **settings), reopen=reopen, version=version)
     server = create(app, threads=threads, idle_timeout=idle_timeout)
     thread = threading.Thread(target=server.run, name="kg-serve", daemon=True)
     thread.start()

@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench eval-extract clean
+.PHONY: demo test lint bench eval-extract bench-serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ bench: $(STAMP)
 # sentences a second on one core (BENCHMARKS.md keeps the figures).
 eval-extract: $(STAMP)
 	$(BIN)/python bench/extract.py $(EVAL_ARGS)
+
+# `kg serve` under load (issue 18): 20 clients at once for 30 s against one client, per kind
+# of request, on a 1M-triple store (bench/serve.py --help says how to make it; another with
+# SERVE_ARGS="--store DIR"); p50/p90/p99, errors, throughput, the server's memory and CPU.
+bench-serve: $(STAMP)
+	$(BIN)/python bench/serve.py $(SERVE_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench

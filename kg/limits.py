@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from rdflib import Graph
 from rdflib.term import Identifier
@@ -50,6 +50,8 @@ from rdflib.term import Identifier
 from kg.errors import KGError, QueryError, QueryTimeout, TimeLimit, TooBig, TooManyRows
 from kg.graph import KnowledgeGraph, QueryRows
 from kg.queries import NamedQuery
+
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_LIMIT = 100_000
@@ -350,35 +352,79 @@ def query_file_size(path: Path) -> None:
         )
 
 
-def _child(
+def _answer(
     kg: KnowledgeGraph,
     query: NamedQuery,
     bindings: Mapping[str, Identifier],
     limit: int,
-    pipe: Connection,
-    parent: int,
-) -> None:
+) -> tuple[str, Any]:
+    """In the query's process: the answer to send, or why there is none."""
+    _stop_constructs_at(limit + 1)
+    try:
+        answer = kg.answer(query, bindings, max_rows=limit + 1)
+    except (KGError, MemoryError):
+        raise
+    except Exception as error:  # an engine failure: report it as a query error
+        raise QueryError(f"{query.name}: the query failed ({error})") from None
+    if isinstance(answer, Graph):
+        if len(answer) > limit:
+            return ("too-many", len(answer))
+        return ("graph", answer.serialize(format="nt"))
+    if len(answer.rows) > limit:
+        return ("too-many", None)
+    return ("rows", answer)
+
+
+def _child(work: Callable[[], Any], name: str, pipe: Connection, parent: int) -> None:
     _die_with(parent)  # a query must not outlive the command that asked it (kill -9)
     try:
-        _stop_constructs_at(limit + 1)
-        answer = kg.answer(query, bindings, max_rows=limit + 1)
-        if isinstance(answer, Graph):
-            if len(answer) > limit:
-                pipe.send(("too-many", len(answer)))
-            else:
-                pipe.send(("graph", answer.serialize(format="nt")))
-        elif len(answer.rows) > limit:
-            pipe.send(("too-many", None))
-        else:
-            pipe.send(("rows", answer))
+        pipe.send(("value", work()))
     except KGError as error:
         pipe.send(("error", error))
     except MemoryError:
         pipe.send(("error", TooBig(current.memory_message())))
-    except Exception as error:  # an engine failure: report it as a query error
-        pipe.send(("error", QueryError(f"{query.name}: the query failed ({error})")))
+    except Exception as error:  # a failure of the work itself: said as one line
+        pipe.send(("error", QueryError(f"{name}: failed ({type(error).__name__}: {error})")))
     finally:
         pipe.close()
+
+
+def run_within(
+    work: Callable[[], T],
+    *,
+    timeout: float,
+    name: str,
+    forking: AbstractContextManager[Any] | None = None,
+) -> T:
+    """``work()`` run in a forked process (it shares what this one has opened, copied on
+    write), stopped after ``timeout`` seconds (QueryTimeout naming ``name``); its value
+    (pickled) is returned, the KGError it raises raised here. ``forking`` (a lock) is held
+    while the process is forked: kg serve forks from several threads, and one fork at a
+    time copies no half-taken lock of another fork."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(work, name, sender, os.getpid()), daemon=True)
+    with forking or nullcontext():
+        process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeout(
+                f"{name}: stopped after {timeout:g} s (--timeout); no answer was printed"
+            )
+        try:
+            kind, payload = receiver.recv()
+        except EOFError:
+            raise QueryError(f"{name}: the query process ended without an answer") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+    if kind == "error":
+        raise payload
+    value: T = payload
+    return value
 
 
 def _where_triples(part: Any) -> Any:
@@ -420,42 +466,21 @@ def answer_within(
     limit: int = DEFAULT_LIMIT,
     forking: AbstractContextManager[Any] | None = None,
 ) -> QueryRows | Graph:
-    """Run ``query`` like :meth:`KnowledgeGraph.answer`, stopped after ``timeout`` seconds
-    (QueryTimeout; parsing included) or when the answer passes ``limit`` rows or triples
-    (TooManyRows). ``forking`` (a lock) is held while the query's process is forked: kg
-    serve asks from several threads, and one fork at a time copies no half-taken lock of
-    another fork."""
+    """Run ``query`` like :meth:`KnowledgeGraph.answer` in a process of its own
+    (:func:`run_within`), stopped after ``timeout`` seconds (QueryTimeout; parsing
+    included) or when the answer passes ``limit`` rows or triples (TooManyRows)."""
     query_text_size(query.text, query.name)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_child,
-        args=(kg, query, dict(bindings or {}), limit, sender, os.getpid()),
-        daemon=True,
+    given = dict(bindings or {})
+    kind, payload = run_within(
+        lambda: _answer(kg, query, given, limit),
+        timeout=timeout,
+        name=query.name,
+        forking=forking,
     )
-    with forking or nullcontext():
-        process.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise QueryTimeout(
-                f"{query.name}: stopped after {timeout:g} s (--timeout); no answer was printed"
-            )
-        try:
-            kind, payload = receiver.recv()
-        except EOFError:
-            raise QueryError(f"{query.name}: the query process ended without an answer") from None
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        receiver.close()
     return _result(query, kind, payload, limit)
 
 
 def _result(query: NamedQuery, kind: str, payload: Any, limit: int) -> QueryRows | Graph:
-    if kind == "error":
-        raise payload
     if kind == "too-many":
         raise TooManyRows(
             f"{query.name}: the answer has more than {limit} rows or triples (--limit); add "

@@ -29,13 +29,13 @@ import time
 import traceback
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from ipaddress import ip_address
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import Graph, Literal
 from rdflib.term import Identifier
@@ -53,7 +53,7 @@ from kg.errors import (
     UnknownName,
 )
 from kg.graph import KnowledgeGraph
-from kg.limits import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_QUERY_BYTES, answer_within
+from kg.limits import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_QUERY_BYTES, answer_within, run_within
 from kg.periods import When
 from kg.prefixes import compact
 from kg.results import Result
@@ -61,6 +61,7 @@ from kg.selection import Scope
 from kg.stores.values import query_form
 from kg.web import results
 
+T = TypeVar("T")
 ASSETS = Path(__file__).parent / "assets"
 #: The largest request body: a query of MAX_QUERY_BYTES, percent-encoded in a form (each
 #: byte may become three), and the form's other fields.
@@ -283,9 +284,8 @@ class App:
         self._current = _Served(graph, self._version() if self._version else None)
         self._swapping = threading.Lock()
         self._local = threading.local()
-        # A store that cannot be read from two threads at once is read by one at a time;
-        # forking a query's process is done by one thread at a time on every store.
-        self._reading = threading.Lock() if not graph.store.concurrent else None
+        # Every request that reads the graph does so in a process of its own; forking it is
+        # done by one thread at a time.
         self._forking = threading.Lock()
         self._validating = threading.Lock()
         self._queries: list[dict[str, Any]] | None = None
@@ -394,6 +394,8 @@ class App:
                     ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
                     ("Access-Control-Allow-Headers", "Accept, Authorization, Content-Type"),
                     ("Access-Control-Max-Age", "600"),
+                    # Chrome asks this before a page elsewhere may reach a loopback server
+                    ("Access-Control-Allow-Private-Network", "true"),
                 ],
             )
         path = request.path
@@ -434,8 +436,10 @@ class App:
 
     def _check_host(self, request: Request) -> None:
         host = request.headers.get("host")
-        if host is None:  # HTTP/1.0 without Host: no browser sends that, no rebinding
-            return
+        if host is None:
+            if str(request.environ.get("SERVER_PROTOCOL", "")).upper() == "HTTP/1.0":
+                return  # HTTP/1.0 has no Host; no browser sends that, so no rebinding
+            raise HTTPError(400, "an HTTP/1.1 request needs a Host header")
         name = _host_name(host)
         if name is None:
             raise HTTPError(400, f"the Host header {host!r} cannot be read")
@@ -488,12 +492,6 @@ class App:
         data, content_type = found
         headers = [("Content-Security-Policy", PAGE_POLICY)] if name == "index.html" else []
         return Response(200, data, content_type, headers)
-
-    @contextmanager
-    def reading(self) -> Iterator[None]:
-        """Hold the graph for one report (alone, on a store that wants it so)."""
-        with self._reading or nullcontext():
-            yield
 
     # --- SPARQL ---------------------------------------------------------------------------
 
@@ -632,14 +630,18 @@ class App:
     def warm(self) -> int:
         """Read once, before threads share them, what requests need (the vocabulary, the
         lists of the page's filters); the number of triples served."""
+        if self.graph.store.dataset is not None:
+            # rdflib parses each query the first time it is asked; parsed here, the parse
+            # is shared by every request's process instead of done again in each
+            for name in queries.bundled_names():
+                queries.prepare(queries.named_query(name).text)
         info = self._current.info = self._describe()
         return int(info["triples"])
 
     def info(self, request: Request) -> Response:
         served = self.served
         if served.info is None:
-            with self.reading():
-                served.info = self._describe()
+            served.info = self._isolated("the description of the graph", self._describe)
         return _json(served.info)
 
     def _describe(self) -> dict[str, Any]:
@@ -680,55 +682,55 @@ class App:
         if not text.strip():
             raise HTTPError(400, "q: give some letters of a name")
         limit = request.number("limit", 50, 1, 500) or 50
-        with self.reading():
-            found = search(self.graph, text, limit=limit)
-        return _json({"rows": json.loads(found.render("json")), "notes": list(found.notes)})
+        graph = self.graph
+        return self._isolated("the search", lambda: _rows(search(graph, text, limit=limit)))
 
     def actor(self, request: Request) -> Response:
         name = request.one("actor")
         if not name or not name.strip():
             raise HTTPError(400, "actor: give an actor's name or IRI")
         as_of = _when(request, "as_of")
-        with self.reading():
-            profile = reports.actor_profile(
-                self.graph, name, as_of=as_of, include_ended=as_of is None
-            )
-        return Response(200, profile.render("json").encode("utf-8"))
+        graph = self.graph
 
-    def _backers(self, request: Request) -> Result[Any]:
+        def profile() -> Response:
+            found = reports.actor_profile(graph, name, as_of=as_of, include_ended=as_of is None)
+            return Response(200, found.render("json").encode("utf-8"))
+
+        return self._isolated("the actor's report", profile)
+
+    def _backers(self, request: Request) -> Callable[[], Result[Any]]:
+        """The backers report the request asks for, to run where :meth:`_isolated` runs it
+        (the request's values are read and checked here, before)."""
         as_of = _when(request, "as_of")
         during = _when(request, "during", period=True)
         if as_of is not None and during is not None:
             raise HTTPError(400, "give as_of or during, not both")
-        scope = Scope(
-            tuple(request.params.get("conflict", [])),
-            tuple(request.params.get("country", [])),
-            tuple(request.params.get("source", [])),
-            tuple(request.params.get("kind", [])),
+        of, by = request.one("of") or None, request.one("by") or None
+        include_ended = request.flag("include_ended")
+        scope = _scope(request)
+        graph = self.graph
+        return lambda: reports.backers(
+            graph,
+            of=of,
+            by=by,
+            as_of=as_of if as_of is not None else during,
+            include_ended=include_ended,
+            scope=scope,
         )
-        with self.reading():
-            return reports.backers(
-                self.graph,
-                of=(request.one("of") or None),
-                by=(request.one("by") or None),
-                as_of=as_of if as_of is not None else during,
-                include_ended=request.flag("include_ended"),
-                scope=scope,
-            )
 
     def backers(self, request: Request) -> Response:
-        found = self._backers(request)
-        return _json({"rows": json.loads(found.render("json")), "notes": list(found.notes)})
+        report = self._backers(request)
+        return self._isolated("the backers report", lambda: _rows(report()))
 
     def backers_file(self, request: Request) -> Response:
         fmt = "csv" if request.path.endswith(".csv") else "json"
-        found = self._backers(request)
+        report = self._backers(request)
         content_type = f"{'text/csv' if fmt == 'csv' else 'application/json'}; charset=utf-8"
-        disposition = f'attachment; filename="who-backs-whom.{fmt}"'
-        return Response(
-            200, found.render(fmt).encode("utf-8"), content_type,
-            [("Content-Disposition", disposition)],
-        )  # fmt: skip
+        disposition = [("Content-Disposition", f'attachment; filename="who-backs-whom.{fmt}"')]
+        return self._isolated(
+            "the backers report",
+            lambda: Response(200, report().render(fmt).encode("utf-8"), content_type, disposition),
+        )
 
     def plot(self, request: Request) -> Response:
         from kg import plot
@@ -740,47 +742,69 @@ class App:
         actor = request.one("actor") or None
         hops = request.number("hops", 1, 1, 5) or 1
         top = request.number("top", None, 1, 5000)
-        scope = Scope(
-            tuple(request.params.get("conflict", [])),
-            tuple(request.params.get("country", [])),
-            tuple(request.params.get("source", [])),
-            tuple(request.params.get("kind", [])),
-        )
-        with self.reading():
+        include_ended = request.flag("include_ended")
+        scope = _scope(request)
+        graph = self.graph
+        most = self.settings.plot_top if top is None else None
+
+        def page() -> Response:
             drawing, _shown, _whole = plot.picture(
-                self.graph,
+                graph,
                 "html",
                 as_of=as_of if as_of is not None else during,
-                include_ended=request.flag("include_ended"),
+                include_ended=include_ended,
                 scope=scope,
                 actor=actor,
                 hops=hops,
                 top=top,
-                most=self.settings.plot_top if top is None else None,
+                most=most,
             )
-        return Response(200, drawing.content, "text/html; charset=utf-8")
+            return Response(200, drawing.content, "text/html; charset=utf-8")
+
+        return self._isolated("the network picture", page)
 
     def validation(self, request: Request) -> Response:
         served = self.served
         with self._validating:  # one check at a time; the answer is kept with its graph
             if served.validation is None:
-                from kg.validation import validate_kg
+                graph = served.graph
 
-                began = time.perf_counter()
-                with self.reading():
-                    report = validate_kg(served.graph)
-                served.validation = report.to_record() | {
-                    "checked_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "seconds": round(time.perf_counter() - began, 2),
-                }
+                def check() -> dict[str, Any]:
+                    from kg.validation import validate_kg
+
+                    began = time.perf_counter()
+                    report = validate_kg(graph)
+                    return report.to_record() | {
+                        "checked_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "seconds": round(time.perf_counter() - began, 2),
+                    }
+
+                # the shapes over a whole store take longer than a query: ten times as long
+                served.validation = self._isolated(
+                    "the validation", check, timeout=10 * self.settings.timeout
+                )
         return _json(served.validation)
 
     def stats(self, request: Request) -> Response:
         from kg.stats import graph_stats
 
-        with self.reading():
-            found = graph_stats(self.graph)
-        return Response(200, found.render("json").encode("utf-8"))
+        graph = self.graph
+        return self._isolated(
+            "the counts",
+            lambda: Response(200, graph_stats(graph).render("json").encode("utf-8")),
+        )
+
+    def _isolated(self, name: str, work: Callable[[], T], *, timeout: float | None = None) -> T:
+        """``work()`` in a process of its own (kg.limits.run_within, as kg query runs a
+        query): stopped at the server's --timeout (503), and reading the graph beside the
+        other requests' processes, on a store that one process reads one thread at a time
+        too (rdflib in memory)."""
+        return run_within(
+            work,
+            timeout=self.settings.timeout if timeout is None else timeout,
+            name=name,
+            forking=self._forking,
+        )
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -856,6 +880,21 @@ def _code(text: str) -> str:
 def _server_words(message: str) -> str:
     """The CLI's message with the server's words: its options are the server's too."""
     return message.replace("no answer was printed", "no answer was sent")
+
+
+def _rows(found: Result[Any]) -> Response:
+    """A report's rows as the CLI's JSON gives them, with its notes."""
+    return _json({"rows": json.loads(found.render("json")), "notes": list(found.notes)})
+
+
+def _scope(request: Request) -> Scope:
+    """The filters of the CLI's --conflict, --country, --source and --kind (repeatable)."""
+    return Scope(
+        tuple(request.params.get("conflict", [])),
+        tuple(request.params.get("country", [])),
+        tuple(request.params.get("source", [])),
+        tuple(request.params.get("kind", [])),
+    )
 
 
 def _when(request: Request, name: str, *, period: bool = False) -> When | None:

@@ -250,3 +250,14 @@ def test_no_bundled_query_reaches_the_network() -> None:
         queries.prepare(queries.named_query(name).text, allow_network=False)
         assert queries.named_query(name).bundled
     assert not queries.from_text("SELECT * { ?s ?p ?o }").bundled
+
+
+def test_escapes_in_a_query_string_keep_their_characters(
+    runner: CliRunner, tiny_path: Path
+) -> None:
+    """The query text is written again (kg.queries.guard) before rdflib parses it: a tab,
+    backspace and form feed stay those characters (a tab came back as a space)."""
+    text = r'SELECT ?t WHERE { BIND("a\tb\bc\fd\ne" AS ?t) }'
+    result = runner.invoke(cli, ["query", "--data", str(tiny_path), "-e", text, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"t": "a\tb\bc\fd\ne"}]

@@ -489,13 +489,6 @@ def test_updates_are_refused(server: str, send: tuple[str, str]) -> None:
     assert ask_value(get(server, "/sparql", {"query": ASK_TRUE})) is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a bug of the library, not of the server: kg.queries.guard writes the escape \\t "
-    "of a string as a tab, and rdflib's parser (pyparsing) turns tabs into spaces, so "
-    "kg query -e 'SELECT ?t WHERE { BIND(\"a\\tb\" AS ?t) }' answers 'a       b' on the "
-    "memory store too; reported to the lead (issue 18)",
-)
 def test_a_tab_written_in_a_query_string_comes_back(server: str) -> None:
     answer = get(server, "/sparql", {"query": r'SELECT ?t WHERE { BIND("a\tb" AS ?t) }'})
     assert answer.status == 200, answer

@@ -32,7 +32,18 @@ _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # The grammar's IRIREF: no controls, spaces or <>"{}|^`\ inside the brackets.
 _IRIREF = re.compile(r'<[^\x00-\x20<>"{}|^`\\]*>')
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-_WRITE = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r"}
+# A tab, backspace and form feed are escaped too: rdflib's parser reads a tab inside a
+# string as a space ("a\tb" became "a b").
+_WRITE = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "'": "\\'",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
 # rdflib would expand these again in the text it is given (it matches \u with 4 or 8 digits).
 _ESCAPE_LOOKALIKE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 # The keyword anywhere but inside a variable's name (?from), a prefixed name's local part
@@ -188,7 +199,6 @@ def checked(text: str, *, allow_network: bool = False) -> str:
                 "LOAD": "LOAD would fetch a graph from the network",
             }[word]
             raise NetworkRefused(
-                f"{what} and is refused (the word {m.group(0)!r}); pass --allow-network "
-                "to allow it"
+                f"{what} and is refused (the word {m.group(0)!r}); pass --allow-network to allow it"
             )
     return reading.text

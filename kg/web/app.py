@@ -242,6 +242,7 @@ class _Served:
     version: object = None
     info: dict[str, Any] | None = None
     validation: dict[str, Any] | None = None
+    stats: Response | None = None
     users: int = 0
     retired: bool = False
 
@@ -788,11 +789,14 @@ class App:
     def stats(self, request: Request) -> Response:
         from kg.stats import graph_stats
 
-        graph = self.graph
-        return self._isolated(
-            "the counts",
-            lambda: Response(200, graph_stats(graph).render("json").encode("utf-8")),
-        )
+        served = self.served
+        if served.stats is None:  # the same until the store changes
+            graph = served.graph
+            served.stats = self._isolated(
+                "the counts",
+                lambda: Response(200, graph_stats(graph).render("json").encode("utf-8")),
+            )
+        return served.stats
 
     def _isolated(self, name: str, work: Callable[[], T], *, timeout: float | None = None) -> T:
         """``work()`` in a process of its own (kg.limits.run_within, as kg query runs a

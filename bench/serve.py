@@ -376,6 +376,12 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (not idle, not waiting on a disk)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / CLK_TCK
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU used by ``pid`` and its descendants: each live one's utime and stime, and the
     cutime and cstime of the children it has waited for (a finished query process)."""
@@ -400,6 +406,7 @@ class Phase:
     server_hwm: int
     query_hwm: int
     queued: list[int]  # waitress's "Task queue depth is N" warnings during the phase
+    others_cpu: float  # what the rest of the machine used meanwhile (other agents)
 
 
 def run_phase(
@@ -411,6 +418,7 @@ def run_phase(
     watcher.start()
     out: list[list[Sample]] = [[] for _ in range(clients)]
     said = len(server.lines)
+    busy0 = machine_busy()
     cpu0, mine0, began = cpu_seconds(pid), time.process_time(), time.monotonic()
     deadline = began + seconds
     threads = [
@@ -423,6 +431,7 @@ def run_phase(
         thread.join()
     elapsed = time.monotonic() - began
     cpu, mine = cpu_seconds(pid) - cpu0, time.process_time() - mine0
+    others = max(0.0, machine_busy() - busy0 - cpu - mine)
     watch.stop.set()
     watcher.join()
     watch.sample()
@@ -443,6 +452,7 @@ def run_phase(
         watch.hwm.get(serving, 0),
         max(queries, default=0),
         [int(m.group(1)) for m in depths if m],
+        others,
     )
 
 
@@ -552,7 +562,8 @@ def describe(phase: Phase, cores: int) -> str:
     return (
         f"{phase.clients} client(s): {phase.seconds:.1f} s; server CPU {phase.server_cpu:.1f} s"
         f" ({share:.0%} of {cores} cores, {per:.2f} s a request); {queued};"
-        f" the clients' own CPU {phase.client_cpu:.2f} s;"
+        f" the clients' own CPU {phase.client_cpu:.2f} s; the rest of the machine"
+        f" {phase.others_cpu / phase.seconds:.2f} cores;"
         f" server VmHWM {mib(phase.server_hwm)}; largest query process seen"
         f" {mib(phase.query_hwm) if phase.query_hwm else '-'};"
         f" all its processes at one moment at most {mib(phase.peak_rss)} resident"

@@ -31,7 +31,9 @@ for ``--seconds``. Each client is a thread with its own keep-alive connection an
 kinds in turn (client i starts at kind i), so every kind is asked about as often. A
 request still under way at the end is waited for and counted. Errors: any answer that is
 not 2xx, or a socket error. The server's memory is sampled from /proc every 0.2 s (its
-own VmHWM and VmRSS, and those of the processes it forks for SPARQL queries); its CPU is
+own VmHWM, and those of the processes it forks for SPARQL queries; and the proportional set
+size of them all at one moment, Pss of /proc/PID/smaps_rollup, which counts a page that a
+forked process shares with the server once, not once per process); its CPU is
 read from /proc/PID/stat (its own and its waited-for children's).
 
 The target is the issue's: no errors, and for the cold actor page a p99 under 2 s. The
@@ -328,7 +330,7 @@ class Watch:
     watcher), the server it forks, and the processes the server forks for SPARQL."""
 
     pid: int
-    peak_rss: int = 0  # kB, all of them at one moment (forked pages counted in each)
+    peak_pss: int = 0  # kB, all of them at one moment, a shared page counted once
     hwm: dict[int, int] = field(default_factory=dict)  # kB, VmHWM of each process seen
     stop: threading.Event = field(default_factory=threading.Event)
 
@@ -336,9 +338,9 @@ class Watch:
         total = 0
         for pid in _tree(self.pid):
             seen = _status(pid)
-            total += seen.get("VmRSS", 0)
+            total += _pss(pid)
             self.hwm[pid] = max(self.hwm.get(pid, 0), seen.get("VmHWM", 0))
-        self.peak_rss = max(self.peak_rss, total)
+        self.peak_pss = max(self.peak_pss, total)
 
     def run(self) -> None:
         self.sample()
@@ -354,9 +356,18 @@ def _status(pid: int) -> dict[str, int]:
     values = {}
     for line in text.splitlines():
         name, _, rest = line.partition(":")
-        if name in ("VmHWM", "VmRSS"):
+        if name == "VmHWM":
             values[name] = int(rest.split()[0])
     return values
+
+
+def _pss(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^Pss:\s+(\d+) kB", text, re.MULTILINE)
+    return int(found.group(1)) if found else 0
 
 
 def _tree(pid: int) -> list[int]:
@@ -402,7 +413,7 @@ class Phase:
     seconds: float
     server_cpu: float
     client_cpu: float
-    peak_rss: int
+    peak_pss: int
     server_hwm: int
     query_hwm: int
     queued: list[int]  # waitress's "Task queue depth is N" warnings during the phase
@@ -448,7 +459,7 @@ def run_phase(
         elapsed,
         cpu,
         mine,
-        watch.peak_rss,
+        watch.peak_pss,
         watch.hwm.get(serving, 0),
         max(queries, default=0),
         [int(m.group(1)) for m in depths if m],
@@ -566,7 +577,7 @@ def describe(phase: Phase, cores: int) -> str:
         f" {phase.others_cpu / phase.seconds:.2f} cores;"
         f" server VmHWM {mib(phase.server_hwm)}; largest query process seen"
         f" {mib(phase.query_hwm) if phase.query_hwm else '-'};"
-        f" all its processes at one moment at most {mib(phase.peak_rss)} resident"
+        f" all its processes at one moment at most {mib(phase.peak_pss)} (Pss)"
     )
 
 

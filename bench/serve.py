@@ -174,10 +174,12 @@ def start_server(source: list[str], threads: int | None, wait: float = 300) -> S
     threading.Thread(target=drain, daemon=True).start()
     ready.wait(wait)
     if not found:
-        code = process.poll()
-        if code is None:
+        try:
+            code: int | None = process.wait(10)  # its stderr is closed: it is ending
+        except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+            code = None
         said = next((line for line in reversed(lines) if line.strip()), "no message")
         raise BenchError(f"kg serve did not start (exit {code}): {said}")
     server = Server(process, found[0][0], found[0][1], lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from ipaddress import ip_address
 
 import click
@@ -62,6 +63,15 @@ def _seconds(_ctx: click.Context, _param: click.Parameter, value: float) -> floa
     "proxy). Repeatable. localhost and IP addresses are always answered.",
 )
 @click.option(
+    "--cors",
+    "cors",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let pages of ORIGIN (https://yasgui.example) query the server from a browser "
+    "(CORS); '*' any origin. Repeatable. Without it, requests a page of another site makes "
+    "are refused.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     callback=_seconds,
@@ -99,6 +109,7 @@ def serve_command(
     token: str | None,
     no_token: bool,
     allowed_hosts: tuple[str, ...],
+    cors: tuple[str, ...],
     timeout: float,
     limit: int,
     threads: int,
@@ -118,11 +129,21 @@ def serve_command(
 
         kg serve --store kg-store --host 0.0.0.0 --token "$(openssl rand -hex 16)"
     """
-    from kg.web.app import App, Settings, store_version
+    from kg.web.app import TOKEN_TEXT, App, Settings, store_version
     from kg.web.server import address, create, serve_forever
 
-    if token is not None and not token.strip():
-        raise click.BadParameter("the token is empty", param_hint="--token")
+    if token is not None and not TOKEN_TEXT.fullmatch(token):
+        raise click.BadParameter(
+            "a token is letters, digits and . _ ~ + / - (as openssl rand -hex 16 makes); "
+            "it goes into a header and a cookie as it is",
+            param_hint="--token",
+        )
+    for origin in cors:
+        if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+            raise click.BadParameter(
+                f"{origin!r} is not an origin (https://host or http://host:port, or '*')",
+                param_hint="--cors",
+            )
     if not _loopback(host) and token is None and not no_token:
         raise click.UsageError(
             f"--host {host} listens beyond this machine: give --token TEXT (or --no-token to "
@@ -134,6 +155,7 @@ def serve_command(
         port=port,
         allowed_hosts=tuple(h.lower() for h in allowed_hosts),
         token=token,
+        cors=tuple(cors),
         timeout=timeout,
         limit=limit,
     )

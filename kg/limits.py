@@ -240,7 +240,16 @@ def _watch(pid: int, ceiling: Ceiling) -> NoReturn:
             ):
                 exact_at, exact_for = now, estimate
                 if sum(_memory(p) for p in family) > ceiling.memory:
-                    for member in _family(pid):
+                    members = _family(pid)
+                    helpers = [m for m in members if m != pid]
+                    if helpers:
+                        # a query's or a request's own process goes first: kg query then
+                        # says why its query stopped, and kg serve goes on answering
+                        _send(max(helpers, key=_memory), signal.SIGKILL)
+                        family_at = exact_at = -1.0
+                        ended(POLL_SECONDS)
+                        continue
+                    for member in members:
                         _send(member, signal.SIGKILL)
                     os.waitpid(pid, 0)
                     _say(ceiling.memory_message())
@@ -278,6 +287,11 @@ def _send(pid: int, signum: int) -> None:
         os.kill(pid, signum)
     except ProcessLookupError:
         pass
+
+
+def helpers(pid: int) -> list[int]:
+    """The processes ``pid`` started (and they started): its queries' processes."""
+    return [member for member in _family(pid) if member != pid]
 
 
 def _family(pid: int) -> list[int]:
@@ -389,6 +403,10 @@ def _child(work: Callable[[], Any], name: str, pipe: Connection, parent: int) ->
         pipe.close()
 
 
+def _ceiling_size() -> str:
+    return size_text(current.memory) if current.memory is not None else "the available memory"
+
+
 def run_within(
     work: Callable[[], T],
     *,
@@ -415,6 +433,12 @@ def run_within(
         try:
             kind, payload = receiver.recv()
         except EOFError:
+            process.join(GRACE_SECONDS)
+            if process.exitcode == -signal.SIGKILL:  # the watcher's memory ceiling
+                raise TooBig(
+                    f"{name}: it needed more than {_ceiling_size()} of memory (--max-memory "
+                    "or KG_MAX_MEMORY) and was stopped"
+                ) from None
             raise QueryError(f"{name}: the query process ended without an answer") from None
     finally:
         if process.is_alive():

@@ -746,9 +746,19 @@ def test_a_parameter_the_query_has_not_is_400(server: str) -> None:
 # --- CORS ---------------------------------------------------------------------------------
 
 
-def test_cors_preflight(server: str) -> None:
+YASGUI = "https://yasgui.example"
+
+
+@pytest.fixture(scope="module")
+def open_server(astana_graph: KnowledgeGraph) -> Iterator[str]:
+    """A server that pages of YASGUI's origin may query (kg serve --cors ORIGIN)."""
+    with running(astana_graph, cors=(YASGUI,)) as url:
+        yield url
+
+
+def test_cors_preflight(open_server: str) -> None:
     answer = request(
-        server,
+        open_server,
         "/sparql",
         method="OPTIONS",
         headers={
@@ -759,21 +769,74 @@ def test_cors_preflight(server: str) -> None:
     )
     assert answer.status == 204, answer
     assert answer.body == b""
-    assert answer.header("Access-Control-Allow-Origin") in ("*", "https://yasgui.example")
+    assert answer.header("Access-Control-Allow-Origin") == YASGUI
     methods = {m.strip() for m in answer.header("Access-Control-Allow-Methods").split(",")}
     assert {"GET", "POST"} <= methods
     allowed = {h.strip().lower() for h in answer.header("Access-Control-Allow-Headers").split(",")}
     assert {"content-type", "accept"} <= allowed
 
 
-def test_cors_on_answers(server: str) -> None:
-    origin = {"Origin": "https://yasgui.example"}
+def test_cors_on_answers(open_server: str) -> None:
+    origin = {"Origin": YASGUI}
     for answer in (
-        get(server, "/sparql", {"query": ASK_TRUE}, headers=origin),
-        post_form(server, "/sparql", {"query": ASK_TRUE}, headers=origin),
-        get(server, "/sparql", {"query": "SELECT"}, headers=origin),  # an error too
+        get(open_server, "/sparql", {"query": ASK_TRUE}, headers=origin),
+        post_form(open_server, "/sparql", {"query": ASK_TRUE}, headers=origin),
+        get(open_server, "/sparql", {"query": "SELECT"}, headers=origin),  # an error too
     ):
-        assert answer.header("Access-Control-Allow-Origin") in ("*", "https://yasgui.example")
+        assert answer.header("Access-Control-Allow-Origin") == YASGUI
+    # another origin is refused, and told nothing
+    other = get(
+        open_server, "/sparql", {"query": ASK_TRUE}, headers={"Origin": "https://x.example"}
+    )
+    assert other.status == 403 and other.header("Access-Control-Allow-Origin") == ""
+
+
+def test_cors_for_any_origin(astana_graph: KnowledgeGraph) -> None:
+    with running(astana_graph, cors=("*",)) as url:
+        answer = get(url, "/sparql", {"query": ASK_TRUE}, headers={"Origin": "https://x.example"})
+        assert answer.status == 200 and answer.header("Access-Control-Allow-Origin") == "*"
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "status"),
+    [
+        # a page of another site reading the endpoint, or making it run a query it cannot
+        # read (an <img src>): refused without --cors
+        ("/sparql?query=ASK%7B%7D", {"Origin": "https://evil.example"}, 403),
+        ("/api/backers", {"Origin": "http://localhost:18999"}, 403),
+        (
+            "/sparql?query=ASK%7B%7D",
+            {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"},
+            403,
+        ),
+        ("/sparql?query=ASK%7B%7D", {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "cors"}, 403),
+        (
+            "/sparql?query=ASK%7B%7D",
+            {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"},
+            403,
+        ),
+        ("/api/info", {"Origin": "null"}, 403),
+        # following a link to the page itself, the page's own requests, and clients that are
+        # no browser: answered
+        ("/", {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}, 200),
+        ("/api/info", {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"}, 200),
+        ("/api/info", {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate"}, 200),
+        ("/sparql?query=ASK%7B%7D", {}, 200),
+    ],
+)
+def test_without_cors_other_sites_are_refused(
+    server: str, path: str, headers: dict[str, str], status: int
+) -> None:
+    answer = request(server, path, headers=headers)
+    assert answer.status == status, answer
+    assert answer.header("Access-Control-Allow-Origin") == ""
+    if status == 403:
+        assert b"--cors ORIGIN allows one" in answer.body
+
+
+def test_the_server_s_own_origin_is_no_other_site(server: str) -> None:
+    answer = request(server, "/api/info", headers={"Origin": server})
+    assert answer.status == 200, answer
 
 
 # --- limits -------------------------------------------------------------------------------

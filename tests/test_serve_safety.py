@@ -46,8 +46,8 @@ def server(graph: KnowledgeGraph) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def guarded(graph: KnowledgeGraph) -> Iterator[str]:
-    """A server with a token."""
-    with running(graph, token=TOKEN) as url:
+    """A server with a token, which pages of one other origin may query."""
+    with running(graph, token=TOKEN, cors=("https://yasgui.example",)) as url:
         yield url
 
 

@@ -72,6 +72,10 @@ PAGE_POLICY = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 )
 TOKEN_COOKIE = "kg_token"
+#: What a token may hold: the characters of a bearer token (RFC 6750), which go into a
+#: header and a cookie as they are.
+TOKEN_TEXT = re.compile(r"[A-Za-z0-9._~+/-]+=*")
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
 _UPDATE_WORD = re.compile(
     r"(?i)(?<![\w?$:])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)(?![\w:])"
 )
@@ -230,6 +234,8 @@ class Settings:
     token: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     limit: int = DEFAULT_LIMIT
+    #: the origins whose pages may query the server (CORS); "*": any
+    cors: tuple[str, ...] = ()
     #: the picture of the network shows at most this many actors unless asked for more
     plot_top: int = 150
 
@@ -321,11 +327,23 @@ class App:
             ("X-Content-Type-Options", "nosniff"),
             ("Referrer-Policy", "no-referrer"),
             ("Cache-Control", "no-store"),
-            ("Access-Control-Allow-Origin", "*"),
+            *self._cors(environ),
             *response.headers,
         ]
         start_response(f"{response.status} {_STATUS.get(response.status, '')}".strip(), headers)
         return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else response.body]
+
+    def _cors(self, environ: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The CORS headers: a page of an origin given by --cors may read the answer."""
+        allowed = self.settings.cors
+        if not allowed:
+            return []
+        if "*" in allowed:
+            return [("Access-Control-Allow-Origin", "*")]
+        origin = str(environ.get("HTTP_ORIGIN", ""))
+        if origin in allowed:
+            return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+        return [("Vary", "Origin")]
 
     def _error(self, environ: Mapping[str, Any], error: HTTPError) -> Response:
         path = str(environ.get("PATH_INFO", ""))
@@ -355,7 +373,10 @@ class App:
                 now = self._version()
                 if now is not None and now != served.version:
                     try:
-                        fresh = self._reopen()
+                        # no request's process is forked while the store is being opened:
+                        # it would copy a lock the opening holds, and wait on it for ever
+                        with self._forking:
+                            fresh = self._reopen()
                     except KGError as error:  # a load half-way: keep answering from before
                         print(f"kg serve: the store changed but cannot be opened ({error})",
                               file=sys.stderr)  # fmt: skip
@@ -383,6 +404,7 @@ class App:
     def handle(self, request: Request) -> Response:
         """Check ``request`` (Host, token), then answer it."""
         self._check_host(request)
+        self._check_site(request)
         cookie = self._check_token(request)
         if cookie is not None:
             return cookie
@@ -457,6 +479,30 @@ class App:
                 "(kg serve --allow-host NAME adds one)",
             )
 
+    def _check_site(self, request: Request) -> None:
+        """Refuse what a page of another site makes a browser ask (its Origin, or the
+        browser's Sec-Fetch-Site, says so) unless --cors allows that origin: another site
+        can neither read the graph nor keep the server busy with queries. Following a
+        link to the page itself is allowed, and clients that are no browser send
+        neither header."""
+        origin = request.headers.get("origin")
+        site = request.headers.get("sec-fetch-site", "").lower()
+        own = f"http://{request.headers.get('host', '')}"
+        foreign = (origin is not None and origin != own) or site in ("cross-site", "same-site")
+        if not foreign:
+            return
+        allowed = self.settings.cors
+        if "*" in allowed or (origin is not None and origin in allowed):
+            return
+        navigation = request.headers.get("sec-fetch-mode", "").lower() == "navigate"
+        if navigation and request.method == "GET" and request.path in ("/", "/index.html"):
+            return
+        raise HTTPError(
+            403,
+            f"a page of another site ({origin or site}) may not ask this server; "
+            "kg serve --cors ORIGIN allows one (--cors '*' any)",
+        )
+
     def _check_token(self, request: Request) -> Response | None:
         token = self.settings.token
         if token is None:
@@ -466,9 +512,9 @@ class App:
             # the page's address with ?token=: a cookie for its next requests, and the
             # address again without the token (not left in the history or the logs)
             rest = {k: v for k, v in request.params.items() if k != "token"}
-            location = request.path + (
-                "?" + urllib.parse.urlencode(rest, doseq=True) if rest else ""
-            )
+            # only a path of this server's own (no '//host', no '\\', no line break)
+            path = request.path if _LOCAL_PATH.fullmatch(request.path) else "/"
+            location = path + ("?" + urllib.parse.urlencode(rest, doseq=True) if rest else "")
             cookie = f"{TOKEN_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
             moved = [("Location", location), ("Set-Cookie", cookie)]
             return Response(303, b"", "text/plain", moved)
@@ -837,7 +883,10 @@ def _host_name(host: str) -> str | None:
     host = host.strip()
     if host.startswith("["):
         end = host.find("]")
-        return host[1:end] if end > 0 else None
+        rest = host[end + 1 :] if end > 0 else ""
+        if end <= 0 or (rest and not (rest[0] == ":" and rest[1:].isdigit())):
+            return None
+        return host[1:end]
     name, _, port = host.partition(":")
     if port and not port.isdigit():
         return None

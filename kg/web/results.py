@@ -247,8 +247,8 @@ def write_graph(graph: Graph, fmt: Format) -> bytes:
         graph.bind(prefix, namespace, override=False)
     options: dict[str, Any] = {}
     if fmt.name == "jsonld":
-        # the prefixes as the document's own @context: nothing to fetch for a reader
-        options["context"] = {p: str(n) for p, n in graph.namespaces() if p}
+        # kg's prefixes as the document's own @context: nothing to fetch for a reader
+        options["context"] = {p: str(n) for p, n in PREFIXES.items()}
         options["auto_compact"] = True
     data: bytes = graph.serialize(format=_RDFLIB_FORMAT[fmt.name], encoding="utf-8", **options)
     return data

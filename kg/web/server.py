@@ -13,6 +13,7 @@ development only (no limits on a slow or huge request).
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -22,8 +23,11 @@ from types import FrameType
 from typing import Any
 
 from kg.graph import KnowledgeGraph
+from kg.limits import helpers
 from kg.web.app import MAX_BODY_BYTES, App, Settings
 
+#: How many connections are held at once; more wait to be accepted.
+CONNECTION_LIMIT = 500
 #: Request headers larger than this are refused (431): a long query goes in a POST body.
 MAX_HEADER_BYTES = 256 * 1024
 
@@ -42,7 +46,10 @@ def create(app: App, *, threads: int = 8, idle_timeout: int = 30) -> Any:
         cleanup_interval=max(1, min(30, idle_timeout // 2 or 1)),
         max_request_body_size=MAX_BODY_BYTES,
         max_request_header_size=MAX_HEADER_BYTES,
-        connection_limit=100,
+        # poll(), not select(): past 1,024 descriptors select() fails; and many idle or
+        # slow connections (each holds one until --idle-timeout) must not lock others out
+        asyncore_use_poll=True,
+        connection_limit=CONNECTION_LIMIT,
         ident="kg serve",
         expose_tracebacks=False,
         clear_untrusted_proxy_headers=True,
@@ -58,7 +65,14 @@ def address(server: Any) -> str:
 
 
 def _stop(_signum: int, _frame: FrameType | None) -> None:
-    # waitress's run() closes the server on SystemExit and KeyboardInterrupt
+    # The requests' processes end now (their threads then answer at once, and waitress's
+    # thread pool stops without waiting out a long query); waitress's run() closes the
+    # server on SystemExit.
+    for pid in helpers(os.getpid()):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     raise SystemExit(0)
 
 

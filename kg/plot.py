@@ -43,6 +43,7 @@ import html
 import io
 import json
 import math
+import re
 import textwrap
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -339,9 +340,19 @@ def _camp_summary(camp: Camp, network: nx.Graph, most: int = 3) -> str:
     """The best-connected members of a camp: "Russia, Syrian government, Iran +10"."""
     members = [a for a in camp.actors if a in network]
     members.sort(key=lambda a: (-network.degree(a), _label(network, a).casefold()))
-    names = [_label(network, a) for a in members[:most]]
+    names = [isolated(_label(network, a)) for a in members[:most]]
     rest = len(members) - len(names)
     return ", ".join(names) + (f" +{rest}" if rest > 0 else "")
+
+
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def isolated(label: str) -> str:
+    """``label`` as a part of a longer text: a label that holds a bidirectional control
+    (U+202E turns what follows right to left) is put between U+2068 and U+2069, which end
+    its effect with the label; any other label is left as it is."""
+    return f"\u2068{label}\u2069" if _BIDI_CONTROL.search(label) else label
 
 
 class CampKey(NamedTuple):
@@ -1108,7 +1119,8 @@ def picture(
     if chosen is not None:
         note += f"; {chosen.describe()}"
     if named is not None:
-        note += f"; {named.label} and the actors within {hops} tie{'s' if hops != 1 else ''}"
+        ties = f"tie{'s' if hops != 1 else ''}"
+        note += f"; {isolated(named.label)} and the actors within {hops} {ties}"
     if top is not None:
         note += f"; the {top} actors with the most partners"
     drawing = render_picture(shown, fmt, titles=document_titles(kg), note=note)

@@ -878,3 +878,18 @@ def test_command_names_the_date_or_period_as_given(
 )
 def test_each_standing_has_its_line(status: str, standing: str, line: str) -> None:
     assert plot.edge_line({"status": status, "standing": standing}) == line
+
+
+def test_a_label_that_turns_text_around_is_isolated_in_longer_texts() -> None:
+    """U+202E in a label would turn the rest of a caption or a camp's summary right to
+    left; between U+2068 and U+2069 it turns only the label."""
+    assert plot.isolated("Syrian government") == "Syrian government"
+    assert plot.isolated("\u202egnp.exe") == "\u2068\u202egnp.exe\u2069"
+    network = nx.MultiDiGraph()
+    network.add_node("ck:a", label="\u202egnp.exe")
+    network.add_node("ck:b", label="Beta")
+    network.add_edge("ck:a", "ck:b", kind="backs")
+    from kg.metrics import Camp
+
+    summary = plot._camp_summary(Camp(1, ["ck:a", "ck:b"], []), network)
+    assert "\u2068\u202egnp.exe\u2069" in summary and "Beta" in summary

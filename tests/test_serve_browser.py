@@ -403,11 +403,15 @@ def test_keyboard_alone_and_a_narrow_screen(tab: Tab, astana_url: str) -> None:
 # --- markup in the data stays text -------------------------------------------------------
 
 
+SPOOF = Literal("\u202egnp.exe", lang="en")
+
+
 @pytest.fixture(scope="module")
 def evil_graph(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
     """tiny.ttl with Beta's name, a quote and the document's title made of markup."""
     text = (TESTS / "data" / "tiny.ttl").read_text(encoding="utf-8")
-    text = text.replace('"Beta Front"@en', Literal(EVIL_LABEL, lang="en").n3())
+    beta = Literal(EVIL_LABEL, lang="en").n3()
+    text = text.replace('"Beta Front"@en', f'{beta} ; skos:altLabel {SPOOF.n3()}, "Beta"@en')
     text = text.replace('"Gamma supports Beta."', Literal(EVIL_QUOTE).n3())
     text = text.replace('"A test article"@en', Literal(EVIL_LABEL + " title", lang="en").n3())
     path = tmp_path_factory.mktemp("evil") / "evil.ttl"
@@ -427,6 +431,9 @@ def test_markup_in_labels_and_quotes_stays_text(tab: Tab, servers: dict[str, str
     settle(tab, "actor")
     assert tab.evaluate("document.getElementById('actor-label').textContent") == EVIL_LABEL
     assert tab.evaluate("document.title") == EVIL_LABEL + " \u2014 conflict-kg"
+    # a name that turns text right to left (U+202E) is isolated: it turns no other name
+    names = tab.evaluate("document.getElementById('actor-facts').textContent")
+    assert f"\u2068{SPOOF}\u2069" in names and "Beta" in names, names
     assert EVIL_QUOTE in texts(tab, "#relations blockquote")
     assert EVIL_LABEL + " title" in texts(tab, "#relations cite")
     tab.click("#nav-backers")

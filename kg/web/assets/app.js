@@ -27,10 +27,14 @@
   const PLOT_PARAMS = ["as_of", "include_ended", "conflict", "country", "kind", "source",
     "actor", "hops", "top"];
 
+  // A text from the data that holds a bidirectional control (U+202E turns what follows
+  // right to left) goes between U+2068 and U+2069, which end its effect with that text.
+  const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+  const isolated = (text) => (BIDI_CONTROL.test(text) ? "\u2068" + text + "\u2069" : text);
   const make = (name, attributes, text) => {
     const element = document.createElement(name);
     for (const [key, value] of Object.entries(attributes || {})) element.setAttribute(key, value);
-    if (text !== undefined && text !== null) element.textContent = String(text);
+    if (text !== undefined && text !== null) element.textContent = isolated(String(text));
     return element;
   };
   const clear = (element) => element.replaceChildren();
@@ -39,7 +43,7 @@
     if (Array.isArray(value)) return value.filter((item) => item !== null && item !== "");
     return value === null || value === undefined || value === "" ? [] : [value];
   };
-  const joined = (value) => list(value).join(", ");
+  const joined = (value) => list(value).map((item) => isolated(String(item))).join(", ");
 
   // --- what is under way, and the one line of error --------------------------------------
 
@@ -146,7 +150,7 @@
     cells.forEach((content, index) => {
       const td = make("td", { "data-label": names[index] || "" });
       if (content instanceof Node) td.append(content);
-      else if (content !== null && content !== undefined) td.textContent = String(content);
+      else if (content !== null && content !== undefined) td.textContent = isolated(String(content));
       tr.append(td);
     });
     table.tBodies[0].append(tr);
@@ -356,7 +360,7 @@
     clear($("relations").tBodies[0]);
     const profile = await getJSON("api/actor", query);
     if (!current()) return;
-    heading.textContent = profile.label || compact(profile.actor);
+    heading.textContent = isolated(profile.label || compact(profile.actor));
     document.title = heading.textContent + " \u2014 conflict-kg";
     $("actor-iri").textContent = profile.actor;
     body.dataset.actor = profile.actor;
@@ -366,12 +370,13 @@
       if (!values.length) return;
       facts.append(make("dt", {}, term));
       const dd = make("dd");
-      if (values.length === 1 && !(values[0] instanceof Node)) dd.textContent = values[0];
-      else {
+      if (values.length === 1 && !(values[0] instanceof Node)) {
+        dd.textContent = isolated(String(values[0]));
+      } else {
         const ul = make("ul", { class: "inline" });
         for (const value of values) {
           const li = make("li", { dir: "auto" }); // names in Arabic read right to left
-          li.append(value);
+          li.append(value instanceof Node ? value : isolated(String(value)));
           ul.append(li);
         }
         dd.append(ul);

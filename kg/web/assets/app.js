@@ -509,7 +509,11 @@
   // back shows the same relations.
   const linkSections = (params) => {
     $("nav-backers").href = readable(withQuery("#/backers", only(params, FILTERS)));
-    $("nav-network").href = readable(withQuery("#/network", only(params, FILTERS)));
+    // the network of who backs an actor, or whom it backs, is drawn around that actor
+    const network = only(params, FILTERS);
+    const around = network.get("of") || network.get("by");
+    if (!network.get("actor") && around) network.set("actor", around);
+    $("nav-network").href = readable(withQuery("#/network", network));
   };
 
   const showSelection = (which, params) => {

@@ -649,10 +649,22 @@ def test_construct_formats(
     ids=["png", "turtle for rows", "csv for a boolean", "csv for a graph", "rows for a graph",
          "q=0"],
 )  # fmt: skip
-def test_nothing_acceptable_is_406(server: str, text: str, accept: str) -> None:
+def test_nothing_acceptable_gets_the_default_format(server: str, text: str, accept: str) -> None:
+    """RFC 9110 lets a server send its default instead of 406; rdflib's SPARQLStore, which
+    asks every query for its one format, then reads the answer by its Content-Type."""
     answer = get(server, "/sparql", {"query": text}, headers={"Accept": accept})
-    assert answer.status == 406, answer
-    one_line(answer)
+    assert answer.status == 200, answer
+    default = "text/turtle" if text == CONSTRUCT else JSON_TYPE
+    assert answer.media_type == default, answer
+
+
+def test_rdflib_s_sparql_store_reads_every_form_in_every_format(server: str) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    for fmt in ("xml", "json", "csv"):
+        graph = Graph(store=SPARQLStore(f"{server}/sparql", returnFormat=fmt))
+        assert graph.query(ASK_TRUE).askAnswer is True, fmt
+        assert len(graph.query(CONSTRUCT).graph) > 0, fmt
 
 
 # --- the bundled queries ------------------------------------------------------------------

@@ -688,14 +688,13 @@ def actor_profile(
     types: list[str] = []
     links: list[str] = []
     for row in kg.select("actor-types", {"actor": who.iri}).rows:
-        if row["type_label"] is not None:
-            types.append(str(row["type_label"]))
-        elif row["link_label"] is not None:
-            other = text_of(row["other_label"]) or compact(str(row["other"]))
-            link = str(row["link_label"])
-            links.append(
-                f"{link} {other}" if str(row["direction"]) == "out" else f"{other} is {link} it"
-            )
+        types.append(str(row["type_label"]))
+    for row in kg.select("actor-links", {"actor": who.iri}).rows:
+        other = text_of(row["other_label"]) or compact(str(row["other"]))
+        link = str(row["link_label"])
+        links.append(
+            f"{link} {other}" if str(row["direction"]) == "out" else f"{other} is {link} it"
+        )
     names = sorted(
         {str(r["name"]) for r in kg.select("names", {"class": CKG.Actor, "thing": who.iri}).rows}
         - {who.label},

@@ -54,6 +54,7 @@ from kg.errors import (
 )
 from kg.graph import KnowledgeGraph
 from kg.limits import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_QUERY_BYTES, answer_within, run_within
+from kg.matching import NameIndex
 from kg.periods import When
 from kg.prefixes import compact
 from kg.results import Result
@@ -249,6 +250,7 @@ class _Served:
     info: dict[str, Any] | None = None
     validation: dict[str, Any] | None = None
     stats: Response | None = None
+    names: NameIndex | None = None
     users: int = 0
     retired: bool = False
 
@@ -682,6 +684,7 @@ class App:
             for name in queries.bundled_names():
                 queries.prepare(queries.named_query(name).text)
         info = self._current.info = self._describe()
+        self._current.names = NameIndex.of(self.graph)
         return int(info["triples"])
 
     def info(self, request: Request) -> Response:
@@ -722,14 +725,19 @@ class App:
         }
 
     def search(self, request: Request) -> Response:
-        from kg.matching import search
+        from kg.matching import search  # noqa: I001
 
         text = request.one("q") or ""
         if not text.strip():
             raise HTTPError(400, "q: give some letters of a name")
         limit = request.number("limit", 50, 1, 500) or 50
-        graph = self.graph
-        return self._isolated("the search", lambda: _rows(search(graph, text, limit=limit)))
+        served = self.served
+        if served.names is None:  # a store opened again: its names read once, for every search
+            served.names = self._isolated("the names", lambda: NameIndex.of(served.graph))
+        graph, names = served.graph, served.names
+        return self._isolated(
+            "the search", lambda: _rows(search(graph, text, limit=limit, index=names))
+        )
 
     def actor(self, request: Request) -> Response:
         name = request.one("actor")

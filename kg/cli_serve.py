@@ -92,7 +92,16 @@ def _seconds(_ctx: click.Context, _param: click.Parameter, value: float) -> floa
     type=click.IntRange(1, 64),
     default=8,
     show_default=True,
-    help="How many requests are answered at once.",
+    help="How many requests waitress takes at once (those that read the graph then wait "
+    "for one of --workers).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    metavar="N",
+    help="How many requests read the graph at once, each in a process of its own "
+    "[default: the cores + 1]; the others wait their turn.",
 )
 @click.option(
     "--idle-timeout",
@@ -113,6 +122,7 @@ def serve_command(
     timeout: float,
     limit: int,
     threads: int,
+    workers: int | None,
     idle_timeout: int,
     source: GraphSource,
 ) -> None:
@@ -158,6 +168,7 @@ def serve_command(
         cors=tuple(cors),
         timeout=timeout,
         limit=limit,
+        workers=workers if workers is not None else Settings().workers,
     )
     folder = source.store.folder if kg.store.kind == "oxigraph" else None
     # a store folder that kg load or kg import changes is opened again by the next request

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hmac
 import json
 import mimetypes
+import os
 import re
 import sys
 import threading
@@ -239,6 +240,8 @@ class Settings:
     cors: tuple[str, ...] = ()
     #: the picture of the network shows at most this many actors unless asked for more
     plot_top: int = 150
+    #: how many requests read the graph at once, each in its own process
+    workers: int = (os.cpu_count() or 1) + 1
 
 
 @dataclass(eq=False)
@@ -296,6 +299,10 @@ class App:
         # Every request that reads the graph does so in a process of its own; forking it is
         # done by one thread at a time.
         self._forking = threading.Lock()
+        # At most `workers` such processes at once (one more than the cores): twenty
+        # reading side by side on two cores made each slow, and a few three times the
+        # others (p99 2.3 s against 1.1 s for the cold actor page; BENCHMARKS.md)
+        self._slots = threading.BoundedSemaphore(self.settings.workers)
         self._validating = threading.Lock()
         self._queries: list[dict[str, Any]] | None = None
         self.assets = _assets(ASSETS)
@@ -654,14 +661,15 @@ class App:
             )
             assert fmt is not None
         try:
-            answer = answer_within(
-                self.graph,
-                query,
-                bindings,
-                timeout=self.settings.timeout,
-                limit=self.settings.limit,
-                forking=self._forking,
-            )
+            with self._slots:
+                answer = answer_within(
+                    self.graph,
+                    query,
+                    bindings,
+                    timeout=self.settings.timeout,
+                    limit=self.settings.limit,
+                    forking=self._forking,
+                )
         except KGError as error:
             raise HTTPError(status_of(error), _server_words(str(error))) from None
         if isinstance(answer, Graph):
@@ -856,12 +864,13 @@ class App:
         query): stopped at the server's --timeout (503), and reading the graph beside the
         other requests' processes, on a store that one process reads one thread at a time
         too (rdflib in memory)."""
-        return run_within(
-            work,
-            timeout=self.settings.timeout if timeout is None else timeout,
-            name=name,
-            forking=self._forking,
-        )
+        with self._slots:
+            return run_within(
+                work,
+                timeout=self.settings.timeout if timeout is None else timeout,
+                name=name,
+                forking=self._forking,
+            )
 
 
 # --- helpers --------------------------------------------------------------------------------

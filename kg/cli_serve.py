@@ -78,7 +78,7 @@ def _seconds(_ctx: click.Context, _param: click.Parameter, value: float) -> floa
     default=DEFAULT_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
-    help="Stop a SPARQL query that runs longer than this (503, nothing sent).",
+    help="Stop a query or report that runs longer than this (503, nothing sent).",
 )
 @click.option(
     "--limit",

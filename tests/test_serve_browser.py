@@ -271,6 +271,16 @@ def test_find_damascus_read_a_quote_and_see_who_backs_whom_change_with_the_date(
         network.number_of_nodes()
     )
 
+    # who backs an actor: its network is drawn around it
+    tab.evaluate("location.hash = '#/backers?of=Syrian%20government'")
+    arrive(tab, "#/backers?of=Syrian%20government")
+    settle(tab, "backers")
+    link = urlsplit(tab.evaluate("document.getElementById('nav-network').href"))
+    assert parse_qs(link.fragment.split("?", 1)[1]) == {
+        "of": ["Syrian government"],
+        "actor": ["Syrian government"],
+    }
+
     # the validation of the bundled data
     tab.click("#nav-validation")
     settle(tab, "validation")

@@ -848,17 +848,16 @@ def timeline(
 def _dated_things(kg: KnowledgeGraph) -> list[Event]:
     """The timeline's dated events and agreements, each once, under its most specific class.
 
-    timeline-events.rq is asked once for each class under ckg:Event or ckg:Agreement
-    (subclasses.rq, ?class bound), and a thing's broader classes are dropped here, from the
-    classes it was found under: a transitive path from each class of a thing loses rows on
-    Virtuoso 7.2, as the query's header says. Bound, the ten classes of the ontology cost
-    Oxigraph 0.02 s at 100k triples (the unbound query, 0.75 s)."""
-    classes: set[Node | None] = set()
-    for root in (CKG.Event, CKG.Agreement):
-        classes |= {row["type"] for row in kg.select("subclasses", {"class": root}).rows}
-    asked: list[tuple[str, Mapping[str, Identifier]]] = [
-        ("timeline-events", {"type": c}) for c in sorted(classes, key=str) if isinstance(c, URIRef)
-    ]
+    timeline-events.rq is asked once for each class under ckg:Event, timeline-agreements.rq
+    for each under ckg:Agreement (subclasses.rq, ?class bound), and a thing's broader
+    classes are dropped here, from the classes it was found under: a transitive path from
+    each class of a thing loses rows on Virtuoso 7.2, as the query's header says. Bound,
+    the ten classes of the ontology cost Oxigraph 0.02 s at 100k triples (the unbound
+    query, 0.75 s)."""
+    asked: list[tuple[str, Mapping[str, Identifier]]] = []
+    for root, query in ((CKG.Event, "timeline-events"), (CKG.Agreement, "timeline-agreements")):
+        classes = {row["type"] for row in kg.select("subclasses", {"class": root}).rows}
+        asked += [(query, {"type": c}) for c in sorted(classes, key=str) if isinstance(c, URIRef)]
     found: list[dict[str, Node | None]] = []
     classes_of: dict[str, set[str]] = defaultdict(set)
     for _name, answer in kg.select_each(asked):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import shutil
 import socket
 import subprocess
 import sys
@@ -239,3 +240,27 @@ def on_a_terminal(*args: str | Path, timeout: float = 120) -> tuple[str, str]:
     out = process.stdout.read().decode() if process.stdout else ""
     assert process.wait(timeout=timeout) == 0, (out, shown)
     return out, shown.decode()
+
+
+# --- a real browser (the page of kg plot, the page of kg serve) ---------------------------
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium (.ci/install-chromium puts it there): skips without it, fails
+    under CI."""
+    found = find_chromium()
+    if found is None:
+        message = "chromium is not installed (Debian: apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must install it (see .ci/run)")
+        pytest.skip(message)
+    return found

@@ -16,9 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -26,7 +24,6 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 from test_plot import EVIL_LABEL, EVIL_QUOTE, camps_of, hand_network, star_network
 
@@ -50,25 +47,6 @@ FLAGS = [
     "--virtual-time-budget=5000",
     "--window-size=1200,800",
 ]
-
-
-def find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = find_chromium()
-    if found is None:
-        message = "chromium is not installed (Debian: apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI must install it (see .ci/run)")
-        pytest.skip(message)
-    return found
 
 
 @dataclass

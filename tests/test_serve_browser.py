@@ -13,7 +13,6 @@ installs chromium before ``make test``.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ from cdp import Browser, Tab
 from click.testing import CliRunner
 from rdflib import Literal
 from test_plot import EVIL_LABEL, EVIL_QUOTE
-from test_plot_browser import FLAGS, find_chromium
+from test_plot_browser import FLAGS
 
 from kg import reports
 from kg.cli import cli
@@ -57,17 +56,6 @@ def servers(astana_graph: KnowledgeGraph, evil_graph: KnowledgeGraph) -> Iterato
         running(astana_graph, token=TOKEN) as with_token,
     ):
         yield {"astana": astana, "evil": evil, "token": with_token}
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = find_chromium()
-    if found is None:
-        message = "chromium is not installed (Debian: apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI must install it (see .ci/run)")
-        pytest.skip(message)
-    return found
 
 
 @pytest.fixture(scope="module")

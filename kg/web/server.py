@@ -122,4 +122,7 @@ def stop(server: Any) -> None:
     from waitress import wasyncore
 
     server.task_dispatcher.shutdown()
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map, ignore_all=True))
+    try:
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map, ignore_all=True))
+    except OSError:  # the loop closed its trigger already (it is ending): close the rest here
+        wasyncore.close_all(server._map, ignore_all=True)
